@@ -1,0 +1,83 @@
+"""The errors pntlib raises: one base class and narrow subclasses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class PntlibError(Exception):
+    """Base class of every error raised on purpose by pntlib."""
+
+
+class ReportFormatError(PntlibError):
+    """The report text does not have the structure pntlib expects.
+
+    Parameters
+    ----------
+    message : str
+        What was expected and what was found.
+    line : int, optional
+        1-based line number in the report file where the problem was seen.
+    excerpt : str, optional
+        The text of that line (shortened).
+    indicator : str, optional
+        Indicator id ("3.2") the problem concerns, when known.
+    path : str, optional
+        The report file.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        excerpt: str | None = None,
+        indicator: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.message = message
+        self.line = line
+        self.excerpt = excerpt
+        self.indicator = indicator
+        self.path = path
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = []
+        if self.path:
+            where.append(str(self.path))
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        head = ":".join(where)
+        text = self.message
+        if self.indicator:
+            text = f"indicator {self.indicator}: {text}"
+        if head:
+            text = f"{head}: {text}"
+        if self.excerpt is not None:
+            shown = self.excerpt.replace("\t", " | ").strip()
+            if len(shown) > 120:
+                shown = shown[:117] + "..."
+            text += f"\n    found: {shown!r}"
+        return text
+
+
+class ReportChecksumError(PntlibError):
+    """The default report under ``data/raw/`` is not the published file."""
+
+
+class UnknownIndicatorError(PntlibError, KeyError):
+    """An indicator id that the report does not contain."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0]) if self.args else ""
+
+
+class ParameterError(PntlibError, ValueError):
+    """A notebook or command parameter outside its valid choices."""
+
+    @classmethod
+    def invalid(cls, name: str, value: object, choices: Iterable[object]) -> "ParameterError":
+        """Build the error for ``name=value``, listing the valid ``choices``."""
+        shown = ", ".join(repr(c) for c in choices)
+        return cls(f"parameter {name}={value!r} is not valid; choose one of: {shown}")

@@ -1,0 +1,170 @@
+"""The data dictionary: every table pntlib writes, its columns, types and meaning.
+
+One declaration serves three purposes: typing the DataFrames (:func:`apply`),
+describing the files in ``datapackage.json`` (:func:`datapackage`), and the
+data dictionary in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+STATUS_ORDER = ["normal", "provisional", "not_applicable", "not_available"]
+KIND_ORDER = ["meta_bienestar", "parametro"]
+MEASURE_ORDER = ["baseline", "result", "target"]
+TABLE_ORDER = ["annex", "summary"]
+OBS_STATUS_ORDER = ["A", "P", "M", "L"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # "string" | "Int64" | "Float64" | "category:<a,b,...>"
+    description: str
+
+    @property
+    def categories(self) -> list[str] | None:
+        if self.dtype.startswith("category:"):
+            return self.dtype.split(":", 1)[1].split(",")
+        return None
+
+    @property
+    def frictionless_type(self) -> str:
+        return {"string": "string", "Int64": "integer", "Float64": "number"}.get(self.dtype, "string")
+
+
+def _cat(values: list[str]) -> str:
+    return "category:" + ",".join(values)
+
+
+_ID = Column("indicator_id", "string", 'Indicator id as in the report, "objective.number" ("3.2").')
+_OBJ = Column("objective", "Int64", "Objetivo prioritario (1-5).")
+_LINE = Column("source_line", "Int64", "1-based line of the raw report file the value was read from.")
+
+TABLES: dict[str, tuple[str, list[Column]]] = {
+    "objectives": (
+        "The programme's objectives (Objetivos prioritarios), from the section-3 headings.",
+        [_OBJ, Column("title", "string", "Title of the objective as in the section-3 heading.")],
+    ),
+    "strategies": (
+        "Estrategias prioritarias, from the section-3 headings 'Estrategia prioritaria N.M'.",
+        [
+            _OBJ,
+            Column("strategy_id", "string", 'Strategy id ("1.1").'),
+            Column("title", "string", "Title of the strategy as in its heading."),
+        ],
+    ),
+    "indicators": (
+        "One row per indicator: the annex card's fields (section 4) and its name in the "
+        "section-3 summary table.",
+        [
+            _ID,
+            _OBJ,
+            Column("kind", _cat(KIND_ORDER), "meta_bienestar (Meta para el bienestar) or parametro (Parámetro)."),
+            Column("name", "string", "Card field 'Nombre', without the id prefix."),
+            Column("summary_name", "string", "Name in the section-3 summary table (it may differ from the card)."),
+            Column("definition", "string", "Card field 'Definición'."),
+            Column("disaggregation", "string", "Card field 'Nivel de desagregación'."),
+            Column("periodicity", "string", "Card field 'Periodicidad o frecuencia de medición'."),
+            Column("type", "string", "Card field 'Tipo' (Estratégico, Gestión)."),
+            Column("accumulation", "string", "Card field 'Acumulado o periódico'."),
+            Column("unit", "string", "Card field 'Unidad de medida'."),
+            Column("collection_period", "string", "Card field 'Periodo de recolección de los datos'."),
+            Column("dimension", "string", "Card field 'Dimensión'."),
+            Column("availability", "string", "Card field 'Disponibilidad de la información' (month)."),
+            Column("expected_trend", "string", "Card field 'Tendencia esperada' (Ascendente, Descendente, ...)."),
+            Column("responsible_unit", "string", "Card field 'Unidad responsable de reportar el avance'."),
+            Column("method", "string", "Formula of card field 'Método de cálculo', markup removed."),
+            Column("method_variables", "string", "Definitions of the formula's symbols, one 'SYMBOL: text' per line."),
+            Column("observations", "string", "Card field 'Observaciones' (missing when the card leaves it empty)."),
+            Column("baseline_note", "string", "'Nota sobre la Línea base' (missing when empty)."),
+            Column("target_note", "string", "'Nota sobre la Meta 2024' (missing when empty)."),
+            Column("baseline_value", "Float64", "Valor de la línea base (SERIE HISTÓRICA), in the indicator's unit."),
+            Column("baseline_year", "Int64", "Year of the baseline (SERIE HISTÓRICA header)."),
+            Column("target_value", "Float64", "Meta 2024 (SERIE HISTÓRICA), in the indicator's unit."),
+            Column("target_year", "Int64", "Year of the target (2024)."),
+        ],
+    ),
+    "series": (
+        "Long table: one row per value of the report's indicator tables (annex SERIE HISTÓRICA "
+        "and section-3 summary table).",
+        [
+            _ID,
+            Column("table", _cat(TABLE_ORDER), "annex: the card's SERIE HISTÓRICA; summary: the section-3 table."),
+            Column("measure", _cat(MEASURE_ORDER), "baseline (línea base), result (Resultado) or target (Meta)."),
+            Column("year", "Int64", "Year the value refers to."),
+            Column("raw", "string", "The token exactly as printed (16.67, N/D, 66/P)."),
+            Column("value", "Float64", "The number, in the indicator's unit; missing when the token is NA or ND."),
+            Column("status", _cat(STATUS_ORDER), "normal, provisional (p/), not_applicable (NA, N/A) or not_available (ND, N/D)."),
+            Column("obs_status", _cat(OBS_STATUS_ORDER), "SDMX OBS_STATUS: A normal, P provisional, M missing (cannot exist), L missing (exists, not collected)."),
+            _LINE,
+        ],
+    ),
+    "variables": (
+        "Values of the variables of each card's method of calculation "
+        "('APLICACIÓN DEL MÉTODO DE CÁLCULO').",
+        [
+            _ID,
+            Column("variable", "Int64", "1-based order of the variable on the card."),
+            Column("name", "string", "'Nombre de la variable', without its number."),
+            Column("year", "Int64", "Year of 'Valor de la variable en YYYY'."),
+            Column("raw", "string", "The token exactly as printed."),
+            Column("value", "Float64", "The number; missing when not a number."),
+            Column("status", _cat(STATUS_ORDER), "As in series."),
+            Column("source", "string", "'Fuente de información de la variable'."),
+            _LINE,
+        ],
+    ),
+    "substitutions": (
+        "'Sustitución en método de cálculo para YYYY' of each card, markup removed.",
+        [_ID, Column("year", "Int64", "Year of the substitution."), Column("text", "string", "The substitution as printed."), _LINE],
+    ),
+}
+
+
+def columns(table: str) -> list[Column]:
+    return TABLES[table][1]
+
+
+def apply(table: str, records: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    """Build the DataFrame of ``table`` with its fixed column order and dtypes."""
+    frame = pd.DataFrame(records, columns=[c.name for c in columns(table)])
+    for col in columns(table):
+        if col.categories is not None:
+            frame[col.name] = pd.Categorical(frame[col.name], categories=col.categories, ordered=True)
+        elif col.dtype == "string":
+            frame[col.name] = frame[col.name].astype("string")
+        else:
+            frame[col.name] = pd.array(frame[col.name].tolist(), dtype=col.dtype)
+    return frame
+
+
+def datapackage(tables: list[str], *, name: str = "pntdp-indicators", extra: dict | None = None) -> dict:
+    """Frictionless Data Package descriptor for the CSV files of ``tables``."""
+    resources = []
+    for table in tables:
+        description, cols = TABLES[table]
+        fields = []
+        for col in cols:
+            spec = {"name": col.name, "type": col.frictionless_type, "description": col.description}
+            if col.categories is not None:
+                spec["constraints"] = {"enum": col.categories}
+            fields.append(spec)
+        resources.append(
+            {
+                "name": table,
+                "path": f"{table}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": description,
+                "schema": {"fields": fields, "missingValues": [""]},
+            }
+        )
+    package = {"profile": "tabular-data-package", "name": name, "resources": resources}
+    if extra:
+        package.update(extra)
+    return package
