@@ -6,6 +6,7 @@ report in ``data/raw/``; see the README for the data dictionary.
 
 from .exceptions import (
     ParameterError,
+    PlanError,
     PntlibError,
     ReportChecksumError,
     ReportFormatError,
@@ -34,4 +35,5 @@ __all__ = [
     "ReportChecksumError",
     "UnknownIndicatorError",
     "ParameterError",
+    "PlanError",
 ]

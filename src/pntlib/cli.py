@@ -18,6 +18,30 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run_plan
+
+    result = run_plan(args.plan, out=args.out, jobs=args.jobs, force=args.force, only=args.only, quiet=args.quiet)
+    counts = result["status"].value_counts()
+    print(
+        f"{len(result)} runs: {counts.get('ok', 0)} ok, {counts.get('failed', 0)} failed, "
+        f"{counts.get('skipped', 0)} skipped (unchanged)"
+    )
+    for row in result[result["status"] == "failed"].itertuples():
+        print(f"  FAILED {row.name}: {row.error}", file=sys.stderr)
+    return 1 if counts.get("failed", 0) else 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pnt", description="Parse, analyse and chart the PNTdP 2022-2024 progress report."
@@ -27,6 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, default=None, help="report file (default: the verified copy in data/raw/)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed/)")
     p.set_defaults(func=_cmd_extract)
+    p = sub.add_parser(
+        "run",
+        help="execute the notebook run plan with papermill and write the reports and reports/index.html",
+    )
+    p.add_argument("--plan", type=Path, default=None, help="run plan YAML (default: notebooks/plan.yaml)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: reports/)")
+    p.add_argument("--jobs", type=_positive_int, default=None, help="runs at once (default: number of cores)")
+    p.add_argument("--force", action="store_true", help="execute runs even when nothing changed")
+    p.add_argument("--only", nargs="+", metavar="NAME", default=None,
+                   help="execute only these runs (run name such as indicator_3.2, or notebook stem)")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.set_defaults(func=_cmd_run)
     return parser
 
 

@@ -81,3 +81,7 @@ class ParameterError(PntlibError, ValueError):
         """Build the error for ``name=value``, listing the valid ``choices``."""
         shown = ", ".join(repr(c) for c in choices)
         return cls(f"parameter {name}={value!r} is not valid; choose one of: {shown}")
+
+
+class PlanError(PntlibError):
+    """A run plan (``pnt run --plan``) that cannot be executed as written."""

@@ -1,0 +1,157 @@
+"""What a notebook leaves behind: its figures and a small JSON summary.
+
+Notebooks call these so that every run names its files the same way
+``pnt run`` names the run (:func:`run_name`), saves its figures under
+``<output_dir>/figures/`` and writes ``<output_dir>/<run name>.summary.json``,
+which the run index (:mod:`pntlib.runner`) reads for its key figures and the
+thumbnail of the main chart.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+__all__ = ["run_name", "save_notebook_figure", "write_summary", "read_summary", "SUMMARY_SUFFIX"]
+
+#: Suffix of the JSON summary a notebook writes next to its executed copy.
+SUMMARY_SUFFIX = ".summary.json"
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def run_name(notebook: str, parameters: Mapping[str, object] | None = None) -> str:
+    """The file-name stem of one run: notebook stem, then each parameter value.
+
+    Parameters
+    ----------
+    notebook : str
+        Notebook file name or stem ("indicator.ipynb" or "indicator").
+    parameters : mapping, optional
+        The run's identifying parameters, in order (``{"indicator": "3.2"}``).
+
+    Returns
+    -------
+    str
+        ``"indicator_3.2"``, ``"objective_3"``, ``"overview"``; characters
+        other than letters, digits, ``.``, ``_`` and ``-`` become ``-``.
+    """
+    stem = Path(notebook).name.removesuffix(".ipynb")
+    parts = [stem] + [str(v) for v in (parameters or {}).values()]
+    return "_".join(_UNSAFE.sub("-", p).strip("-") or "-" for p in parts)
+
+
+def save_notebook_figure(fig, output_dir: str | Path, name: str, *, formats: Iterable[str] = ("png",)) -> list[Path]:
+    """Save a matplotlib figure as ``<output_dir>/figures/<name>.<format>``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    output_dir : str or Path
+        The notebook's output folder (its ``output_dir`` parameter).
+    name : str
+        File stem, usually ``f"{run_name}"`` or ``f"{run_name}-{part}"``.
+    formats : iterable of str, default ("png",)
+
+    Returns
+    -------
+    list of Path
+        The files written, in ``formats`` order.
+    """
+    folder = Path(output_dir) / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in formats:
+        path = folder / f"{name}.{fmt}"
+        fig.savefig(path, dpi=110, bbox_inches="tight")
+        paths.append(path)
+    return paths
+
+
+def _plain(value: object) -> object:
+    """JSON-safe scalar: pandas NA and NaN become None, numpy scalars Python ones."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def write_summary(
+    output_dir: str | Path,
+    name: str,
+    *,
+    title: str,
+    figures: Iterable[str | Path] = (),
+    key_figures: Iterable[Mapping[str, object]] = (),
+    parameters: Mapping[str, object] | None = None,
+) -> Path:
+    """Write the run's summary, ``<output_dir>/<name>.summary.json``.
+
+    Parameters
+    ----------
+    output_dir : str or Path
+        The notebook's output folder.
+    name : str
+        The run name (:func:`run_name`).
+    title : str
+        Title shown in the index (Spanish).
+    figures : iterable of str or Path
+        Figure files saved by the notebook; the first is the main chart, used
+        for the thumbnail. Stored relative to ``output_dir``.
+    key_figures : iterable of mapping
+        Each ``{"label": str, "value": number|str|None, "unit": str (optional)}``;
+        a missing value (``None``, ``pd.NA``) is stored as ``null`` and shown
+        as missing, together with ``"raw"`` when given (the report's token).
+    parameters : mapping, optional
+        The validated parameters, for the record.
+
+    Returns
+    -------
+    Path
+        The JSON file written (atomically).
+    """
+    out = Path(output_dir)
+    rel = []
+    for fig in figures:
+        path = Path(fig)
+        try:
+            rel.append(path.resolve().relative_to(out.resolve()).as_posix())
+        except ValueError:
+            rel.append(path.as_posix())
+    data = {
+        "name": name,
+        "title": title,
+        "parameters": {k: _plain(v) for k, v in (parameters or {}).items()},
+        "main_figure": rel[0] if rel else None,
+        "figures": rel,
+        "key_figures": [{k: _plain(v) for k, v in item.items()} for item in key_figures],
+    }
+    target = out / f"{name}{SUMMARY_SUFFIX}"
+    out.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=out)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2)
+    os.replace(tmp, target)
+    return target
+
+
+def read_summary(path: str | Path) -> dict:
+    """Read a summary written by :func:`write_summary` (a dict as written)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,206 @@
+"""Validating notebook and command parameters.
+
+Each notebook's ``parameters`` cell is followed by a cell that passes every
+parameter through one of these functions. They accept a value the way a person
+types it on the papermill command line and return it normalised, or raise
+:class:`~pntlib.exceptions.ParameterError` naming the bad value and listing the
+valid choices.
+
+How papermill types command-line values (``papermill.cli._resolve_type``):
+``-p objective 3`` gives the int ``3``; ``-p indicator 3.2`` gives the float
+``3.2`` (the shell removes quotes, so ``-p indicator "3.2"`` is a float too);
+``-r indicator 3.2`` gives the string ``"3.2"``; ``-p x True`` gives a bool;
+``-y``/``-f`` give whatever YAML says (``3.2`` is a float, ``"3.2"`` a
+string). The validators accept every spelling that means one choice and reject
+the rest, never guessing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from . import config
+from .exceptions import ParameterError
+from .tables import get_report
+
+__all__ = [
+    "validate_objective",
+    "validate_indicator",
+    "validate_report",
+    "validate_output_dir",
+    "validate_choice",
+]
+
+_INT_TEXT = re.compile(r"[+]?\d+")
+
+
+def _objectives(report: str | Path | None) -> list[int]:
+    return [int(o) for o in get_report(report)[1]["objectives"]["objective"]]
+
+
+def _indicator_ids(report: str | Path | None) -> list[str]:
+    return [str(i) for i in get_report(report)[1]["indicators"]["indicator_id"]]
+
+
+def validate_objective(value: object, *, report: str | Path | None = None) -> int:
+    """Normalise an objective number given as a notebook parameter.
+
+    Parameters
+    ----------
+    value : int, str or float
+        ``3``, ``"3"``, ``" 3 "`` or ``3.0`` (papermill ``-p objective 3.0``)
+        all mean objective 3.
+    report : str or Path, optional
+        Report whose objectives are the valid choices (section 3 headings
+        "Objetivo prioritario N"); default the verified copy in ``data/raw/``.
+
+    Returns
+    -------
+    int
+        The objective number, one of the report's objectives (1-5).
+
+    Raises
+    ------
+    ParameterError
+        ``value`` is a bool, a non-integral number, text that is not an
+        integer, or a number the report has no objective for; the message
+        lists the valid objectives.
+    """
+    choices = _objectives(report)
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
+        number = int(value.strip())
+    if number is None or number not in choices:
+        raise ParameterError.invalid("objective", value, choices)
+    return number
+
+
+def validate_indicator(value: object, *, report: str | Path | None = None) -> str:
+    """Normalise an indicator id given as a notebook parameter.
+
+    Parameters
+    ----------
+    value : str or float
+        ``"3.2"`` or ``" 3.2 "``; the float ``3.2`` (what papermill makes of
+        ``-p indicator 3.2``) is read back through its shortest decimal
+        representation, ``repr(3.2) == "3.2"``. An int (``3``) names an
+        objective, not an indicator, and is rejected.
+    report : str or Path, optional
+        Report whose indicators are the valid choices (annex cards, field
+        *Nombre*); default the verified copy in ``data/raw/``.
+
+    Returns
+    -------
+    str
+        The indicator id as in the report ("3.2").
+
+    Raises
+    ------
+    ParameterError
+        ``value`` is not one of the report's indicator ids: a bool or an int
+        is rejected (``3`` could mean any of 3.1-3.3), a float passes only
+        when its shortest text is an id (``3.2`` passes, ``3.0`` fails); the
+        message lists the valid ids.
+    """
+    choices = _indicator_ids(report)
+    key: str | None = None
+    if isinstance(value, str):
+        key = value.strip()
+    elif isinstance(value, float) and not isinstance(value, bool) and math.isfinite(value):
+        key = repr(value)
+    if key is None or key not in choices:
+        raise ParameterError.invalid("indicator", value, choices)
+    return key
+
+
+def validate_report(value: object) -> Path | None:
+    """Normalise the ``report`` parameter (path of a report file).
+
+    Parameters
+    ----------
+    value : str, Path or None
+        ``""`` or ``None`` mean the verified copy in ``data/raw/``; anything
+        else must name an existing file.
+
+    Returns
+    -------
+    Path or None
+        ``None`` for the default report, else the absolute path.
+
+    Raises
+    ------
+    ParameterError
+        ``value`` is not text, or the file does not exist.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, (str, Path)):
+        raise ParameterError(
+            f"parameter report={value!r} is not valid; give the path of a report file, "
+            f"or '' for {config.DEFAULT_REPORT}"
+        )
+    path = Path(value).expanduser().resolve()
+    if not path.is_file():
+        raise ParameterError(
+            f"parameter report={value!r} is not valid: no such file {path}; give the path of a "
+            f"report file, or '' for {config.DEFAULT_REPORT}"
+        )
+    return path
+
+
+def validate_output_dir(value: object) -> Path:
+    """Normalise the ``output_dir`` parameter and create the folder.
+
+    Parameters
+    ----------
+    value : str, Path or None
+        ``""`` or ``None`` mean :data:`pntlib.config.REPORTS_DIR`.
+
+    Returns
+    -------
+    Path
+        Absolute folder, created with its ``figures/`` subfolder.
+
+    Raises
+    ------
+    ParameterError
+        ``value`` is not text, or names an existing file.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        path = config.REPORTS_DIR
+    elif isinstance(value, (str, Path)):
+        path = Path(value).expanduser().resolve()
+    else:
+        raise ParameterError(
+            f"parameter output_dir={value!r} is not valid; give a folder path, or '' for {config.REPORTS_DIR}"
+        )
+    if path.exists() and not path.is_dir():
+        raise ParameterError(f"parameter output_dir={value!r} is not valid: {path} is a file, not a folder")
+    (path / "figures").mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def validate_choice(name: str, value: object, choices: list[str]) -> str:
+    """Check that a text parameter is one of ``choices``.
+
+    Returns
+    -------
+    str
+        ``value`` stripped.
+
+    Raises
+    ------
+    ParameterError
+        ``value`` is not text or not one of ``choices``.
+    """
+    if isinstance(value, str) and value.strip() in choices:
+        return value.strip()
+    raise ParameterError.invalid(name, value, choices)
