@@ -677,7 +677,7 @@ class _Parser:
                     raise self.error(f"expected a card field label, found {cells[k]!r}", line)
                 value = ""
                 if k + 1 < len(cells) and _fold(cells[k + 1]) not in CARD_FIELDS:
-                    value = cells[k + 1]
+                    value = _strip_quotes(cells[k + 1])
                     k += 1
                 if key in fields:
                     raise self.error(f"card field {CARD_FIELD_LABELS[key]!r} appears twice", line)
@@ -883,38 +883,26 @@ class _Parser:
     def _check_complete(self, objectives, summary: list[SummaryRow], cards: list[Card], sections) -> None:
         numbers = [o[0] for o in objectives]
         obj_line = {o[0]: o[2] for o in objectives}
-        for label, items, where in (("summary table", summary, "section 3"), ("annex card", cards, "section 4")):
-            ids = Counter(x.indicator_id for x in items)
-            for indicator, n in ids.items():
-                if n > 1:
-                    dup = [x for x in items if x.indicator_id == indicator][1]
-                    raise self.error(f"{n} {label}s for the same indicator", dup.line, indicator)
-            for objective in numbers:
-                mine = [x for x in items if x.objective == objective]
-                metas = [x.indicator_id for x in mine if x.kind == "meta_bienestar"]
-                params = [x.indicator_id for x in mine if x.kind == "parametro"]
-                if len(metas) != 1 or len(params) != 2:
-                    line = mine[-1].line if mine else obj_line[objective]
-                    found = ", ".join(
-                        f"{KIND_LABELS[x.kind]} {x.indicator_id}" for x in mine
-                    ) or "none"
+        for label, items in (("summary-table row", summary), ("annex card", cards)):
+            seen: dict[str, int] = {}
+            for x in items:
+                if x.indicator_id in seen:
                     raise self.error(
-                        f"objective {objective} in {where} must have 1 Meta para el bienestar and "
-                        f"2 Parámetros in its {label}s; found {found}",
-                        line,
+                        f"a second {label} for the same indicator (the first is at line "
+                        f"{seen[x.indicator_id]})",
+                        x.line,
+                        x.indicator_id,
                     )
-            stray = sorted({x.objective for x in items} - set(numbers))
-            if stray:
-                first = next(x for x in items if x.objective == stray[0])
-                raise self.error(
-                    f"{label} of objective {stray[0]}, which section 3 does not introduce", first.line,
-                    first.indicator_id,
-                )
+                seen[x.indicator_id] = x.line
         summary_ids = {r.indicator_id: r for r in summary}
         card_ids = {c.indicator_id: c for c in cards}
         for indicator, row in summary_ids.items():
             if indicator not in card_ids:
-                raise self.error("has a summary-table row but no annex card", row.line, indicator)
+                raise self.error(
+                    "has a row in the section-3 summary table but no card in the annex (section 4)",
+                    row.line,
+                    indicator,
+                )
             if card_ids[indicator].kind != row.kind:
                 raise self.error(
                     f"is a {KIND_LABELS[row.kind]} in the summary table but a "
@@ -924,7 +912,32 @@ class _Parser:
                 )
         for indicator, card in card_ids.items():
             if indicator not in summary_ids:
-                raise self.error("has an annex card but no summary-table row", card.line, indicator)
+                raise self.error(
+                    "has a card in the annex (section 4) but no row in the section-3 summary table",
+                    card.line,
+                    indicator,
+                )
+        for label, items, where in (("summary table", summary, "section 3"), ("annex", cards, "section 4")):
+            for objective in numbers:
+                mine = [x for x in items if x.objective == objective]
+                metas = [x for x in mine if x.kind == "meta_bienestar"]
+                params = [x for x in mine if x.kind == "parametro"]
+                if len(metas) != 1 or len(params) != 2:
+                    line = mine[-1].line if mine else obj_line[objective]
+                    found = ", ".join(f"{KIND_LABELS[x.kind]} {x.indicator_id}" for x in mine) or "nothing"
+                    raise self.error(
+                        f"objective {objective} must have 1 Meta para el bienestar and 2 Parámetros "
+                        f"in the {label} ({where}); found {found}",
+                        line,
+                    )
+            stray = sorted({x.objective for x in items} - set(numbers))
+            if stray:
+                first = next(x for x in items if x.objective == stray[0])
+                raise self.error(
+                    f"belongs to objective {stray[0]}, which section 3 does not introduce",
+                    first.line,
+                    first.indicator_id,
+                )
 
 
 # --------------------------------------------------------------------------- method of calculation

@@ -1,0 +1,109 @@
+"""`pnt extract`: the files, their determinism, atomicity, and data/processed/ freshness."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from pntlib import config, schema
+from pntlib.cli import main
+from pntlib.extract import extract
+
+from .conftest import PROJ_ROOT
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    out = tmp_path_factory.mktemp("processed")
+    extract(out=out)
+    return out
+
+
+def test_writes_every_table_as_csv_parquet_and_datapackage(extracted):
+    package = json.loads((extracted / "datapackage.json").read_text(encoding="utf-8"))
+    names = [r["name"] for r in package["resources"]]
+    for base in ("objectives", "strategies", "indicators", "series", "variables", "substitutions"):
+        assert base in names
+    for res in package["resources"]:
+        frame = pd.read_csv(extracted / res["path"], dtype=str, keep_default_na=False)
+        assert list(frame.columns) == [f["name"] for f in res["schema"]["fields"]]
+        assert all(f["description"] and f["type"] for f in res["schema"]["fields"])
+        parquet = pd.read_parquet(extracted / f"{res['name']}.parquet")
+        assert list(parquet.columns) == list(frame.columns)
+        assert len(parquet) == len(frame)
+    assert package["sources"][0]["hash"] == "sha256:" + config.CHECKSUM_FILE.read_text().split()[0]
+
+
+def test_csv_keeps_tokens_and_missing_values(extracted):
+    series = pd.read_csv(extracted / "series.csv", dtype=str, keep_default_na=False)
+    row = series[(series.indicator_id == "3.1") & (series.table == "annex") & (series.year == "2024") & (series.measure == "result")]
+    assert row[["raw", "value", "status", "obs_status"]].values.tolist() == [["N/D", "", "not_available", "L"]]
+    typed = pd.read_parquet(extracted / "series.parquet")
+    assert str(typed["value"].dtype) == "Float64" and typed["status"].cat.ordered
+
+
+def test_rerun_is_byte_identical(extracted, tmp_path):
+    extract(out=tmp_path)
+    for path in extracted.iterdir():
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_processed_data_is_not_stale(extracted):
+    """data/processed/ is committed; it must be what `pnt extract` makes of data/raw/ today."""
+    committed = PROJ_ROOT / "data" / "processed"
+    fresh = sorted(p.name for p in extracted.iterdir())
+    assert sorted(p.name for p in committed.iterdir() if not p.name.startswith(".")) == fresh
+    for name in fresh:
+        if name.endswith(".parquet"):  # bytes depend on the pyarrow version: compare content
+            pd.testing.assert_frame_equal(pd.read_parquet(committed / name), pd.read_parquet(extracted / name))
+        else:
+            assert (committed / name).read_bytes() == (extracted / name).read_bytes(), (
+                f"data/processed/{name} is stale: run `make extract` and commit it"
+            )
+
+
+def test_bad_report_exits_nonzero_and_writes_nothing(report_text, write_report, tmp_path, capsys):
+    bad = write_report(report_text.replace("77/P", "77/Q", 1))
+    out = tmp_path / "out"
+    assert main(["extract", "--report", str(bad), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "line 306" in err and "indicator 3.3" in err and "'77/Q'" in err
+    assert not out.exists()
+
+
+def test_failed_write_keeps_previous_files(extracted, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    extract(out=out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def boom(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
+    with pytest.raises(OSError):
+        extract(out=out)
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before  # no half-written file, no temporary left behind
+
+
+def test_cli_runs_as_a_console_script(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "pntlib.cli", "extract", "--out", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "series.csv").exists()
+
+
+def test_missing_report_file_is_a_clear_error(tmp_path, capsys):
+    assert main(["extract", "--report", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "o")]) == 1
+    assert "nope.txt" in capsys.readouterr().err
+
+
+def test_every_written_table_is_declared():
+    for name, (description, cols) in schema.TABLES.items():
+        assert description and cols and len({c.name for c in cols}) == len(cols)

@@ -1,0 +1,165 @@
+"""Damaged copies of the real report: each raises ReportFormatError naming the
+indicator (where there is one) and the line; a changed value changes only that value."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import pntlib
+from pntlib.exceptions import ReportChecksumError, ReportFormatError
+from pntlib import config
+from pntlib.report import parse_report
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def _index(lines: list[str], pattern: str, start: int = 0) -> int:
+    rx = re.compile(pattern)
+    return next(i for i in range(start, len(lines)) if rx.search(lines[i]))
+
+
+def test_card_removed(report_text):
+    lines = _lines(report_text)
+    # Card 2.2: from its id line ("2.2" alone, line 578) to the line before "2.3" (line 613).
+    start = _index(lines, r"^2\.2$", _index(lines, r"^4- Anexo"))
+    end = _index(lines, r"^2\.3$", start)
+    damaged = "\n".join(lines[:start] + lines[end:])
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(damaged)
+    assert err.value.indicator == "2.2"
+    assert err.value.line == 246  # its summary-table row
+    assert "no card in the annex" in str(err.value)
+
+
+def test_summary_row_removed(report_text):
+    lines = _lines(report_text)
+    row = _index(lines, r"^Parámetro 1\.3\t")  # line 194
+    damaged = "\n".join(lines[:row] + lines[row + 1 :])
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(damaged)
+    assert err.value.indicator == "1.3"
+    assert err.value.line == 505 - 1  # the card's header line, one line up after the removal
+    assert "no row in the section-3 summary table" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "table, pattern, old, new, line, indicator, what",
+    [
+        ("annex", r"^0\tN/A\t0\t86\t86\t86\tN/D\t100$", "N/D", "n.d.", 668, "3.1", "Resultado 2024 (SERIE HISTÓRICA)"),
+        ("summary", r"^Parámetro 3\.2\t", "66/P", "66*", 305, "3.2", "Resultado 2024 (summary table)"),
+        ("variables", r"^2\.- Total de autoridades obligadas", "\t7\t", "\tsiete\t", 638, "2.3", "variable 2, 2023"),
+    ],
+)
+def test_unknown_token(report_text, table, pattern, old, new, line, indicator, what):
+    lines = _lines(report_text)
+    i = _index(lines, pattern, _index(lines, r"^4- Anexo") if table != "summary" else 0)
+    lines[i] = lines[i].replace(old, new, 1)
+    with pytest.raises(ReportFormatError) as err:
+        parse_report("\n".join(lines))
+    assert (err.value.line, err.value.indicator) == (line, indicator)
+    msg = str(err.value)
+    assert what in msg and repr(new.strip()) in msg and "N/D" in msg  # names what was expected
+
+
+@pytest.mark.parametrize(
+    "cut_at, line, indicator, expected",
+    [
+        (300, 300, None, "section 4 not found"),  # cut inside section 3
+        (470, 470, "1.2", "missing the field"),  # cut inside card 1.2's fields
+        (800, 800, "4.2", "'Observaciones'"),  # cut after 4.2's Método de cálculo
+        (801, 801, "4.2", "SERIE HISTÓRICA"),  # cut after 4.2's Observaciones
+        (952, 952, "5.3", "SERIE HISTÓRICA"),  # last card cut short
+    ],
+)
+def test_file_cut_short(report_text, cut_at, line, indicator, expected):
+    damaged = "\n".join(_lines(report_text)[:cut_at])
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(damaged)
+    assert expected in str(err.value)
+    assert err.value.indicator == indicator
+    assert err.value.line is not None and err.value.line <= line
+
+
+def test_missing_card_field(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^Tendencia esperada\t", _index(lines, r"^Nombre\t3\.2 "))
+    damaged = "\n".join(lines[:i] + lines[i + 1 :])  # card 3.2 loses Tendencia esperada and its pair
+    with pytest.raises(ReportFormatError, match="Tendencia esperada") as err:
+        parse_report(damaged)
+    assert err.value.indicator == "3.2"
+
+
+def test_duplicate_summary_row(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^Parámetro 4\.3\t")  # line 357
+    damaged = "\n".join(lines[: i + 1] + [lines[i]] + lines[i + 1 :])
+    with pytest.raises(ReportFormatError, match="second summary-table row") as err:
+        parse_report(damaged)
+    assert (err.value.indicator, err.value.line) == ("4.3", 358)
+
+
+def test_values_row_with_a_missing_cell(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^0\tN/A\tN/A\t25\t50\t75\t100\t100$")  # 4.3, line 841
+    lines[i] = "0\tN/A\tN/A\t25\t50\t75\t100"
+    with pytest.raises(ReportFormatError, match="expected 8 SERIE HISTÓRICA values") as err:
+        parse_report("\n".join(lines))
+    assert (err.value.indicator, err.value.line) == ("4.3", 841)
+
+
+def test_a_changed_value_changes_exactly_that_value(report_text, write_report):
+    lines = _lines(report_text)
+    i = _index(lines, r"^0\tN/A\tN/A\t25\t50\t75\t100\t100$")  # 4.3, line 841: 2023 = 75
+    lines[i] = "0\tN/A\tN/A\t25\t50\t74.5\t100\t100"
+    path = write_report("\n".join(lines))
+    before = pntlib.load_series()
+    after = pntlib.load_series(report=path)
+    changed = (before != after).any(axis=1)
+    assert changed.sum() == 1
+    row = after[changed].iloc[0]
+    assert (row.indicator_id, row.table, row.measure, row.year, row.raw, row.value) == (
+        "4.3", "annex", "result", 2023, "74.5", 74.5,
+    )
+    pd.testing.assert_frame_equal(before[~changed], after[~changed])
+    # Every other table is untouched.
+    pd.testing.assert_frame_equal(pntlib.load_indicators(), pntlib.load_indicators(report=path))
+
+
+def test_error_message_names_line_and_excerpt(report_text):
+    damaged = report_text.replace("0\tN/A\t0\t66\t66\t66\t66/P\t100", "0\tN/A\t0\t66\t66\t66\t66/Q\t100")
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(damaged, path="copy.txt")
+    text = str(err.value)
+    assert text.startswith("copy.txt:line 703: indicator 3.2: unknown value '66/Q'")
+    assert "found: '0 | N/A | 0 | 66 | 66 | 66 | 66/Q | 100'" in text
+
+
+def test_default_report_checksum_is_verified(tmp_path, monkeypatch):
+    copy = tmp_path / config.REPORT_FILENAME
+    data = config.DEFAULT_REPORT.read_bytes()
+    copy.write_bytes(data.replace(b"77/P", b"78/P", 1))
+    sums = tmp_path / "SHA256SUMS"
+    sums.write_text(config.CHECKSUM_FILE.read_text())
+    monkeypatch.setattr(config, "DEFAULT_REPORT", copy)
+    monkeypatch.setattr(config, "CHECKSUM_FILE", sums)
+    from pntlib.report import read_report
+
+    with pytest.raises(ReportChecksumError, match="has been altered"):
+        read_report()
+    # The same altered file passed explicitly is read without the check.
+    parsed = read_report(copy)
+    assert any(o.token.raw == "78/P" for o in parsed.observations)
+
+
+def test_not_utf8(tmp_path):
+    from pntlib.report import read_report
+
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Línea\n".encode("latin-1"))
+    with pytest.raises(ReportFormatError, match="not UTF-8"):
+        read_report(path)
