@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-__all__ = ["run_name", "save_notebook_figure", "write_summary", "read_summary", "SUMMARY_SUFFIX"]
+__all__ = ["run_name", "save_notebook_figure", "show_and_save", "write_summary", "read_summary", "SUMMARY_SUFFIX"]
 
 #: Suffix of the JSON summary a notebook writes next to its executed copy.
 SUMMARY_SUFFIX = ".summary.json"
@@ -70,6 +70,23 @@ def save_notebook_figure(fig, output_dir: str | Path, name: str, *, formats: Ite
         path = folder / f"{name}.{fmt}"
         fig.savefig(path, dpi=110, bbox_inches="tight")
         paths.append(path)
+    return paths
+
+
+def show_and_save(fig, output_dir: str | Path, name: str, *, formats: Iterable[str] = ("png",)) -> list[Path]:
+    """Save a figure (:func:`save_notebook_figure`), show it inline once, and close it.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    paths = save_notebook_figure(fig, output_dir, name, formats=formats)
+    display(fig)
+    plt.close(fig)
     return paths
 
 

@@ -1,0 +1,399 @@
+"""What the notebooks tell: tables and sentences composed from the report's data.
+
+The notebooks of ``notebooks/`` only call these functions and show what they
+return. Everything here is built from :mod:`pntlib.tables` and
+:mod:`pntlib.progress`; text taken from the report is HTML-escaped wherever it
+goes into Markdown, so that markup in the report shows as text.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from .params import validate_indicator, validate_objective
+from .tables import get_report
+
+__all__ = [
+    "status_table",
+    "objective_markdown",
+    "findings_from_frames",
+    "objective_findings",
+    "objective_narrative",
+    "indicator_card",
+    "indicator_tables",
+    "indicator_method",
+]
+
+#: Spanish labels of the series status (token kinds).
+VALUE_STATUS_LABELS = {
+    "normal": "reportado",
+    "provisional": "preliminar",
+    "not_applicable": "no aplica (NA)",
+    "not_available": "no disponible (ND)",
+}
+
+#: Card fields shown by :func:`indicator_card`, with their labels on the card.
+CARD_FIELDS = [
+    ("name", "Nombre"),
+    ("summary_name", "Nombre en la tabla de resumen"),
+    ("kind", "Tipo de indicador"),
+    ("definition", "Definición"),
+    ("disaggregation", "Nivel de desagregación"),
+    ("periodicity", "Periodicidad o frecuencia de medición"),
+    ("type", "Tipo"),
+    ("accumulation", "Acumulado o periódico"),
+    ("unit", "Unidad de medida"),
+    ("collection_period", "Periodo de recolección de los datos"),
+    ("dimension", "Dimensión"),
+    ("availability", "Disponibilidad de la información"),
+    ("expected_trend", "Tendencia esperada"),
+    ("responsible_unit", "Unidad responsable de reportar el avance"),
+    ("method", "Método de cálculo"),
+    ("method_variables", "Variables del método"),
+    ("observations", "Observaciones"),
+    ("baseline_note", "Nota sobre la línea base"),
+    ("target_note", "Nota sobre la Meta 2024"),
+]
+_KIND_LABELS = {"meta_bienestar": "Meta para el bienestar", "parametro": "Parámetro"}
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def _num(value: object) -> str:
+    """A report number as text: 66.0 -> "66", 33.33 -> "33.33"."""
+    number = float(value)
+    return f"{number:.2f}".rstrip("0").rstrip(".") if not number.is_integer() else f"{number:.0f}"
+
+
+def status_table(*, report: str | Path | None = None) -> pd.DataFrame:
+    """The 15 indicators: latest reported result, its year and status, and the Meta 2024.
+
+    Parameters
+    ----------
+    report : str or Path, optional
+        Report file; default the verified copy in ``data/raw/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``indicator_id`` (string, report order). Columns:
+
+        - ``objective`` : Int64; ``kind`` : ordered category;
+        - ``name`` : string — card field *Nombre*;
+        - ``unit`` : string — *Unidad de medida*;
+        - ``latest_year`` : Int64, ``latest_raw`` : string (the token as
+          printed, e.g. "66/P"), ``latest_value`` : Float64,
+          ``latest_status`` : string — the latest annex result that holds a
+          number (NA/ND years are skipped), missing when none does;
+        - ``result_2024`` : string — the token printed for the target year
+          (shows NA/ND where 2024 is missing);
+        - ``target_value`` : Float64, ``target_year`` : Int64 — Meta 2024;
+        - ``status`` : ordered category — verdict of
+          :func:`pntlib.progress.progress`.
+
+        Source: annex cards (section 4), *SERIE HISTÓRICA*.
+    """
+    from .progress import progress
+
+    _, tables = get_report(report)
+    indicators = tables["indicators"].set_index("indicator_id")
+    series = tables["series"]
+    annex = series[(series["table"] == "annex") & (series["measure"] == "result")]
+    judged = progress(report=report).set_index("indicator_id")
+    rows = []
+    for ind, card in indicators.iterrows():
+        own = annex[annex["indicator_id"] == ind].sort_values("year")
+        numbered = own[own["value"].notna()]
+        last = numbered.iloc[-1] if len(numbered) else None
+        at_target = own[own["year"] == card["target_year"]]
+        rows.append({
+            "indicator_id": ind,
+            "objective": card["objective"],
+            "kind": card["kind"],
+            "name": card["name"],
+            "unit": card["unit"],
+            "latest_year": None if last is None else last["year"],
+            "latest_raw": None if last is None else last["raw"],
+            "latest_value": None if last is None else last["value"],
+            "latest_status": None if last is None else VALUE_STATUS_LABELS[str(last["status"])],
+            "result_2024": at_target["raw"].iloc[0] if len(at_target) else None,
+            "target_value": card["target_value"],
+            "target_year": card["target_year"],
+        })
+    frame = pd.DataFrame(rows).set_index("indicator_id")
+    frame.index = frame.index.astype("string")
+    for col in ("name", "unit", "latest_raw", "latest_status", "result_2024"):
+        frame[col] = frame[col].astype("string")
+    for col in ("objective", "latest_year", "target_year"):
+        frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
+    for col in ("latest_value", "target_value"):
+        frame[col] = pd.array(frame[col].tolist(), dtype="Float64")
+    frame["kind"] = indicators["kind"]
+    frame["status"] = judged["status"]
+    return frame
+
+
+def objective_markdown(objective: object, *, report: str | Path | None = None) -> str:
+    """The objective's title and its strategies, as Markdown (report text escaped).
+
+    Parameters
+    ----------
+    objective : int or str
+        Objective number (1-5); see :func:`pntlib.params.validate_objective`.
+    report : str or Path, optional
+
+    Returns
+    -------
+    str
+        "## Objetivo prioritario N" and the title, then one bullet per
+        *Estrategia prioritaria* (section 3 headings).
+
+    Raises
+    ------
+    ParameterError
+        ``objective`` is not one of the report's objectives.
+    """
+    number = validate_objective(objective, report=report)
+    _, tables = get_report(report)
+    objectives = tables["objectives"]
+    title = objectives.loc[objectives["objective"] == number, "title"].iloc[0]
+    strategies = tables["strategies"][tables["strategies"]["objective"] == number]
+    lines = [f"## Objetivo prioritario {number}", "", f"**{_esc(title)}**", "", "Estrategias prioritarias:", ""]
+    lines += [f"- **{_esc(s.strategy_id)}** {_esc(s.title)}" for s in strategies.itertuples()]
+    return "\n".join(lines)
+
+
+def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """Findings for the narrative, from a progress table and the annex series.
+
+    Rules (each indicator may have several findings, in this order):
+
+    - ``met_target`` — ``status`` is ``achieved``;
+    - ``missing_target_year`` — the result printed for the target year is not
+      a number (NA/ND);
+    - ``provisional`` — the result for the target year is provisional (p/);
+    - ``stagnated`` — the target is not achieved and the latest reported
+      value equals the one reported before it (the sentence gives the year
+      since which it is unchanged);
+    - ``progressing`` — none of the above.
+
+    Parameters
+    ----------
+    progress_table : pandas.DataFrame
+        As returned by :func:`pntlib.progress.progress` (columns
+        ``indicator_id``, ``status``, ``latest_value``, ``latest_year``,
+        ``target_value``, ``target_year``, ``unit``, ``distance_covered_pct``).
+    series : pandas.DataFrame
+        As returned by :func:`pntlib.tables.load_series` (annex results used).
+
+    Returns
+    -------
+    pandas.DataFrame
+        RangeIndex; ``indicator_id`` (string), ``finding`` (string, one of the
+        rule names above), ``sentence`` (string, Spanish, plain text).
+    """
+    annex = series[(series["table"] == "annex") & (series["measure"] == "result")]
+    rows = []
+    for row in progress_table.itertuples(index=False):
+        ind = row.indicator_id
+        own = annex[annex["indicator_id"] == ind].sort_values("year")
+        unit = row.unit if isinstance(row.unit, str) else ""
+        target_year = row.target_year
+        found = []
+        if row.status == "achieved":
+            found.append((
+                "met_target",
+                f"El indicador {ind} alcanzó su Meta {target_year}: {_num(row.latest_value)} ({unit}) en "
+                f"{row.latest_year}, frente a una meta de {_num(row.target_value)}.",
+            ))
+        at_target = own[own["year"] == target_year]
+        if len(at_target) and pd.isna(at_target["value"].iloc[0]):
+            last = own[own["value"].notna()]
+            tail = (
+                f"; su último dato es {_num(last['value'].iloc[-1])} ({last['year'].iloc[-1]})"
+                if len(last) else "; no tiene ningún dato numérico"
+            )
+            found.append((
+                "missing_target_year",
+                f"El indicador {ind} no tiene resultado para {target_year} "
+                f"(el informe dice {at_target['raw'].iloc[0]}){tail}.",
+            ))
+        elif len(at_target) and at_target["status"].iloc[0] == "provisional":
+            found.append((
+                "provisional",
+                f"El resultado {target_year} del indicador {ind} es preliminar ({at_target['raw'].iloc[0]}).",
+            ))
+        numbered = own[own["value"].notna()]
+        if row.status != "achieved" and len(numbered) >= 2:
+            values = numbered["value"].tolist()
+            years = numbered["year"].tolist()
+            since = len(values) - 1
+            while since > 0 and values[since - 1] == values[-1]:
+                since -= 1
+            if since < len(values) - 1:
+                found.append((
+                    "stagnated",
+                    f"El indicador {ind} se estancó: reporta {_num(values[-1])} desde {years[since]} "
+                    f"(último dato {years[-1]}), lejos de su Meta {target_year} de {_num(row.target_value)}.",
+                ))
+        if not found:
+            covered = row.distance_covered_pct
+            share = "" if pd.isna(covered) else f", {_num(round(float(covered), 1))} % del camino de la línea base a la meta"
+            latest = "sin datos" if pd.isna(row.latest_value) else f"{_num(row.latest_value)} en {row.latest_year}"
+            found.append(("progressing", f"El indicador {ind} avanza: {latest}{share}."))
+        rows += [{"indicator_id": ind, "finding": f, "sentence": s} for f, s in found]
+    frame = pd.DataFrame(rows, columns=["indicator_id", "finding", "sentence"])
+    return frame.astype("string")
+
+
+def objective_findings(objective: object, *, report: str | Path | None = None) -> pd.DataFrame:
+    """:func:`findings_from_frames` for the indicators of one objective.
+
+    Raises
+    ------
+    ParameterError
+        ``objective`` is not one of the report's objectives.
+    """
+    from .progress import progress
+
+    number = validate_objective(objective, report=report)
+    table = progress(report=report)
+    table = table[table["objective"] == number]
+    return findings_from_frames(table, get_report(report)[1]["series"])
+
+
+def objective_narrative(objective: object, *, report: str | Path | None = None) -> str:
+    """A short Markdown narrative of one objective: which indicator met its target,
+    which misses the target year, which stagnated.
+
+    Returns
+    -------
+    str
+        Markdown: a sentence counting the findings, then one bullet per finding.
+
+    Raises
+    ------
+    ParameterError
+        ``objective`` is not one of the report's objectives.
+    """
+    findings = objective_findings(objective, report=report)
+    met = findings.loc[findings["finding"] == "met_target", "indicator_id"].tolist()
+    missing = findings.loc[findings["finding"] == "missing_target_year", "indicator_id"].tolist()
+    stagnated = findings.loc[findings["finding"] == "stagnated", "indicator_id"].tolist()
+
+    def _ids(ids: list[str]) -> str:
+        return ", ".join(ids) if ids else "ninguno"
+
+    head = (
+        f"Alcanzaron su meta: {_ids(met)}. Sin resultado en el año de la meta: {_ids(missing)}. "
+        f"Estancados: {_ids(stagnated)}."
+    )
+    return "\n".join([_esc(head), ""] + [f"- {_esc(s)}" for s in findings["sentence"]])
+
+
+def indicator_card(indicator: object, *, report: str | Path | None = None) -> pd.DataFrame:
+    """Every field of an indicator's card, one row per field.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``campo`` (string, the card's Spanish label), one column
+        ``valor`` (string, as printed; missing when the card leaves it empty).
+        Source: the annex card (section 4).
+
+    Raises
+    ------
+    ParameterError
+        ``indicator`` is not one of the report's indicator ids.
+    """
+    ind = validate_indicator(indicator, report=report)
+    card = get_report(report)[1]["indicators"].set_index("indicator_id").loc[ind]
+    values = []
+    for field, _ in CARD_FIELDS:
+        value = card[field]
+        if field == "kind":
+            value = _KIND_LABELS.get(str(value), str(value))
+        values.append(None if pd.isna(value) else str(value))
+    return pd.DataFrame(
+        {"valor": pd.array(values, dtype="string")},
+        index=pd.Index([label for _, label in CARD_FIELDS], name="campo", dtype="string"),
+    )
+
+
+def indicator_tables(indicator: object, *, report: str | Path | None = None) -> pd.DataFrame:
+    """The indicator's two tables of the report side by side.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``concepto`` (string: "Línea base (AAAA)", "Resultado AAAA",
+        "Meta AAAA"), columns ``anexo`` and ``resumen`` (string, tokens as
+        printed; missing where the table has no such cell, e.g. the summary's
+        Meta), ``estado_anexo`` and ``estado_resumen`` (string, Spanish
+        status), ``coinciden`` (boolean, missing when one side is absent).
+        Source: annex *SERIE HISTÓRICA* and the section-3 summary table.
+
+    Raises
+    ------
+    ParameterError
+        ``indicator`` is not one of the report's indicator ids.
+    """
+    ind = validate_indicator(indicator, report=report)
+    series = get_report(report)[1]["series"]
+    own = series[series["indicator_id"] == ind]
+    labels = {"baseline": "Línea base ({})", "result": "Resultado {}", "target": "Meta {}"}
+    rows: dict[str, dict] = {}
+    for row in own.sort_values(["measure", "year"]).itertuples(index=False):
+        label = labels[str(row.measure)].format(row.year)
+        side = "anexo" if row.table == "annex" else "resumen"
+        entry = rows.setdefault(label, {})
+        entry[side] = row.raw
+        entry[f"estado_{side}"] = VALUE_STATUS_LABELS[str(row.status)]
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["anexo", "resumen", "estado_anexo", "estado_resumen"])
+    frame.index = pd.Index(frame.index, name="concepto", dtype="string")
+    frame = frame.astype("string")
+    both = frame["anexo"].notna() & frame["resumen"].notna()
+    frame["coinciden"] = pd.array(
+        [(a == r) if b else None for a, r, b in zip(frame["anexo"], frame["resumen"], both)], dtype="boolean"
+    )
+    return frame
+
+
+def indicator_method(indicator: object, *, report: str | Path | None = None) -> dict[str, pd.DataFrame | str | None]:
+    """The method of calculation of an indicator, with its variables.
+
+    Returns
+    -------
+    dict
+        ``formula`` : str or None — *Método de cálculo* without markup;
+        ``definitions`` : str or None — "SYMBOL: definition" lines;
+        ``variables`` : pandas.DataFrame — rows of
+        :func:`pntlib.tables.load_variables` for the indicator (columns
+        ``variable``, ``name``, ``year``, ``raw``, ``value``, ``status``,
+        ``source``);
+        ``substitutions`` : pandas.DataFrame — ``year``, ``text`` of
+        *Sustitución en método de cálculo*.
+
+    Raises
+    ------
+    ParameterError
+        ``indicator`` is not one of the report's indicator ids.
+    """
+    ind = validate_indicator(indicator, report=report)
+    tables = get_report(report)[1]
+    card = tables["indicators"].set_index("indicator_id").loc[ind]
+    variables = tables["variables"]
+    substitutions = tables["substitutions"]
+    return {
+        "formula": None if pd.isna(card["method"]) else str(card["method"]),
+        "definitions": None if pd.isna(card["method_variables"]) else str(card["method_variables"]),
+        "variables": variables.loc[
+            variables["indicator_id"] == ind, ["variable", "name", "year", "raw", "value", "status", "source"]
+        ].reset_index(drop=True),
+        "substitutions": substitutions.loc[substitutions["indicator_id"] == ind, ["year", "text"]].reset_index(drop=True),
+    }
