@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test extract lab bench clean-venv
+.PHONY: report test extract lab bench clean-venv browser
 
 $(STAMP): pyproject.toml
 	@if ! $(BIN)/python -c "import sys" >/dev/null 2>&1; then \
@@ -21,7 +21,17 @@ report: $(STAMP)
 	$(BIN)/pnt extract
 	$(BIN)/pnt run
 
-test: $(STAMP)
+# The browser tests use Debian's chromium and chromedriver (nothing is downloaded
+# by a tool): install them with apt-get when missing and we are root; otherwise
+# those tests are skipped with a message.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        echo "installing chromium and chromium-driver with apt-get"; \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	    else echo "chromium not installed and not root: browser tests will be skipped"; fi; fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
@@ -29,6 +39,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py
+	$(BIN)/python benchmarks/bench_run.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -682,7 +682,7 @@ def run_plan(
                     _write_manifest(out, manifest)
                     results[run.name] = result
                     mark = "[green]ok[/]" if result["status"] == "ok" else "[red]FALLÓ[/]"
-                    progress.console.log(f"{mark} {run.name} ({result.get('duration') or 0:.1f} s)")
+                    progress.console.print(f"{mark} {run.name} ({result.get('duration') or 0:.1f} s)")
                     progress.update(task, advance=1, done=done, failed=failed, left=len(todo) - done - failed)
         finally:
             shutil.rmtree(staging_root, ignore_errors=True)
