@@ -92,8 +92,8 @@ def test_pnt_run_end_to_end(tmp_path, capsys):
         assert (out / "figures" / "thumbs" / f"{name}.png").is_file()
     assert (out / "figures" / "tiny_1.png").is_file()
     # the readers' page has no code, the other has it
-    assert "outputs.run_name" not in (out / "tiny_1.html").read_text(encoding="utf-8")
-    assert "outputs.run_name" in (out / "tiny_1.code.html").read_text(encoding="utf-8")
+    assert "class=\"jp-CodeMirrorEditor" not in (out / "tiny_1.html").read_text(encoding="utf-8")
+    assert "class=\"jp-CodeMirrorEditor" in (out / "tiny_1.code.html").read_text(encoding="utf-8")
     # the kernel was the ipykernel of this interpreter
     summary = json.loads((out / "tiny_2.summary.json").read_text(encoding="utf-8"))
     assert {"label": "intérprete", "value": sys.executable} in summary["key_figures"]

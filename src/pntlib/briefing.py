@@ -335,7 +335,9 @@ def indicator_tables(indicator: object, *, report: str | Path | None = None) -> 
         "Meta AAAA"), columns ``anexo`` and ``resumen`` (string, tokens as
         printed; missing where the table has no such cell, e.g. the summary's
         Meta), ``estado_anexo`` and ``estado_resumen`` (string, Spanish
-        status), ``coinciden`` (boolean, missing when one side is absent).
+        status), ``coinciden`` (boolean: both tables give the same number, or
+        both the same kind of missing value -- "0" and "0.0" agree; missing
+        when one side is absent).
         Source: annex *SERIE HISTÓRICA* and the section-3 summary table.
 
     Raises
@@ -354,13 +356,21 @@ def indicator_tables(indicator: object, *, report: str | Path | None = None) -> 
         entry = rows.setdefault(label, {})
         entry[side] = row.raw
         entry[f"estado_{side}"] = VALUE_STATUS_LABELS[str(row.status)]
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["anexo", "resumen", "estado_anexo", "estado_resumen"])
+        entry[f"_{side}"] = (None if pd.isna(row.value) else float(row.value), str(row.status))
+    columns = ["anexo", "resumen", "estado_anexo", "estado_resumen"]
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     frame.index = pd.Index(frame.index, name="concepto", dtype="string")
     frame = frame.astype("string")
-    both = frame["anexo"].notna() & frame["resumen"].notna()
-    frame["coinciden"] = pd.array(
-        [(a == r) if b else None for a, r, b in zip(frame["anexo"], frame["resumen"], both)], dtype="boolean"
-    )
+
+    def _agree(entry: dict) -> bool | None:
+        if "_anexo" not in entry or "_resumen" not in entry:
+            return None
+        (a_value, a_status), (r_value, r_status) = entry["_anexo"], entry["_resumen"]
+        if a_value is None or r_value is None:
+            return a_value is None and r_value is None and a_status == r_status
+        return a_value == r_value
+
+    frame["coinciden"] = pd.array([_agree(rows[label]) for label in frame.index], dtype="boolean")
     return frame
 
 

@@ -288,6 +288,7 @@ def _exporter(exclude_input: bool):
             exclude_input=exclude_input,
             exclude_input_prompt=exclude_input,
             exclude_output_prompt=exclude_input,
+            language_code="es",
         )
     return _EXPORTERS[exclude_input]
 
@@ -330,14 +331,16 @@ def _error_details(nb_path: Path, exc: BaseException, timeout: float) -> dict:
     details = {"cell_index": None, "execution_count": None, "source": None, "ename": type(exc).__name__, "evalue": str(exc)}
     if isinstance(exc, CellTimeoutError):
         details["evalue"] = f"the notebook did not finish within its timeout of {timeout:g} s"
-    if nb_path.is_file():  # find the cell that was running
+    if nb_path.is_file():  # the cell that was running: the last one papermill started
         import nbformat
 
         nb = nbformat.read(nb_path, as_version=4)
-        for index, cell in enumerate(nb.cells):
-            if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
-                details.update(cell_index=index, source=cell.source)
-                break
+        started = [
+            index for index, cell in enumerate(nb.cells)
+            if cell.get("metadata", {}).get("papermill", {}).get("start_time")
+        ]
+        if started:
+            details.update(cell_index=started[-1], source=nb.cells[started[-1]].source)
     return details
 
 
