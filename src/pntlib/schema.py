@@ -168,3 +168,20 @@ def datapackage(tables: list[str], *, name: str = "pntdp-indicators", extra: dic
     if extra:
         package.update(extra)
     return package
+
+
+def markdown(tables: list[str] | None = None) -> str:
+    """The data dictionary as Markdown (the README's section is this text)."""
+    out = []
+    for name in tables or list(TABLES):
+        description, cols = TABLES[name]
+        out.append(f"#### `{name}`\n\n{description}\n\n| column | type | meaning |\n|---|---|---|")
+        for col in cols:
+            kind = "category {" + ", ".join(col.categories) + "}" if col.categories else col.dtype
+            out.append(f"| `{col.name}` | {kind} | {col.description.replace('|', '/')} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+if __name__ == "__main__":  # python -m pntlib.schema > dictionary.md
+    print(markdown(), end="")
