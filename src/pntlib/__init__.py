@@ -1,7 +1,10 @@
 """pntlib: the indicators of Mexico's PNTdP 2022-2024 progress report as tidy data.
 
 Public API: the ``load_*`` functions return typed DataFrames parsed from the
-report in ``data/raw/``; see the README for the data dictionary.
+report in ``data/raw/``; ``progress``, ``trends`` and ``objective_summary``
+judge them against the Meta 2024; the ``plot_*`` functions chart them and
+``save_figure`` writes reproducible PNG/SVG files. See the README for the data
+dictionary.
 """
 
 from .exceptions import (
@@ -11,6 +14,14 @@ from .exceptions import (
     ReportFormatError,
     UnknownIndicatorError,
 )
+from .plots import (
+    plot_indicator,
+    plot_objective,
+    plot_progress_overview,
+    plot_status_heatmap,
+    save_figure,
+)
+from .progress import objective_summary, progress, trends
 from .tables import (
     load_indicators,
     load_objectives,
@@ -29,6 +40,14 @@ __all__ = [
     "load_strategies",
     "load_substitutions",
     "load_variables",
+    "progress",
+    "trends",
+    "objective_summary",
+    "plot_indicator",
+    "plot_objective",
+    "plot_progress_overview",
+    "plot_status_heatmap",
+    "save_figure",
     "PntlibError",
     "ReportFormatError",
     "ReportChecksumError",
