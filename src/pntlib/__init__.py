@@ -4,6 +4,7 @@ Public API: the ``load_*`` functions return typed DataFrames parsed from the
 report in ``data/raw/``; see the README for the data dictionary.
 """
 
+from .audit import audit
 from .exceptions import (
     ParameterError,
     PntlibError,
@@ -23,6 +24,7 @@ from .tables import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "audit",
     "load_indicators",
     "load_objectives",
     "load_series",
