@@ -412,3 +412,38 @@ def test_provisional(audit_of):
     f = audit_of((841, 6, "100", "100/P"), (703, 6, "66/P", "66"), (305, 8, "66/P", "66"))
     assert found(f, "provisional", "4.3", 2024)[["annex_raw", "summary_raw"]].values.tolist() == [["100/P", pd.NA]]
     assert found(f, "provisional", "3.2").empty
+
+
+def test_summary_disagreements_classify_the_summary_checks(real):
+    from pntlib import summary_disagreements
+
+    grid = summary_disagreements(real)
+    kinds = dict(zip(zip(grid["indicator_id"], grid["year"]), grid["kind"]))
+    assert len(grid) == 4 + 24  # summary_value + summary_missing rows of EXPECTED
+    assert kinds[("1.3", 2019)] == "different"   # 4 vs 0 (l.518, l.194)
+    assert kinds[("5.1", 2022)] == "rounding"    # 33 vs 33.33 (l.884, l.407)
+    assert kinds[("5.1", 2023)] == "truncation"  # 66 vs 66.66
+    assert kinds[("4.2", 2024)] == "missing"     # 0 vs ND (l.804, l.353)
+
+
+def test_data_quality_notebook_runs(tmp_path, monkeypatch):
+    papermill = pytest.importorskip("papermill")
+    root = RAW_REPORT.parents[2]
+    monkeypatch.setenv("PYTHONPATH", str(root / "src"))  # the kernel imports this checkout's pntlib
+    papermill.execute_notebook(
+        str(root / "notebooks" / "data_quality.ipynb"), str(tmp_path / "dq.ipynb"),
+        parameters={"output_dir": str(tmp_path)}, cwd=str(root / "notebooks"), progress_bar=False,
+    )
+    assert (tmp_path / "figures" / "calidad_discrepancias_resumen_anexo.png").stat().st_size > 0
+
+
+def test_data_quality_notebook_rejects_a_missing_report(tmp_path, monkeypatch):
+    papermill = pytest.importorskip("papermill")
+    root = RAW_REPORT.parents[2]
+    monkeypatch.setenv("PYTHONPATH", str(root / "src"))
+    with pytest.raises(papermill.PapermillExecutionError, match="ParameterError"):
+        papermill.execute_notebook(
+            str(root / "notebooks" / "data_quality.ipynb"), str(tmp_path / "dq.ipynb"),
+            parameters={"report": str(tmp_path / "nope.txt"), "output_dir": str(tmp_path)},
+            cwd=str(root / "notebooks"), progress_bar=False,
+        )
