@@ -4,7 +4,7 @@ Public API: the ``load_*`` functions return typed DataFrames parsed from the
 report in ``data/raw/``; see the README for the data dictionary.
 """
 
-from .audit import audit
+from .audit import audit, summary_disagreements
 from .exceptions import (
     ParameterError,
     PntlibError,
@@ -25,6 +25,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "audit",
+    "summary_disagreements",
     "load_indicators",
     "load_objectives",
     "load_series",

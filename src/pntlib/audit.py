@@ -69,7 +69,16 @@ from . import schema
 from .report import Report
 from .tables import get_report
 
-__all__ = ["audit", "CHECKS", "CHECK_LABELS", "SEVERITY_LABELS", "FormulaError", "evaluate_formula"]
+__all__ = [
+    "audit",
+    "summary_disagreements",
+    "CHECKS",
+    "CHECK_LABELS",
+    "SEVERITY_LABELS",
+    "DISAGREEMENT_LABELS",
+    "FormulaError",
+    "evaluate_formula",
+]
 
 #: The checks, in listing order.
 CHECKS: list[str] = list(schema.AUDIT_CHECK_ORDER)
@@ -94,6 +103,15 @@ CHECK_LABELS: dict[str, str] = {
 
 #: Spanish label of each severity.
 SEVERITY_LABELS: dict[str, str] = {"error": "error", "warning": "advertencia", "info": "información"}
+
+#: Kinds of disagreement between the summary table and the annex (see
+#: :func:`summary_disagreements`), in order of gravity, with Spanish labels.
+DISAGREEMENT_LABELS: dict[str, str] = {
+    "different": "número distinto",
+    "missing": "número frente a NA/ND",
+    "truncation": "truncamiento",
+    "rounding": "redondeo o marca p/",
+}
 
 _TABLE_ES = {"annex": "la ficha del anexo", "summary": "la tabla de resumen"}
 _MEASURE_ES = {"baseline": "la línea base", "result": "el resultado", "target": "la Meta"}
@@ -989,3 +1007,36 @@ def audit(*, report: str | Path | None = None) -> pd.DataFrame:
     """
     parsed, tables = get_report(report)
     return audit_table(tables, parsed)
+
+
+def summary_disagreements(findings: pd.DataFrame) -> pd.DataFrame:
+    """Where the summary table and the annex disagree on a result, by kind.
+
+    Parameters
+    ----------
+    findings : pandas.DataFrame
+        The output of :func:`audit`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (indicator, year) whose result differs between the two
+        tables (checks ``summary_value`` and ``summary_missing``), RangeIndex,
+        in the order of ``findings``:
+
+        - ``indicator_id`` : string; ``year`` : Int64;
+        - ``kind`` : ordered category {different, missing, truncation,
+          rounding} (:data:`DISAGREEMENT_LABELS`): a different number, a
+          number against NA/ND or a missing column, a truncated number, a
+          rounded number or the same number marked provisional in one table;
+        - ``annex_raw``, ``summary_raw`` : string — the two tokens.
+    """
+    rows = findings[findings["check"].isin(["summary_value", "summary_missing"]) & findings["year"].notna()]
+    kind = [
+        "missing" if check == "summary_missing"
+        else {"error": "different", "warning": "truncation", "info": "rounding"}[severity]
+        for check, severity in zip(rows["check"], rows["severity"])
+    ]
+    out = rows[["indicator_id", "year", "annex_raw", "summary_raw"]].reset_index(drop=True)
+    out.insert(2, "kind", pd.Categorical(kind, categories=list(DISAGREEMENT_LABELS), ordered=True))
+    return out
