@@ -7,6 +7,7 @@ judge them against the Meta 2024; the ``plot_*`` functions chart them and
 dictionary.
 """
 
+from .audit import audit, summary_disagreements
 from .exceptions import (
     ParameterError,
     PntlibError,
@@ -34,6 +35,8 @@ from .tables import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "audit",
+    "summary_disagreements",
     "load_indicators",
     "load_objectives",
     "load_series",

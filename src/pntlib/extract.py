@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import config, schema
 from .progress import derived_tables as progress_derived_tables
+from .audit import audit_table
 from .tables import build_tables, get_report
 
 __all__ = ["extract", "DERIVED_TABLES"]
@@ -26,6 +27,8 @@ __all__ = ["extract", "DERIVED_TABLES"]
 #: are declared in :data:`pntlib.schema.TABLES`.
 DERIVED_TABLES: dict[str, Callable[[dict[str, pd.DataFrame], str | Path | None], pd.DataFrame]] = {}
 DERIVED_TABLES.update(progress_derived_tables())
+
+DERIVED_TABLES["audit"] = lambda tables, report: audit_table(tables, get_report(report)[0])
 
 
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:

@@ -18,6 +18,24 @@ TABLE_ORDER = ["annex", "summary"]
 OBS_STATUS_ORDER = ["A", "P", "M", "L"]
 #: Verdicts of :func:`pntlib.progress.progress`, best first.
 PROGRESS_STATUS_ORDER = ["achieved", "on_track", "needs_acceleration", "limited", "deterioration", "no_data"]
+SEVERITY_ORDER = ["error", "warning", "info"]
+#: The audit's checks, in the order findings are listed (see :mod:`pntlib.audit`).
+AUDIT_CHECK_ORDER = [
+    "summary_name",
+    "summary_baseline",
+    "summary_value",
+    "summary_missing",
+    "method_unevaluable",
+    "method_result",
+    "method_substitution",
+    "name_unit",
+    "name_condition",
+    "baseline_year_result",
+    "beyond_target",
+    "percent_range",
+    "cumulative_decrease",
+    "provisional",
+]
 
 
 @dataclass(frozen=True)
@@ -187,6 +205,23 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("n_deterioration", "Int64", "Indicators with status deterioration."),
             Column("n_no_data", "Int64", "Indicators with status no_data."),
             Column("mean_distance_covered_pct", "Float64", "Mean of distance_covered_pct over the indicators where it is defined (not capped at 100)."),
+        ],
+    ),
+    "audit": (
+        "The report checked against itself: one row per finding of pntlib.audit() (summary "
+        "table against annex card, method of calculation, names, units, targets).",
+        [
+            Column("check", _cat(AUDIT_CHECK_ORDER), "Which check found it (README: 'The audit')."),
+            _ID,
+            _OBJ,
+            Column("year", "Int64", "Year the finding concerns; missing for findings about a name or a card."),
+            Column("severity", _cat(SEVERITY_ORDER), "error (the report contradicts itself), warning (doubtful), info (worth knowing)."),
+            Column("detail", "string", "The finding in one Spanish sentence, quoting the values and lines."),
+            Column("annex_raw", "string", "The annex text involved (token, substitution, name or unit), as printed."),
+            Column("summary_raw", "string", "The summary-table text involved (token or name), as printed."),
+            Column("computed", "Float64", "The card's formula evaluated with its variables for that year (method checks); otherwise missing."),
+            Column("annex_line", "Int64", "1-based report line of annex_raw (or of the card element concerned)."),
+            Column("summary_line", "Int64", "1-based report line of summary_raw."),
         ],
     ),
 }
