@@ -15,13 +15,6 @@ from .exceptions import (
     ReportFormatError,
     UnknownIndicatorError,
 )
-from .plots import (
-    plot_indicator,
-    plot_objective,
-    plot_progress_overview,
-    plot_status_heatmap,
-    save_figure,
-)
 from .progress import objective_summary, progress, trends
 from .tables import (
     load_indicators,
@@ -57,3 +50,27 @@ __all__ = [
     "UnknownIndicatorError",
     "ParameterError",
 ]
+
+# The charts pull in matplotlib and seaborn (about a second): load them on first use,
+# so that `pnt extract` and the table loaders stay fast.
+_LAZY = {
+    "plot_indicator": "plots",
+    "plot_objective": "plots",
+    "plot_progress_overview": "plots",
+    "plot_status_heatmap": "plots",
+    "save_figure": "plots",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'pntlib' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

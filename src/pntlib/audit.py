@@ -428,22 +428,14 @@ class _Context:
 
 
 def _field_lines(report: Report) -> dict[tuple[str, str], int]:
-    """Line of some card fields (folded label) of each card, read from the report file."""
-    try:
-        text = Path(report.path).read_text(encoding="utf-8")
-    except OSError:
-        return {}
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    starts = [card.line for card in report.cards] + [len(lines) + 1]
-    found: dict[tuple[str, str], int] = {}
-    for card, stop in zip(report.cards, starts[1:]):
-        for number in range(card.line, min(stop, len(lines) + 1)):
-            for cell in lines[number - 1].split("\t"):
-                label = _fold(cell)
-                if label in ("nombre", "unidad de medida", "metodo de calculo"):
-                    found.setdefault((card.indicator_id, label), number)
-    return found
+    """Line of some card fields (folded label) of each card, as the parser saw them."""
+    labels = {"name": "nombre", "unit": "unidad de medida", "method": "metodo de calculo"}
+    return {
+        (card.indicator_id, label): card.field_lines[name]
+        for card in report.cards
+        for name, label in labels.items()
+        if name in card.field_lines
+    }
 
 
 # ----------------------------------------------------------------- summary against annex
