@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+matplotlib.use("Agg")  # tests only: charts render off-screen; src/ never chooses a backend
 
 TESTS_DIR = Path(__file__).resolve().parent
 PROJ_ROOT = TESTS_DIR.parent

@@ -1,9 +1,13 @@
 """pntlib: the indicators of Mexico's PNTdP 2022-2024 progress report as tidy data.
 
 Public API: the ``load_*`` functions return typed DataFrames parsed from the
-report in ``data/raw/``; see the README for the data dictionary.
+report in ``data/raw/``; ``progress``, ``trends`` and ``objective_summary``
+judge them against the Meta 2024; the ``plot_*`` functions chart them and
+``save_figure`` writes reproducible PNG/SVG files. See the README for the data
+dictionary.
 """
 
+from .audit import audit, summary_disagreements
 from .exceptions import (
     ParameterError,
     PlanError,
@@ -12,6 +16,7 @@ from .exceptions import (
     ReportFormatError,
     UnknownIndicatorError,
 )
+from .progress import objective_summary, progress, trends
 from .tables import (
     load_indicators,
     load_objectives,
@@ -24,12 +29,22 @@ from .tables import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "audit",
+    "summary_disagreements",
     "load_indicators",
     "load_objectives",
     "load_series",
     "load_strategies",
     "load_substitutions",
     "load_variables",
+    "progress",
+    "trends",
+    "objective_summary",
+    "plot_indicator",
+    "plot_objective",
+    "plot_progress_overview",
+    "plot_status_heatmap",
+    "save_figure",
     "PntlibError",
     "ReportFormatError",
     "ReportChecksumError",
@@ -37,3 +52,27 @@ __all__ = [
     "ParameterError",
     "PlanError",
 ]
+
+# The charts pull in matplotlib and seaborn (about a second): load them on first use,
+# so that `pnt extract` and the table loaders stay fast.
+_LAZY = {
+    "plot_indicator": "plots",
+    "plot_objective": "plots",
+    "plot_progress_overview": "plots",
+    "plot_status_heatmap": "plots",
+    "save_figure": "plots",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'pntlib' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, schema
+from .progress import derived_tables as progress_derived_tables
+from .audit import audit_table
 from .tables import build_tables, get_report
 
 __all__ = ["extract", "DERIVED_TABLES"]
@@ -24,6 +26,9 @@ __all__ = ["extract", "DERIVED_TABLES"]
 #: name -> function(tables, report_path) returning a DataFrame whose columns
 #: are declared in :data:`pntlib.schema.TABLES`.
 DERIVED_TABLES: dict[str, Callable[[dict[str, pd.DataFrame], str | Path | None], pd.DataFrame]] = {}
+DERIVED_TABLES.update(progress_derived_tables())
+
+DERIVED_TABLES["audit"] = lambda tables, report: audit_table(tables, get_report(report)[0])
 
 
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:

@@ -145,6 +145,8 @@ class Card:
     kind: str
     line: int
     fields: dict[str, str] = field(default_factory=dict)
+    #: field name -> 1-based line of its label
+    field_lines: dict[str, int] = field(default_factory=dict)
     baseline_note: str = ""
     target_note: str = ""
     baseline_year: int | None = None
@@ -705,7 +707,7 @@ class _Parser:
             raise self.error(
                 f"card is missing the field(s) {', '.join(map(repr, missing))}", head, indicator
             )
-        card = Card(indicator, objective, kind, head.number, fields=fields)
+        card = Card(indicator, objective, kind, head.number, fields=fields, field_lines=field_lines)
         if i >= stop:
             raise self.error("expected 'SERIE HISTÓRICA' after the card's fields", self.lines[stop - 1], indicator)
         i = self._parse_series(i + 1, stop, card)

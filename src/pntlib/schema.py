@@ -16,12 +16,32 @@ KIND_ORDER = ["meta_bienestar", "parametro"]
 MEASURE_ORDER = ["baseline", "result", "target"]
 TABLE_ORDER = ["annex", "summary"]
 OBS_STATUS_ORDER = ["A", "P", "M", "L"]
+#: Verdicts of :func:`pntlib.progress.progress`, best first.
+PROGRESS_STATUS_ORDER = ["achieved", "on_track", "needs_acceleration", "limited", "deterioration", "no_data"]
+SEVERITY_ORDER = ["error", "warning", "info"]
+#: The audit's checks, in the order findings are listed (see :mod:`pntlib.audit`).
+AUDIT_CHECK_ORDER = [
+    "summary_name",
+    "summary_baseline",
+    "summary_value",
+    "summary_missing",
+    "method_unevaluable",
+    "method_result",
+    "method_substitution",
+    "name_unit",
+    "name_condition",
+    "baseline_year_result",
+    "beyond_target",
+    "percent_range",
+    "cumulative_decrease",
+    "provisional",
+]
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    dtype: str  # "string" | "Int64" | "Float64" | "category:<a,b,...>"
+    dtype: str  # "string" | "Int64" | "Float64" | "boolean" | "category:<a,b,...>"
     description: str
 
     @property
@@ -32,7 +52,7 @@ class Column:
 
     @property
     def frictionless_type(self) -> str:
-        return {"string": "string", "Int64": "integer", "Float64": "number"}.get(self.dtype, "string")
+        return {"string": "string", "Int64": "integer", "Float64": "number", "boolean": "boolean"}.get(self.dtype, "string")
 
 
 def _cat(values: list[str]) -> str:
@@ -121,6 +141,89 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
         "'Sustitución en método de cálculo para YYYY' of each card, markup removed.",
         [_ID, Column("year", "Int64", "Year of the substitution."), Column("text", "string", "The substitution as printed."), _LINE],
     ),
+    # ---------------------------------------------------------------- progress (pntlib.progress)
+    "progress": (
+        "One row per indicator: the latest reported value judged against the Meta 2024 on a "
+        "straight path from the línea base (pntlib.progress.progress, annex table, all years).",
+        [
+            _ID,
+            _OBJ,
+            Column("kind", _cat(KIND_ORDER), "As in indicators."),
+            Column("unit", "string", "Card field 'Unidad de medida'."),
+            Column("expected_trend", "string", "Card field 'Tendencia esperada'."),
+            Column("accumulation", "string", "Card field 'Acumulado o periódico': values are compared, never summed."),
+            Column("baseline_value", "Float64", "Línea base of the table judged, in the indicator's unit."),
+            Column("baseline_year", "Int64", "Year of the línea base."),
+            Column("latest_year", "Int64", "Latest year with a reported number (NA/ND years skipped); missing if none."),
+            Column("latest_value", "Float64", "The value of latest_year, in the indicator's unit."),
+            Column("latest_status", _cat(STATUS_ORDER), "Status of that value (normal or provisional)."),
+            Column("target_value", "Float64", "Meta 2024 (annex SERIE HISTÓRICA), in the indicator's unit."),
+            Column("target_year", "Int64", "Year of the target (2024)."),
+            Column("achievement_pct", "Float64", "latest / target * 100 (target / latest * 100 for a descending trend)."),
+            Column("distance_covered_pct", "Float64", "(latest - baseline) / (target - baseline) * 100; missing when target == baseline."),
+            Column("expected_pct", "Float64", "(latest_year - baseline_year) / (target_year - baseline_year) * 100, clipped to 0-100."),
+            Column("pace_ratio", "Float64", "distance_covered_pct / expected_pct; missing when expected_pct is 0."),
+            Column("status", _cat(PROGRESS_STATUS_ORDER), "Verdict: achieved, on_track (pace >= 0.95), needs_acceleration (>= 0.60), limited (>= 0), deterioration (< 0), no_data."),
+            Column("method_note", "string", "How the row was judged, in Spanish."),
+        ],
+    ),
+    "trends": (
+        "One row per indicator and result year of the annex SERIE HISTÓRICA, with the change "
+        "from the previous reported year and the gap to the straight path baseline -> Meta 2024 "
+        "(pntlib.progress.trends).",
+        [
+            _ID,
+            _OBJ,
+            Column("year", "Int64", "Year of the result."),
+            Column("raw", "string", "The token as printed (16.67, N/D, 66/P)."),
+            Column("value", "Float64", "The number; missing for NA/ND."),
+            Column("status", _cat(STATUS_ORDER), "As in series."),
+            Column("change", "Float64", "value minus the value of the previous reported year; missing for the first reported year and for NA/ND."),
+            Column("expected_value", "Float64", "Straight path from (baseline_year, baseline_value) to (target_year, target_value) at year; missing before the baseline year."),
+            Column("gap_to_expected", "Float64", "value - expected_value (positive = ahead of the path for an ascending trend)."),
+            Column("first_reported_year", "Int64", "First year with a reported number (per indicator)."),
+            Column("last_reported_year", "Int64", "Last year with a reported number (per indicator)."),
+            Column("n_reported_years", "Int64", "Number of years with a reported number (per indicator)."),
+            Column("stagnation", "boolean", "True when the last two or more reported values are equal and the target is not reached (per indicator)."),
+            Column("stagnant_since", "Int64", "First year of that run of equal values; missing when not stagnant."),
+            Column("expected_trend", "string", "Card field 'Tendencia esperada'."),
+            Column("observed_trend", "string", "Ascendente, Descendente or Sin cambio: last reported value against the first; missing with fewer than two (per indicator)."),
+            Column("trend_agrees", "boolean", "observed_trend equals expected_trend; missing with fewer than two reported values (per indicator)."),
+        ],
+    ),
+    "objective_summary": (
+        "Per objective: how many indicators have each progress status and the mean distance "
+        "covered (pntlib.progress.objective_summary).",
+        [
+            _OBJ,
+            Column("title", "string", "Title of the objective."),
+            Column("n_indicators", "Int64", "Indicators of the objective."),
+            Column("n_achieved", "Int64", "Indicators with status achieved."),
+            Column("n_on_track", "Int64", "Indicators with status on_track."),
+            Column("n_needs_acceleration", "Int64", "Indicators with status needs_acceleration."),
+            Column("n_limited", "Int64", "Indicators with status limited."),
+            Column("n_deterioration", "Int64", "Indicators with status deterioration."),
+            Column("n_no_data", "Int64", "Indicators with status no_data."),
+            Column("mean_distance_covered_pct", "Float64", "Mean of distance_covered_pct over the indicators where it is defined (not capped at 100)."),
+        ],
+    ),
+    "audit": (
+        "The report checked against itself: one row per finding of pntlib.audit() (summary "
+        "table against annex card, method of calculation, names, units, targets).",
+        [
+            Column("check", _cat(AUDIT_CHECK_ORDER), "Which check found it (README: 'The audit')."),
+            _ID,
+            _OBJ,
+            Column("year", "Int64", "Year the finding concerns; missing for findings about a name or a card."),
+            Column("severity", _cat(SEVERITY_ORDER), "error (the report contradicts itself), warning (doubtful), info (worth knowing)."),
+            Column("detail", "string", "The finding in one Spanish sentence, quoting the values and lines."),
+            Column("annex_raw", "string", "The annex text involved (token, substitution, name or unit), as printed."),
+            Column("summary_raw", "string", "The summary-table text involved (token or name), as printed."),
+            Column("computed", "Float64", "The card's formula evaluated with its variables for that year (method checks); otherwise missing."),
+            Column("annex_line", "Int64", "1-based report line of annex_raw (or of the card element concerned)."),
+            Column("summary_line", "Int64", "1-based report line of summary_raw."),
+        ],
+    ),
 }
 
 
@@ -168,3 +271,20 @@ def datapackage(tables: list[str], *, name: str = "pntdp-indicators", extra: dic
     if extra:
         package.update(extra)
     return package
+
+
+def markdown(tables: list[str] | None = None) -> str:
+    """The data dictionary as Markdown (the README's section is this text)."""
+    out = []
+    for name in tables or list(TABLES):
+        description, cols = TABLES[name]
+        out.append(f"#### `{name}`\n\n{description}\n\n| column | type | meaning |\n|---|---|---|")
+        for col in cols:
+            kind = "category {" + ", ".join(col.categories) + "}" if col.categories else col.dtype
+            out.append(f"| `{col.name}` | {kind} | {col.description.replace('|', '/')} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+if __name__ == "__main__":  # python -m pntlib.schema > dictionary.md
+    print(markdown(), end="")

@@ -1,0 +1,1034 @@
+"""The report checked against itself.
+
+The progress report gives each indicator's numbers twice (the section-3 summary
+table and the annex card's *SERIE HISTÓRICA*), defines each indicator by a
+formula whose variables it also reports (*APLICACIÓN DEL MÉTODO DE CÁLCULO*),
+and names each indicator and its unit. :func:`audit` compares all of these and
+returns one row per disagreement or doubtful value.
+
+Every check is general: it reads the structure of the tables (which measure,
+which year, which card field) and never an indicator id or a line number. The
+checks, in the order findings are listed (:data:`CHECKS`):
+
+``summary_name``
+    the indicator's name in the summary table differs from the card's *Nombre*
+    (compared after folding case, accents, spacing and final punctuation);
+``summary_baseline``
+    the summary's línea base (value or year) differs from the card's;
+``summary_value``
+    a result is a number in both tables but a different number (info when one
+    is the other rounded, warning when truncated, error otherwise; info when
+    only one marks it provisional);
+``summary_missing``
+    a result is a number in one table and NA/ND (or absent) in the other;
+``method_unevaluable``
+    the card's formula cannot be evaluated for a year: it names a symbol the
+    card does not define, a variable is missing, or it divides by zero;
+``method_result``
+    the formula evaluated with the variables of a year does not give the
+    reported (annex) result of that year;
+``method_substitution``
+    the printed *Sustitución en método de cálculo* is not the card's formula
+    with the variables' values;
+``name_unit``
+    a name that counts ("Número de ...") with a percentage unit, or a
+    "Porcentaje de ..." name whose unit is not a percentage;
+``name_condition``
+    a threshold in the name ("al menos al 5%") stated differently in a
+    variable's name or in the formula's definitions ("al menos al 10%");
+``baseline_year_result``
+    the result of the baseline year differs from the línea base;
+``beyond_target``
+    a result beyond the Meta 2024 in the direction of the tendencia esperada;
+``percent_range``
+    a value of a percentage indicator outside 0-100;
+``cumulative_decrease``
+    an "Acumulado" indicator whose result goes down from one reported year to
+    the next;
+``provisional``
+    a provisional value (``p/``).
+
+Formulas are parsed with :mod:`ast` and evaluated by walking the tree, allowing
+only numbers, the card's symbols, ``+ - * /`` and parentheses; nothing is
+passed to :func:`eval`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from .report import Report
+from .tables import get_report
+
+__all__ = [
+    "audit",
+    "summary_disagreements",
+    "CHECKS",
+    "CHECK_LABELS",
+    "SEVERITY_LABELS",
+    "DISAGREEMENT_LABELS",
+    "FormulaError",
+    "evaluate_formula",
+]
+
+#: The checks, in listing order.
+CHECKS: list[str] = list(schema.AUDIT_CHECK_ORDER)
+
+#: Spanish label of each check, for notebooks and charts.
+CHECK_LABELS: dict[str, str] = {
+    "summary_name": "Nombre: resumen frente a ficha",
+    "summary_baseline": "Línea base: resumen frente a ficha",
+    "summary_value": "Resultado: número distinto en resumen y ficha",
+    "summary_missing": "Resultado: número frente a NA/ND",
+    "method_unevaluable": "Método de cálculo: fórmula no evaluable",
+    "method_result": "Método de cálculo: resultado no reproducido",
+    "method_substitution": "Método de cálculo: sustitución distinta",
+    "name_unit": "Nombre frente a unidad de medida",
+    "name_condition": "Condición del nombre frente a la variable",
+    "baseline_year_result": "Resultado del año base frente a línea base",
+    "beyond_target": "Resultado más allá de la Meta 2024",
+    "percent_range": "Porcentaje fuera de 0-100",
+    "cumulative_decrease": "Indicador acumulado que baja",
+    "provisional": "Cifra preliminar",
+}
+
+#: Spanish label of each severity.
+SEVERITY_LABELS: dict[str, str] = {"error": "error", "warning": "advertencia", "info": "información"}
+
+#: Kinds of disagreement between the summary table and the annex (see
+#: :func:`summary_disagreements`), in order of gravity, with Spanish labels.
+DISAGREEMENT_LABELS: dict[str, str] = {
+    "different": "número distinto",
+    "missing": "número frente a NA/ND",
+    "truncation": "truncamiento",
+    "rounding": "redondeo o marca p/",
+}
+
+_TABLE_ES = {"annex": "la ficha del anexo", "summary": "la tabla de resumen"}
+_MEASURE_ES = {"baseline": "la línea base", "result": "el resultado", "target": "la Meta"}
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def _fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced text without final punctuation."""
+    nfkd = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(c for c in nfkd if not unicodedata.combining(c))
+    bare = re.sub(r"\s+", " ", bare).strip().strip('"“”«»').strip()
+    return bare.rstrip(".;:,").strip().lower()
+
+
+def _fmt(value: float) -> str:
+    """A number as a reader expects it: ``0``, ``33.33``, ``66.67``."""
+    rounded = round(float(value), 2)
+    if rounded == int(rounded):
+        return str(int(rounded))
+    return f"{rounded:.2f}".rstrip("0").rstrip(".")
+
+
+def _lines_span(lines: list[int]) -> str:
+    lines = sorted(set(lines))
+    if not lines:
+        return ""
+    if len(lines) == 1:
+        return f"línea {lines[0]}"
+    if lines == list(range(lines[0], lines[-1] + 1)):
+        return f"líneas {lines[0]}-{lines[-1]}"
+    return "líneas " + ", ".join(map(str, lines))
+
+
+_NUMBER_IN_RAW = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _decimal(raw: str) -> Decimal | None:
+    m = _NUMBER_IN_RAW.search(str(raw))
+    return Decimal(m.group(0)) if m else None
+
+
+def _places(number: Decimal) -> int:
+    return max(0, -number.as_tuple().exponent)
+
+
+def _compare_raw(raw_a: str, raw_b: str) -> str:
+    """How two printed numbers relate: equal, rounding, truncation or different."""
+    a, b = _decimal(raw_a), _decimal(raw_b)
+    if a == b:
+        return "equal"
+    if _places(a) == _places(b):
+        return "different"
+    fine, coarse = (a, b) if _places(a) > _places(b) else (b, a)
+    quantum = Decimal(1).scaleb(-_places(coarse))
+    if fine.quantize(quantum, ROUND_HALF_UP) == coarse:
+        return "rounding"
+    if fine.quantize(quantum, ROUND_DOWN) == coarse:
+        return "truncation"
+    return "different"
+
+
+def _compare_computed(computed: float, raw: str) -> str:
+    """How a computed value relates to a printed one: equal (up to its rounding), truncation or different."""
+    printed = _decimal(raw)
+    quantum = Decimal(1).scaleb(-_places(printed))
+    exact = Decimal(repr(float(computed)))
+    if exact.quantize(quantum, ROUND_HALF_UP) == printed:
+        return "equal"
+    if exact.quantize(quantum, ROUND_DOWN) == printed:
+        return "truncation"
+    return "different"
+
+
+def _missing_es(raw: str, status: str) -> str:
+    what = {"not_applicable": "no aplica", "not_available": "no disponible"}.get(status, "")
+    return f"{raw} ({what})" if what else raw
+
+
+# --------------------------------------------------------------------------- formulas
+
+
+class FormulaError(ValueError):
+    """A formula that cannot be evaluated; the message says why, in Spanish."""
+
+
+_SYMBOL_RE = re.compile(r"[^\W\d]\w*(?:\s?%)?")
+
+
+def _norm_symbol(symbol: str) -> str:
+    return re.sub(r"[\s%]", "", symbol)
+
+
+def _split_formula(method: str) -> tuple[str | None, str]:
+    """``"PEPC% = (NEC/NEP) * 100"`` -> ``("PEPC%", "(NEC/NEP) * 100")``; ``"NRR"`` -> ``(None, "NRR")``."""
+    text = (method or "").strip()
+    if "=" in text:
+        lhs, rhs = text.rsplit("=", 1)
+        lhs = lhs.strip().rstrip(":").strip()
+        return (lhs or None), rhs.strip()
+    return None, text
+
+
+def _symbols(expression: str) -> list[str]:
+    """Symbols named by an expression, in order of first appearance."""
+    seen: list[str] = []
+    for m in _SYMBOL_RE.finditer(expression):
+        name = _norm_symbol(m.group(0))
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _parse(expression: str) -> tuple[ast.Expression, dict[str, str]]:
+    """Parse an arithmetic expression whose symbols may end in ``%``.
+
+    Returns the tree (symbols renamed ``_s0``, ``_s1``, ...) and the renaming.
+    """
+    names: dict[str, str] = {}
+
+    def rename(m: re.Match) -> str:
+        name = _norm_symbol(m.group(0))
+        names.setdefault(name, f"_s{len(names)}")
+        return names[name]
+
+    text = _SYMBOL_RE.sub(rename, expression)
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError(f"la expresión «{expression}» no es aritmética") from exc
+    for node in ast.walk(tree):
+        allowed = (
+            isinstance(node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load))
+            or isinstance(node, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.UAdd, ast.USub))
+            or (isinstance(node, ast.Constant) and type(node.value) in (int, float))
+        )
+        if not allowed:
+            raise FormulaError(
+                f"la expresión «{expression}» usa algo distinto de números, símbolos, + - * / y paréntesis"
+            )
+    return tree, {v: k for k, v in names.items()}
+
+
+def _evaluate(node: ast.AST, values: dict[str, float]) -> float:
+    if isinstance(node, ast.Expression):
+        return _evaluate(node.body, values)
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return float(values[node.id])
+    if isinstance(node, ast.UnaryOp):
+        operand = _evaluate(node.operand, values)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        left, right = _evaluate(node.left, values), _evaluate(node.right, values)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if right == 0:
+            raise ZeroDivisionError
+        return left / right
+    raise FormulaError(f"nodo no permitido: {type(node).__name__}")  # pragma: no cover (_parse rejects it)
+
+
+def evaluate_formula(expression: str, values: dict[str, float] | None = None) -> float:
+    """Evaluate an arithmetic expression safely.
+
+    Parameters
+    ----------
+    expression : str
+        Numbers, symbols (letters, digits, ``_``, an optional final ``%``),
+        ``+ - * /`` and parentheses, e.g. ``"(NEC/NEP) * 100"``.
+    values : dict of str to float, optional
+        Value of each symbol (keys without spaces).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    FormulaError
+        The expression is not arithmetic, uses another operation or function,
+        or names a symbol without a value.
+    ZeroDivisionError
+        It divides by zero.
+    """
+    values = values or {}
+    tree, renaming = _parse(expression)
+    missing = [name for name in renaming.values() if name not in values]
+    if missing:
+        raise FormulaError(f"sin valor para {', '.join(missing)}")
+    return _evaluate(tree, {alias: values[name] for alias, name in renaming.items()})
+
+
+def _canonical(expression: str, values: dict[str, float]) -> str:
+    """The expression's tree with symbols replaced by values, as comparable text."""
+    tree, renaming = _parse(expression)
+
+    class _Substitute(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            return ast.copy_location(ast.Constant(float(values[renaming[node.id]])), node)
+
+        def visit_Constant(self, node: ast.Constant) -> ast.AST:
+            return ast.copy_location(ast.Constant(float(node.value)), node)
+
+    return ast.dump(_Substitute().visit(tree))
+
+
+def _constants(expression: str) -> list[float]:
+    tree, _ = _parse(expression)
+    return [float(n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant)]
+
+
+@dataclass
+class _Method:
+    """A card's formula and which variable each of its symbols stands for."""
+
+    formula: str
+    lhs: str | None
+    rhs: str
+    definitions: list[str]  # defined symbols, normalised, card order
+    inputs: dict[str, int]  # symbol -> variable number
+    problem: str | None  # why it cannot be evaluated for any year
+
+    @classmethod
+    def from_card(cls, method: str | None, method_variables: str | None, n_variables: int) -> "_Method":
+        formula = (method or "").strip()
+        lhs, rhs = _split_formula(formula)
+        definitions, printed = [], []
+        for line in (method_variables or "").split("\n"):
+            if ":" in line:
+                printed.append(line.split(":", 1)[0].strip())
+                definitions.append(_norm_symbol(printed[-1]))
+        own = _norm_symbol(lhs) if lhs else None
+        inputs_order = [d for d in definitions if d != own]
+        inputs = {sym: k + 1 for k, sym in enumerate(inputs_order) if k < n_variables}
+        problem = None
+        if not rhs:
+            problem = "la ficha no da fórmula"
+        else:
+            try:
+                _parse(rhs)
+            except FormulaError as exc:
+                problem = str(exc)
+        if problem is None:
+            undefined = [s for s in _symbols(rhs) if s not in definitions]
+            unmapped = [s for s in _symbols(rhs) if s in definitions and s not in inputs]
+            if undefined:
+                problem = (
+                    f"usa {', '.join(undefined)}, que la ficha no define"
+                    f" (define {', '.join(printed) or 'ningún símbolo'})"
+                )
+            elif unmapped:
+                problem = (
+                    f"usa {', '.join(unmapped)}, que no corresponde a ninguna de las "
+                    f"{n_variables} variables con valor"
+                )
+        return cls(formula, lhs, rhs, definitions, inputs, problem)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _finding(
+    check: str,
+    indicator_id: str,
+    severity: str,
+    detail: str,
+    *,
+    year: int | None = None,
+    annex_raw: str | None = None,
+    summary_raw: str | None = None,
+    computed: float | None = None,
+    annex_line: int | None = None,
+    summary_line: int | None = None,
+) -> dict:
+    return {
+        "check": check,
+        "indicator_id": indicator_id,
+        "year": year,
+        "severity": severity,
+        "detail": detail,
+        "annex_raw": annex_raw,
+        "summary_raw": summary_raw,
+        "computed": computed,
+        "annex_line": annex_line,
+        "summary_line": summary_line,
+    }
+
+
+class _Context:
+    """The tables the checks read, indexed for them."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], report: Report) -> None:
+        self.indicators = tables["indicators"].set_index("indicator_id", drop=False)
+        self.series = tables["series"]
+        self.variables = tables["variables"]
+        self.substitutions = tables["substitutions"]
+        self.report = report
+        self.field_lines = _field_lines(report)
+        self.summary_lines = {row.indicator_id: row.line for row in report.summary}
+
+    def rows(self, table: str, measure: str) -> pd.DataFrame:
+        s = self.series
+        return s[(s["table"] == table) & (s["measure"] == measure)]
+
+    def field_line(self, indicator_id: str, label: str) -> int | None:
+        return self.field_lines.get((indicator_id, label))
+
+
+def _field_lines(report: Report) -> dict[tuple[str, str], int]:
+    """Line of some card fields (folded label) of each card, as the parser saw them."""
+    labels = {"name": "nombre", "unit": "unidad de medida", "method": "metodo de calculo"}
+    return {
+        (card.indicator_id, label): card.field_lines[name]
+        for card in report.cards
+        for name, label in labels.items()
+        if name in card.field_lines
+    }
+
+
+# ----------------------------------------------------------------- summary against annex
+
+
+def _check_summary_name(ctx: _Context) -> list[dict]:
+    out = []
+    by_name = {_fold(r["name"]): i for i, r in ctx.indicators.iterrows()}
+    for ind, row in ctx.indicators.iterrows():
+        card, summary = row["name"], row["summary_name"]
+        if _fold(card) == _fold(summary):
+            continue
+        other = by_name.get(_fold(summary))
+        hint = f"; es el nombre del indicador {other}" if other and other != ind else ""
+        out.append(
+            _finding(
+                "summary_name", ind, "error",
+                f"El nombre del indicador en la tabla de resumen («{summary}») no es el de su ficha "
+                f"del anexo («{card}»){hint}.",
+                annex_raw=card, summary_raw=summary,
+                annex_line=ctx.field_line(ind, "nombre"), summary_line=ctx.summary_lines.get(ind),
+            )
+        )
+    return out
+
+
+def _check_summary_baseline(ctx: _Context) -> list[dict]:
+    out = []
+    annex = ctx.rows("annex", "baseline").set_index("indicator_id")
+    summary = ctx.rows("summary", "baseline").set_index("indicator_id")
+    for ind in annex.index.intersection(summary.index):
+        a, s = annex.loc[ind], summary.loc[ind]
+        problems, severity = [], None
+        if a["year"] != s["year"]:
+            problems.append(f"el año es {s['year']} en el resumen y {a['year']} en la ficha del anexo")
+            severity = "error"
+        a_num, s_num = pd.notna(a["value"]), pd.notna(s["value"])
+        if a_num and s_num:
+            how = _compare_raw(a["raw"], s["raw"])
+            if how != "equal":
+                what = {"rounding": "solo por redondeo", "truncation": "por truncamiento, no por redondeo",
+                        "different": "y no por redondeo"}[how]
+                problems.append(f"el valor es {s['raw']} en el resumen y {a['raw']} en la ficha, que difieren {what}")
+                level = {"rounding": "info", "truncation": "warning", "different": "error"}[how]
+                severity = _worst(severity, level)
+        elif a_num != s_num:
+            problems.append(
+                f"el valor es {_missing_es(s['raw'], s['status'])} en el resumen y "
+                f"{_missing_es(a['raw'], a['status'])} en la ficha"
+            )
+            severity = _worst(severity, "warning")
+        if problems:
+            out.append(
+                _finding(
+                    "summary_baseline", ind, severity,
+                    "La línea base no coincide: " + "; ".join(problems) + ".",
+                    year=int(a["year"]), annex_raw=f"{a['raw']} ({a['year']})", summary_raw=f"{s['raw']} ({s['year']})",
+                    annex_line=int(a["source_line"]), summary_line=int(s["source_line"]),
+                )
+            )
+    return out
+
+
+def _worst(a: str | None, b: str) -> str:
+    order = schema.SEVERITY_ORDER
+    return b if a is None else order[min(order.index(a), order.index(b))]
+
+
+def _check_summary_results(ctx: _Context) -> list[dict]:
+    out = []
+    keys = ["indicator_id", "year"]
+    cols = keys + ["raw", "value", "status", "source_line"]
+    both = ctx.rows("annex", "result")[cols].merge(
+        ctx.rows("summary", "result")[cols], on=keys, how="outer", suffixes=("_a", "_s"), indicator="side"
+    )
+    for r in both.itertuples(index=False):
+        ind, year = r.indicator_id, int(r.year)
+        common = dict(year=year)
+        if r.side != "both":
+            present = "annex" if r.side == "left_only" else "summary"
+            absent = "summary" if present == "annex" else "annex"
+            raw = r.raw_a if present == "annex" else r.raw_s
+            line = r.source_line_a if present == "annex" else r.source_line_s
+            out.append(
+                _finding(
+                    "summary_missing", ind, "warning",
+                    f"{_TABLE_ES[present].capitalize()} da {raw} para {year}, pero {_TABLE_ES[absent]} "
+                    f"no tiene columna de ese año.",
+                    **common,
+                    annex_raw=raw if present == "annex" else None,
+                    summary_raw=raw if present == "summary" else None,
+                    annex_line=int(line) if present == "annex" else None,
+                    summary_line=int(line) if present == "summary" else None,
+                )
+            )
+            continue
+        common.update(annex_raw=r.raw_a, summary_raw=r.raw_s,
+                      annex_line=int(r.source_line_a), summary_line=int(r.source_line_s))
+        a_num, s_num = pd.notna(r.value_a), pd.notna(r.value_s)
+        if a_num and s_num:
+            how = _compare_raw(r.raw_a, r.raw_s)
+            if how == "equal":
+                if (r.status_a == "provisional") != (r.status_s == "provisional"):
+                    which = "la ficha del anexo" if r.status_a == "provisional" else "la tabla de resumen"
+                    out.append(
+                        _finding(
+                            "summary_value", ind, "info",
+                            f"El resultado {year} es el mismo número en ambas tablas ({r.raw_a} en la ficha, "
+                            f"{r.raw_s} en el resumen), pero solo {which} lo marca como cifra preliminar.",
+                            **common,
+                        )
+                    )
+                continue
+            severity = {"rounding": "info", "truncation": "warning", "different": "error"}[how]
+            why = {
+                "rounding": "solo por redondeo",
+                "truncation": "por truncamiento (el redondeo daría otra cifra)",
+                "different": "y la diferencia no es de redondeo",
+            }[how]
+            out.append(
+                _finding(
+                    "summary_value", ind, severity,
+                    f"El resultado {year} es {r.raw_a} en la ficha del anexo y {r.raw_s} en la tabla de "
+                    f"resumen; difieren {why}.",
+                    **common,
+                )
+            )
+        elif a_num or s_num:
+            number, missing = ("annex", "summary") if a_num else ("summary", "annex")
+            num_raw = r.raw_a if a_num else r.raw_s
+            miss_raw, miss_status = (r.raw_s, r.status_s) if a_num else (r.raw_a, r.status_a)
+            out.append(
+                _finding(
+                    "summary_missing", ind, "warning",
+                    f"El resultado {year} es {_missing_es(miss_raw, miss_status)} en {_TABLE_ES[missing]}, "
+                    f"pero {num_raw} en {_TABLE_ES[number]}.",
+                    **common,
+                )
+            )
+        elif r.status_a != r.status_s:
+            out.append(
+                _finding(
+                    "summary_missing", ind, "info",
+                    f"El resultado {year} falta en ambas tablas, pero por motivos distintos: "
+                    f"{_missing_es(r.raw_a, r.status_a)} en la ficha del anexo y "
+                    f"{_missing_es(r.raw_s, r.status_s)} en la tabla de resumen.",
+                    **common,
+                )
+            )
+    return out
+
+
+# ----------------------------------------------------------------- method of calculation
+
+
+def _check_method(ctx: _Context) -> list[dict]:
+    out = []
+    results = ctx.rows("annex", "result").set_index(["indicator_id", "year"])
+    subs = ctx.substitutions.set_index(["indicator_id", "year"])
+    for ind, card in ctx.indicators.iterrows():
+        variables = ctx.variables[ctx.variables["indicator_id"] == ind]
+        numbers = sorted(int(v) for v in variables["variable"].unique())
+        method = _Method.from_card(card["method"], card["method_variables"], len(numbers))
+        for year in sorted(int(y) for y in variables["year"].unique()):
+            these = variables[variables["year"] == year].set_index("variable")
+            reported = results.loc[(ind, year)] if (ind, year) in results.index else None
+            rep = dict(
+                year=year,
+                annex_raw=None if reported is None else reported["raw"],
+                annex_line=None if reported is None else int(reported["source_line"]),
+            )
+            computed, problem = None, method.problem
+            values: dict[str, float] = {}
+            if problem is None:
+                missing = [
+                    f"{sym} (variable {k}, {these.loc[k, 'raw']})"
+                    for sym, k in method.inputs.items()
+                    if sym in _symbols(method.rhs) and pd.isna(these.loc[k, "value"])
+                ]
+                values = {sym: float(these.loc[k, "value"]) for sym, k in method.inputs.items()
+                          if pd.notna(these.loc[k, "value"])}
+                if missing:
+                    problem = f"falta el valor de {', '.join(missing)}"
+                else:
+                    try:
+                        computed = evaluate_formula(method.rhs, values)
+                    except ZeroDivisionError:
+                        shown = ", ".join(f"{s} = {_fmt(values[s])}" for s in _symbols(method.rhs))
+                        problem = f"divide entre cero ({shown}; VARLINES)"
+            used = [k for s, k in method.inputs.items() if s in _symbols(method.rhs)]
+            var_lines = _lines_span([int(these.loc[k, "source_line"]) for k in used]) if used else ""
+            if problem is not None:
+                out.append(
+                    _finding(
+                        "method_unevaluable", ind, "error",
+                        f"La fórmula del método de cálculo «{method.formula}» no se puede evaluar para {year}: "
+                        f"{problem.replace('VARLINES', var_lines)}.",
+                        **rep,
+                    )
+                )
+            else:
+                shown = ", ".join(f"{s} = {_fmt(values[s])}" for s in _symbols(method.rhs))
+                told = f"La fórmula «{method.formula}» con las variables de {year} ({shown}; {var_lines}) da {_fmt(computed)}"
+                if reported is None:
+                    out.append(_finding("method_result", ind, "warning",
+                                        f"{told}, pero la ficha no da resultado {year}.", computed=computed, **rep))
+                elif pd.isna(reported["value"]):
+                    out.append(
+                        _finding(
+                            "method_result", ind, "warning",
+                            f"{told}, pero el resultado {year} de la ficha es "
+                            f"{_missing_es(reported['raw'], reported['status'])}.",
+                            computed=computed, **rep,
+                        )
+                    )
+                else:
+                    how = _compare_computed(computed, reported["raw"])
+                    if how != "equal":
+                        severity = "info" if how == "truncation" else "error"
+                        tail = (" (truncado, no redondeado)" if how == "truncation" else "")
+                        out.append(
+                            _finding(
+                                "method_result", ind, severity,
+                                f"{told}, pero el resultado {year} de la ficha es {reported['raw']}{tail}.",
+                                computed=computed, **rep,
+                            )
+                        )
+            if (ind, year) in subs.index:
+                sub = subs.loc[(ind, year)]
+                found = _check_substitution(method, values, these, sub["text"])
+                if found:
+                    out.append(
+                        _finding(
+                            "method_substitution", ind, "warning",
+                            f"La sustitución en método de cálculo para {year} («{sub['text']}») {found}.",
+                            year=year, annex_raw=sub["text"], annex_line=int(sub["source_line"]),
+                            computed=computed,
+                        )
+                    )
+    return out
+
+
+def _check_substitution(method: _Method, values: dict[str, float], these: pd.DataFrame, text: str) -> str | None:
+    """Why the substitution text is not the formula with the variables' values (None if it is)."""
+    _, rhs = _split_formula(text)
+    try:
+        _parse(rhs)
+    except FormulaError:
+        return "no es una expresión aritmética que se pueda comparar"
+    if _symbols(rhs):
+        return f"deja símbolos sin sustituir ({', '.join(_symbols(rhs))})"
+    symbols = _symbols(method.rhs) if method.problem is None else []
+    if method.problem is None and all(s in values for s in symbols):
+        if _canonical(rhs, {}) != _canonical(method.rhs, values):
+            expected = _SYMBOL_RE.sub(lambda m: _fmt(values[_norm_symbol(m.group(0))]), method.rhs)
+            return f"no es la fórmula de la ficha con los valores de las variables, que sería «{expected}»"
+        return None
+    # The formula cannot be used: compare the numbers with the variables' values.
+    numbers = Counter(_constants(rhs))
+    try:
+        numbers -= Counter(_constants(method.rhs))
+    except FormulaError:
+        pass
+    var_values = {float(v) for v in these["value"].dropna()}
+    stray = sorted(n for n in numbers if n not in var_values)
+    unused = sorted(v for v in var_values if v not in numbers)
+    if stray or unused:
+        parts = []
+        if stray:
+            parts.append("usa " + ", ".join(map(_fmt, stray)) + ", que no es valor de ninguna variable")
+        if unused:
+            parts.append("no usa " + ", ".join(map(_fmt, unused)) + ", valor de una variable")
+        return " y ".join(parts)
+    return None
+
+
+# ----------------------------------------------------------------- names and units
+
+_COUNT_NAME = re.compile(r"^(numero|total|cantidad) de\b")
+_PERCENT_NAME = re.compile(r"^(porcentaje|tasa porcentual|proporcion porcentual) de\b")
+_THRESHOLD = re.compile(r"((?:[^\s%]+\s+){0,3})(\d+(?:[.,]\d+)?)\s*%")
+
+
+def _is_percent_unit(unit: str) -> bool:
+    return "porcentaje" in _fold(unit) or _fold(unit) in ("%", "por ciento")
+
+
+def _check_name_unit(ctx: _Context) -> list[dict]:
+    out = []
+    for ind, row in ctx.indicators.iterrows():
+        name, unit = _fold(row["name"]), row["unit"]
+        if _COUNT_NAME.match(name) and _is_percent_unit(unit):
+            detail = f"El nombre «{row['name']}» cuenta, pero la unidad de medida es {unit}."
+        elif _PERCENT_NAME.match(name) and not _is_percent_unit(unit):
+            detail = f"El nombre «{row['name']}» es un porcentaje, pero la unidad de medida es {unit}."
+        else:
+            continue
+        out.append(_finding("name_unit", ind, "warning", detail, annex_raw=unit,
+                            annex_line=ctx.field_line(ind, "unidad de medida")))
+    return out
+
+
+def _thresholds(text: str) -> dict[str, str]:
+    """Percent thresholds in a text: number -> the phrase ("5" -> "al menos al 5%")."""
+    found = {}
+    for m in _THRESHOLD.finditer(text or ""):
+        number = m.group(2).replace(",", ".")
+        found.setdefault(str(Decimal(number).normalize()), (m.group(1) + m.group(2) + "%").strip())
+    return found
+
+
+def _check_name_condition(ctx: _Context) -> list[dict]:
+    out = []
+    for ind, row in ctx.indicators.iterrows():
+        in_name = _thresholds(row["name"])
+        if not in_name:
+            continue
+        said = " y ".join(f"«{p}»" for p in in_name.values())
+        variables = ctx.variables[ctx.variables["indicator_id"] == ind]
+        places = []
+        for number, group in variables.groupby("variable", sort=True):
+            places.append((f"la variable {number} («{group['name'].iloc[0]}»)", group["name"].iloc[0],
+                           int(group["source_line"].iloc[0])))
+        for line in (row["method_variables"] or "").split("\n"):
+            if ":" in line:
+                symbol = line.split(":", 1)[0].strip()
+                places.append((f"la definición de {symbol} en el método de cálculo", line,
+                               ctx.field_line(ind, "metodo de calculo")))
+        for where, text, line in places:
+            there = _thresholds(text)
+            if there and set(there) != set(in_name):
+                phrase = " y ".join(f"«{p}»" for p in there.values())
+                out.append(
+                    _finding(
+                        "name_condition", ind, "warning",
+                        f"El nombre del indicador dice {said}, pero {where} dice {phrase}.",
+                        annex_raw=" / ".join(there.values()), annex_line=line,
+                    )
+                )
+    return out
+
+
+# ----------------------------------------------------------------- values of one table
+
+
+def _merged(check: str, severity: str, hits: dict, describe) -> list[dict]:
+    """One finding per key from per-table hits {key: {table: row}}; ``describe(key, hits)`` writes the detail."""
+    out = []
+    for key in sorted(hits, key=lambda k: tuple(str(x) for x in k)):
+        tables = hits[key]
+        ind, year = key[0], key[-1]
+        a, s = tables.get("annex"), tables.get("summary")
+        out.append(
+            _finding(
+                check, ind, severity, describe(key, tables),
+                year=None if pd.isna(year) else int(year),
+                annex_raw=None if a is None else a["raw"], summary_raw=None if s is None else s["raw"],
+                annex_line=None if a is None else int(a["source_line"]),
+                summary_line=None if s is None else int(s["source_line"]),
+            )
+        )
+    return out
+
+
+def _where(tables: dict) -> str:
+    names = [_TABLE_ES[t] for t in ("annex", "summary") if t in tables]
+    return " y en ".join(names)
+
+
+def _check_baseline_year(ctx: _Context) -> list[dict]:
+    hits: dict = {}
+    for table in ("annex", "summary"):
+        results = ctx.rows(table, "result").set_index(["indicator_id", "year"])
+        for base in ctx.rows(table, "baseline").itertuples(index=False):
+            key = (base.indicator_id, int(base.year))
+            if key not in results.index or pd.isna(base.value):
+                continue
+            res = results.loc[key]
+            if pd.notna(res["value"]) and _compare_raw(base.raw, res["raw"]) in ("equal", "rounding"):
+                continue
+            hits.setdefault(key, {})[table] = {"raw": res["raw"], "source_line": res["source_line"],
+                                               "base": base.raw, "status": res["status"]}
+
+    def describe(key, tables):
+        parts = [
+            f"en {_TABLE_ES[t]}, línea base {row['base']} frente a resultado "
+            f"{_missing_es(row['raw'], row['status'])}"
+            for t, row in tables.items()
+        ]
+        return f"El resultado {key[1]}, año de la línea base, no es el valor de la línea base: " + "; ".join(parts) + "."
+
+    return _merged("baseline_year_result", "warning", hits, describe)
+
+
+def _check_beyond_target(ctx: _Context) -> list[dict]:
+    hits: dict = {}
+    for table in ("annex", "summary"):
+        for r in ctx.rows(table, "result").itertuples(index=False):
+            card = ctx.indicators.loc[r.indicator_id]
+            target, trend = card["target_value"], _fold(card["expected_trend"] or "")
+            if pd.isna(r.value) or pd.isna(target):
+                continue
+            if (trend.startswith("ascendente") and r.value > target) or (
+                trend.startswith("descendente") and r.value < target
+            ):
+                hits.setdefault((r.indicator_id, int(r.year)), {})[table] = r._asdict()
+
+    def describe(key, tables):
+        card = ctx.indicators.loc[key[0]]
+        raw = next(iter(tables.values()))["raw"]
+        verb = "supera" if _fold(card["expected_trend"]).startswith("ascendente") else "queda por debajo de"
+        return (f"El resultado {key[1]} ({raw}) {verb} la Meta {card['target_year']} ({_fmt(card['target_value'])}), "
+                f"con tendencia esperada {card['expected_trend'].lower()}, en {_where(tables)}.")
+
+    return _merged("beyond_target", "info", hits, describe)
+
+
+def _check_percent_range(ctx: _Context) -> list[dict]:
+    hits: dict = {}
+    percent = {i for i, row in ctx.indicators.iterrows() if _is_percent_unit(row["unit"])}
+    for r in ctx.series.itertuples(index=False):
+        if r.indicator_id in percent and pd.notna(r.value) and not 0 <= r.value <= 100:
+            hits.setdefault((r.indicator_id, r.measure, int(r.year)), {})[r.table] = r._asdict()
+
+    def describe(key, tables):
+        raw = next(iter(tables.values()))["raw"]
+        return (f"{_MEASURE_ES[key[1]].capitalize()} {key[2]} ({raw}) de un indicador en porcentaje está fuera "
+                f"de 0-100, en {_where(tables)}.")
+
+    return _merged("percent_range", "warning", hits, describe)
+
+
+def _check_cumulative(ctx: _Context) -> list[dict]:
+    hits: dict = {}
+    cumulative = {i for i, row in ctx.indicators.iterrows() if _fold(row["accumulation"] or "") == "acumulado"}
+    for table in ("annex", "summary"):
+        rows = ctx.rows(table, "result")
+        for ind, group in rows[rows["indicator_id"].isin(cumulative)].groupby("indicator_id", sort=True):
+            known = group[group["value"].notna()].sort_values("year")
+            previous = None
+            for r in known.itertuples(index=False):
+                if previous is not None and r.value < previous.value:
+                    row = r._asdict()
+                    row["previous"] = f"{previous.raw} en {previous.year}"
+                    hits.setdefault((ind, int(r.year)), {})[table] = row
+                previous = r
+
+    def describe(key, tables):
+        parts = [f"en {_TABLE_ES[t]} baja de {row['previous']} a {row['raw']} en {key[1]}" for t, row in tables.items()]
+        return "El indicador es acumulado, pero su resultado baja: " + "; ".join(parts) + "."
+
+    return _merged("cumulative_decrease", "warning", hits, describe)
+
+
+def _check_provisional(ctx: _Context) -> list[dict]:
+    hits: dict = {}
+    for r in ctx.series[ctx.series["status"] == "provisional"].itertuples(index=False):
+        hits.setdefault((r.indicator_id, r.measure, int(r.year)), {})[r.table] = r._asdict()
+
+    def describe(key, tables):
+        raws = " / ".join(dict.fromkeys(row["raw"] for row in tables.values()))
+        return (f"{_MEASURE_ES[key[1]].capitalize()} {key[2]} es una cifra preliminar ({raws}) "
+                f"en {_where(tables)}.")
+
+    return _merged("provisional", "info", hits, describe)
+
+
+# ----------------------------------------------------------------- public
+
+
+_CHECK_FUNCTIONS = (
+    _check_summary_name,
+    _check_summary_baseline,
+    _check_summary_results,
+    _check_method,
+    _check_name_unit,
+    _check_name_condition,
+    _check_baseline_year,
+    _check_beyond_target,
+    _check_percent_range,
+    _check_cumulative,
+    _check_provisional,
+)
+
+
+def audit_table(tables: dict[str, pd.DataFrame], report: Report) -> pd.DataFrame:
+    """The audit of already parsed tables (see :func:`audit`)."""
+    ctx = _Context(tables, report)
+    rows = [finding for check in _CHECK_FUNCTIONS for finding in check(ctx)]
+    objective = ctx.indicators["objective"]
+    order = {ind: k for k, ind in enumerate(ctx.indicators.index)}
+    for row in rows:
+        row["objective"] = int(objective[row["indicator_id"]])
+    rows.sort(
+        key=lambda r: (
+            order[r["indicator_id"]],
+            CHECKS.index(r["check"]),
+            -1 if r["year"] is None else r["year"],
+            r["annex_line"] or 0,
+            r["summary_line"] or 0,
+            r["detail"],
+        )
+    )
+    return schema.apply("audit", rows)
+
+
+def audit(*, report: str | Path | None = None) -> pd.DataFrame:
+    """Check the report against itself: one row per finding.
+
+    Compares the section-3 summary tables with the annex cards, evaluates each
+    card's *Método de cálculo* with its variables, and checks names, units,
+    targets and series (the checks are listed in :mod:`pntlib.audit` and in
+    :data:`CHECKS`). Each check works on any report of this format: none is
+    keyed to an indicator id or a line.
+
+    Parameters
+    ----------
+    report : str or Path, optional
+        Report file to read; default the verified copy in ``data/raw/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        RangeIndex; one row per finding, sorted by indicator (report order),
+        check (order of :data:`CHECKS`), year (findings without year first),
+        then source lines:
+
+        - ``check`` : ordered category, one of :data:`CHECKS`;
+        - ``indicator_id`` : string ("3.2");
+        - ``objective`` : Int64 — objetivo prioritario of the indicator;
+        - ``year`` : Int64 — year concerned; ``<NA>`` for names and cards;
+        - ``severity`` : ordered category {error, warning, info} — ``error``:
+          the report contradicts itself (two different numbers, a formula that
+          does not give the result or cannot be evaluated); ``warning``: a
+          doubtful value or text (number against NA/ND, truncation, name
+          against unit); ``info``: worth knowing (rounding, provisional,
+          beyond the target);
+        - ``detail`` : string — one Spanish sentence quoting the values;
+        - ``annex_raw`` : string — the annex text involved, as printed: the
+          SERIE HISTÓRICA token (for method checks, the reported result of the
+          year), the substitution text, the card's name or unit, or the
+          condition phrase of a variable; ``<NA>`` when the annex is not involved;
+        - ``summary_raw`` : string — the summary-table token or name involved;
+        - ``computed`` : Float64 — the formula evaluated with the year's
+          variables (``method_result``, ``method_substitution``), in the
+          indicator's unit; ``<NA>`` otherwise;
+        - ``annex_line`` : Int64 — 1-based line of the report file holding
+          ``annex_raw`` (or the card field concerned);
+        - ``summary_line`` : Int64 — line holding ``summary_raw``.
+
+    Raises
+    ------
+    ReportChecksumError, ReportFormatError
+        See :func:`pntlib.report.read_report`.
+
+    Notes
+    -----
+    Source: section 3 summary tables ("Avances de la Meta para el bienestar y
+    Parámetros del Objetivo prioritario N") and section 4 annex cards (fields,
+    SERIE HISTÓRICA, APLICACIÓN DEL MÉTODO DE CÁLCULO).
+    """
+    parsed, tables = get_report(report)
+    return audit_table(tables, parsed)
+
+
+def summary_disagreements(findings: pd.DataFrame) -> pd.DataFrame:
+    """Where the summary table and the annex disagree on a result, by kind.
+
+    Parameters
+    ----------
+    findings : pandas.DataFrame
+        The output of :func:`audit`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (indicator, year) whose result differs between the two
+        tables (checks ``summary_value`` and ``summary_missing``), RangeIndex,
+        in the order of ``findings``:
+
+        - ``indicator_id`` : string; ``year`` : Int64;
+        - ``kind`` : ordered category {different, missing, truncation,
+          rounding} (:data:`DISAGREEMENT_LABELS`): a different number, a
+          number against NA/ND or a missing column, a truncated number, a
+          rounded number or the same number marked provisional in one table;
+        - ``annex_raw``, ``summary_raw`` : string — the two tokens.
+    """
+    rows = findings[findings["check"].isin(["summary_value", "summary_missing"]) & findings["year"].notna()]
+    kind = [
+        "missing" if check == "summary_missing"
+        else {"error": "different", "warning": "truncation", "info": "rounding"}[severity]
+        for check, severity in zip(rows["check"], rows["severity"])
+    ]
+    out = rows[["indicator_id", "year", "annex_raw", "summary_raw"]].reset_index(drop=True)
+    out.insert(2, "kind", pd.Categorical(kind, categories=list(DISAGREEMENT_LABELS), ordered=True))
+    return out

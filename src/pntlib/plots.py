@@ -1,0 +1,482 @@
+"""Charts of the indicators and their progress towards the Meta 2024.
+
+Every function returns the :class:`matplotlib.figure.Figure` it drew; chart
+text is in Spanish. One colourblind-safe palette, :data:`STATUS_COLORS` (Okabe
+& Ito, "Color Universal Design", 2008), colours the progress verdicts of
+:func:`pntlib.progress.progress` in every chart. Values printed as NA or ND in
+the report are drawn as gaps labelled with their token; provisional values as
+hollow markers. :func:`save_figure` writes PNG/SVG files that are byte-identical
+for identical input.
+
+The backend is left to the caller (inline in notebooks, Agg in tests).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from .exceptions import ParameterError
+from .progress import STATUS_LABELS, progress, _check_as_of
+from .tables import check_indicator, get_report
+
+__all__ = [
+    "plot_indicator",
+    "plot_objective",
+    "plot_progress_overview",
+    "plot_status_heatmap",
+    "save_figure",
+    "STATUS_COLORS",
+]
+
+#: Colour of each progress verdict (Okabe-Ito colourblind-safe palette), used by
+#: every chart.
+STATUS_COLORS = {
+    "achieved": "#009E73",  # bluish green
+    "on_track": "#0072B2",  # blue
+    "needs_acceleration": "#E69F00",  # orange
+    "limited": "#CC79A7",  # reddish purple
+    "deterioration": "#D55E00",  # vermillion
+    "no_data": "#999999",  # grey
+}
+
+#: Text colour readable on each status colour.
+_STATUS_TEXT = {"achieved": "#FFFFFF", "on_track": "#FFFFFF", "needs_acceleration": "#000000",
+                "limited": "#000000", "deterioration": "#FFFFFF", "no_data": "#000000"}
+_INK = "#222222"  # results
+_PATH = "#666666"  # straight path baseline -> target
+_GAP = "#E8E8E8"  # band behind a year printed as NA/ND
+_YEAR_RANGE = (2019, 2024)
+SAVE_FORMATS = ("png", "svg")
+_DPI = 150
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _unit_label(unit: str) -> str:
+    return "Porcentaje (%)" if str(unit).strip().lower() == "porcentaje" else str(unit)
+
+
+def _indicator_data(indicator_id: str, report, as_of: int | None) -> tuple[pd.Series, pd.DataFrame, pd.Series]:
+    tables = get_report(report)[1]
+    card = tables["indicators"].set_index("indicator_id").loc[indicator_id]
+    series = tables["series"]
+    own = series[(series["indicator_id"] == indicator_id) & (series["table"] == "annex")]
+    results = own[own["measure"] == "result"].sort_values("year")
+    if as_of is not None:
+        results = results[results["year"] <= as_of]
+    row = progress(as_of=as_of, report=report).set_index("indicator_id").loc[indicator_id]
+    return card, results, row
+
+
+def _draw_indicator(ax, indicator_id: str, *, as_of: int | None, report, title_width: int, legend: bool) -> None:
+    card, results, row = _indicator_data(indicator_id, report, as_of)
+    years = results["year"].astype(int).to_numpy()
+    values = results["value"].astype("float64").to_numpy(na_value=np.nan)
+    status = results["status"].astype(str).to_numpy()
+    base, base_year = float(row["baseline_value"]), int(row["baseline_year"])
+    target, target_year = float(row["target_value"]), int(row["target_year"])
+    verdict = str(row["status"])
+    color = STATUS_COLORS[verdict]
+
+    finite = values[~np.isnan(values)]
+    lo = min([0.0, base, target, *finite])
+    hi = max([base, target, *finite])
+    span = (hi - lo) or 1.0
+    ax.set_ylim(lo - 0.16 * span, hi + 0.14 * span)
+    ax.set_xlim(_YEAR_RANGE[0] - 0.6, max(_YEAR_RANGE[1], target_year) + 0.9)
+
+    # gaps: a light band and the report's token where a year has no number
+    gap_transform = mpl.transforms.blended_transform_factory(ax.transData, ax.transAxes)
+    for year, value, raw in zip(years, values, results["raw"].astype(str)):
+        if np.isnan(value):
+            ax.axvspan(year - 0.3, year + 0.3, color=_GAP, zorder=0, gid=f"gap-{year}")
+            ax.text(year, 0.04, raw, transform=gap_transform, ha="center", va="bottom",
+                    fontsize=8.5, color="#444444", gid=f"gap-label-{year}")
+
+    ax.plot([base_year, target_year], [base, target], ls="--", lw=1.2, color=_PATH, zorder=1,
+            gid="path", label="Trayectoria lineal a la meta")
+    ax.axhline(target, color="#000000", lw=1.3, zorder=1, gid="target", label="Meta 2024")
+    ax.text(_YEAR_RANGE[0] - 0.5, target, f"Meta {target_year}: {_fmt(target)}", ha="left", va="bottom",
+            fontsize=8, color="#000000", gid="target-label")
+    ax.plot([base_year], [base], marker="D", ms=9, ls="none", color=_PATH, mec="#000000", zorder=2,
+            gid="baseline", label="Línea base")
+
+    # the line breaks at NaN, so NA/ND years stay visible gaps
+    ax.plot(years, values, color=_INK, lw=1.8, zorder=3, gid="results-line")
+    normal = status == "normal"
+    prov = status == "provisional"
+    ax.plot(years[normal], values[normal], ls="none", marker="o", ms=7, color=_INK, zorder=4,
+            gid="results-normal", label="Resultado")
+    ax.plot(years[prov], values[prov], ls="none", marker="o", ms=7, mfc="white", mec=_INK, mew=1.8,
+            zorder=4, gid="results-provisional", label="Resultado preliminar")
+
+    if not pd.isna(row["latest_value"]):
+        ly, lv = int(row["latest_year"]), float(row["latest_value"])
+        raw = str(results.loc[results["year"] == ly, "raw"].iloc[0])
+        ax.annotate(
+            f"{raw} ({ly})\n{STATUS_LABELS[verdict]}",
+            xy=(ly, lv), xytext=(9, 0), textcoords="offset points", ha="left", va="center",
+            fontsize=8, zorder=5, gid="latest",
+            bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": color, "lw": 1.6},
+        )
+    else:
+        ax.text(0.5, 0.5, STATUS_LABELS[verdict], transform=ax.transAxes, ha="center", va="center",
+                color=color, fontsize=11, gid="latest")
+
+    ax.set_xticks(range(_YEAR_RANGE[0], max(_YEAR_RANGE[1], target_year) + 1))
+    ax.set_ylabel(_unit_label(card["unit"]))
+    ax.set_xlabel("Año")
+    ax.grid(axis="y", color="#DDDDDD", lw=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    title = _wrap(f"{indicator_id} {card['name']}", title_width)
+    if as_of is not None:
+        title += f"\n(datos hasta {as_of})"
+    ax.set_title(title, fontsize=9.5, loc="left")
+    if legend:
+        ax.legend(handles=_legend_handles(), loc="upper center", bbox_to_anchor=(0.5, -0.16),
+                  ncol=3, fontsize=8, frameon=False)
+
+
+def _legend_handles() -> list:
+    return [
+        Line2D([], [], color=_INK, marker="o", ms=7, lw=1.8, label="Resultado"),
+        Line2D([], [], color=_INK, marker="o", ms=7, mfc="white", mew=1.8, ls="none", label="Resultado preliminar (P)"),
+        Line2D([], [], color=_PATH, marker="D", ms=8, mec="#000000", ls="none", label="Línea base"),
+        Line2D([], [], color="#000000", lw=1.3, label="Meta 2024"),
+        Line2D([], [], color=_PATH, lw=1.2, ls="--", label="Trayectoria lineal a la meta"),
+        Patch(color=_GAP, label="Sin dato (NA / ND)"),
+    ]
+
+
+def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, report: str | Path | None = None) -> Figure:
+    """One indicator's results against its línea base and Meta 2024.
+
+    Draws the results of the annex SERIE HISTÓRICA (section 4) with markers
+    (hollow when provisional), years printed as NA/ND as shaded gaps labelled
+    with their token, the Meta 2024 as a horizontal line, the línea base as a
+    diamond, the straight path from línea base to Meta 2024 dashed, and the
+    latest reported value annotated with its verdict (boxed in the colour of
+    :data:`STATUS_COLORS`).
+
+    Parameters
+    ----------
+    indicator_id : str
+        Indicator id as in the report ("3.2").
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure of 7 x 4.6 inches.
+    as_of : int, optional
+        Draw and judge only the results up to this year (see
+        :func:`pntlib.progress`).
+    report : str or Path, optional
+        Report file; default the verified copy in ``data/raw/``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding ``ax``. Artists carry ``gid`` values for inspection:
+        ``results-line``, ``results-normal``, ``results-provisional``,
+        ``baseline``, ``target``, ``path``, ``latest``, ``gap-YEAR``,
+        ``gap-label-YEAR``.
+
+    Raises
+    ------
+    UnknownIndicatorError
+        ``indicator_id`` is not in the report; the message lists the ids.
+    ParameterError
+        ``as_of`` is not one of the report's years.
+    """
+    indicator_id = check_indicator(indicator_id, report=report)
+    as_of = _validate_as_of(as_of, report)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 4.6), layout="constrained")
+    _draw_indicator(ax, indicator_id, as_of=as_of, report=report, title_width=70, legend=True)
+    return ax.figure
+
+
+def _validate_as_of(as_of, report) -> int | None:
+    series = get_report(report)[1]["series"]
+    years = sorted({int(y) for y in series.loc[series["measure"] == "result", "year"]})
+    return _check_as_of(as_of, years)
+
+
+def _objectives(report) -> pd.DataFrame:
+    return get_report(report)[1]["objectives"]
+
+
+def plot_objective(objective: int, *, report: str | Path | None = None) -> Figure:
+    """The indicators of one objective as small multiples.
+
+    One panel per indicator (as :func:`plot_indicator`), the figure titled with
+    the objective's number and title (section-3 heading), one shared legend.
+
+    Parameters
+    ----------
+    objective : int
+        Objective number (1-5).
+    report : str or Path, optional
+        Report file; default the verified copy in ``data/raw/``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per indicator of the objective, in report order.
+
+    Raises
+    ------
+    ParameterError
+        ``objective`` is not one of the report's objectives; the message lists them.
+    """
+    objectives = _objectives(report)
+    numbers = [int(n) for n in objectives["objective"]]
+    if isinstance(objective, bool) or not isinstance(objective, (int, np.integer)) or int(objective) not in numbers:
+        raise ParameterError.invalid("objective", objective, numbers)
+    objective = int(objective)
+    indicators = get_report(report)[1]["indicators"]
+    ids = [str(i) for i in indicators.loc[indicators["objective"] == objective, "indicator_id"]]
+    fig, axes = plt.subplots(1, len(ids), figsize=(5.2 * len(ids), 5.6), layout="constrained", squeeze=False)
+    for ax, indicator_id in zip(axes[0], ids):
+        _draw_indicator(ax, indicator_id, as_of=None, report=report, title_width=48, legend=False)
+    title = objectives.loc[objectives["objective"] == objective, "title"].iloc[0]
+    fig.suptitle(_wrap(f"Objetivo prioritario {objective}. {title}", 120), fontsize=12, x=0.01, ha="left")
+    fig.legend(handles=_legend_handles(), loc="outside lower center", ncol=6, fontsize=8.5, frameon=False)
+    return fig
+
+
+def _status_legend(statuses: Iterable[str]) -> list:
+    return [Patch(color=STATUS_COLORS[s], label=STATUS_LABELS[s]) for s in statuses]
+
+
+def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
+    """One bar per indicator: the share of the way to the Meta 2024 covered.
+
+    Bars show ``distance_covered_pct`` of :func:`pntlib.progress` (annex,
+    every year), coloured by verdict (:data:`STATUS_COLORS`), grouped by
+    objective, with a line at 100 % (the Meta 2024) and a tick at the share a
+    straight path would have covered by the latest reported year. Indicator
+    names (card field *Nombre*) are wrapped.
+
+    Parameters
+    ----------
+    report : str or Path, optional
+        Report file; default the verified copy in ``data/raw/``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes; bars carry ``gid="bar-<indicator_id>"``.
+    """
+    table = progress(report=report)
+    names = get_report(report)[1]["indicators"].set_index("indicator_id")["name"]
+    objectives = _objectives(report)
+    positions, labels, y = [], [], 0.0
+    headers = []
+    for objective in objectives["objective"]:
+        own = table[table["objective"] == objective]
+        if not len(own):
+            continue
+        y += 0.5  # gap between objectives
+        headers.append((y, int(objective)))
+        y += 0.6
+        for indicator_id in own["indicator_id"]:
+            label = _wrap(f"{indicator_id}  {names[indicator_id]}", 58)
+            lines = label.count("\n") + 1
+            step = max(1.0, 0.36 * lines + 0.3)  # room for the wrapped name
+            positions.append(y + step / 2)
+            labels.append(label)
+            y += step
+    fig_height = 1.4 + 0.42 * y
+    fig, ax = plt.subplots(figsize=(11, fig_height), layout="constrained")
+    covered = table["distance_covered_pct"].astype("float64").to_numpy(na_value=np.nan)
+    top = max(110.0, np.nanmax(covered) if np.isfinite(covered).any() else 0.0) * 1.12
+    for pos, (_, row), value in zip(positions, table.iterrows(), covered):
+        status = str(row["status"])
+        if np.isnan(value):
+            text = STATUS_LABELS[status] if status == "no_data" else "meta = línea base"
+            ax.text(1, pos, text, va="center", ha="left", fontsize=8.5, color="#444444",
+                    gid=f"bar-label-{row['indicator_id']}")
+            continue
+        ax.barh(pos, value, height=0.7, color=STATUS_COLORS[status], gid=f"bar-{row['indicator_id']}")
+        # a dot at the bar's end keeps the verdict colour visible when the bar is 0
+        ax.plot([value], [pos], ls="none", marker="o", ms=7, color=STATUS_COLORS[status], mec="#000000",
+                mew=0.6, zorder=3, gid=f"bar-end-{row['indicator_id']}")
+        note = " (P)" if str(row["latest_status"]) == "provisional" else ""
+        ax.text(max(value, 0) + 2.5, pos, f"{value:.0f} %{note} · {int(row['latest_year'])}", va="center",
+                ha="left", fontsize=8.5, gid=f"bar-label-{row['indicator_id']}",
+                bbox={"fc": "white", "ec": "none", "pad": 1, "alpha": 0.85})
+        if not pd.isna(row["expected_pct"]) and row["expected_pct"] < 100:
+            ax.plot([row["expected_pct"]] * 2, [pos - 0.42, pos + 0.42], color="#000000", lw=1.6,
+                    gid=f"expected-{row['indicator_id']}")
+    for pos, objective in headers:
+        ax.text(0, pos, f"Objetivo prioritario {objective}", transform=ax.get_yaxis_transform(),
+                ha="right", va="center", fontsize=9.5, fontweight="bold", gid=f"objective-{objective}")
+    ax.axvline(100, color="#000000", lw=1.2, ls="-", gid="target")
+    ax.text(100, -0.45, "Meta 2024 (100 %)", ha="center", va="bottom", fontsize=8.5,
+            bbox={"fc": "white", "ec": "none", "pad": 1})
+    ax.set_yticks(positions, labels, fontsize=8.5)
+    ax.set_ylim(y + 0.2, -0.8)
+    ax.set_xlim(0, top)
+    ax.set_xlabel("Distancia recorrida de la línea base a la Meta 2024 (%)")
+    ax.grid(axis="x", color="#DDDDDD", lw=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    handles = _status_legend(s for s in STATUS_COLORS if (table["status"] == s).any())
+    handles.append(Line2D([], [], color="#000000", lw=1.6, label="Esperado a la fecha (trayectoria lineal)"))
+    ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True)
+    ax.set_title("Avance hacia la Meta 2024 por indicador", fontsize=12, loc="left")
+    return fig
+
+
+def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
+    """Indicators by year, coloured by the share of the Meta 2024 reached.
+
+    Each cell is the result of the annex SERIE HISTÓRICA divided by the Meta
+    2024 (inverse for a descending trend), in percent, coloured on the
+    colourblind-safe sequential map *cividis* (0-100 %, above 100 shown as
+    100), and shows the report's own token ("N/D", "66/P"); cells without a
+    number are hatched. A column on the right gives each indicator's verdict in
+    the colours of :data:`STATUS_COLORS`.
+
+    Parameters
+    ----------
+    report : str or Path, optional
+        Report file; default the verified copy in ``data/raw/``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: the heatmap (its texts are the tokens) and the verdict column.
+    """
+    tables = get_report(report)[1]
+    indicators = tables["indicators"].set_index("indicator_id")
+    series = tables["series"]
+    results = series[(series["table"] == "annex") & (series["measure"] == "result")]
+    verdicts = progress(report=report).set_index("indicator_id")["status"].astype(str)
+    ids = list(indicators.index)
+    years = sorted({int(y) for y in results["year"]})
+    share = pd.DataFrame(np.nan, index=ids, columns=years)
+    tokens = pd.DataFrame("", index=ids, columns=years)
+    for _, row in results.iterrows():
+        card = indicators.loc[row["indicator_id"]]
+        tokens.loc[row["indicator_id"], int(row["year"])] = str(row["raw"])
+        value, target = row["value"], card["target_value"]
+        if pd.isna(value) or pd.isna(target):
+            continue
+        descending = str(card["expected_trend"]).strip().lower() == "descendente"
+        if descending:
+            share.loc[row["indicator_id"], int(row["year"])] = np.nan if value == 0 else target / value * 100
+        else:
+            share.loc[row["indicator_id"], int(row["year"])] = np.nan if target == 0 else value / target * 100
+    labels = [_wrap(f"{i}  {indicators.loc[i, 'name']}", 60) for i in ids]
+    heights = [1 + 0.25 * max(0, label.count("\n") - 1) for label in labels]
+    fig = plt.figure(figsize=(12, 1.6 + 0.5 * sum(heights)), layout="constrained")
+    grid = fig.add_gridspec(1, 2, width_ratios=[len(years), 1.6])
+    ax = fig.add_subplot(grid[0, 0])
+    side = fig.add_subplot(grid[0, 1], sharey=ax)
+    cmap = mpl.colormaps["cividis"].copy()
+    sns.heatmap(
+        share.clip(upper=100), ax=ax, cmap=cmap, vmin=0, vmax=100, mask=share.isna(), linewidths=1.0,
+        linecolor="white",
+        cbar_kws={"label": "% de la Meta 2024 alcanzado", "location": "bottom", "shrink": 0.5, "aspect": 30},
+        xticklabels=years, yticklabels=labels,
+    )
+    ax.set_facecolor("#F2F2F2")
+    for i, indicator_id in enumerate(ids):
+        for j, year in enumerate(years):
+            text = tokens.loc[indicator_id, year]
+            value = share.loc[indicator_id, year]
+            if np.isnan(value):
+                ax.add_patch(mpl.patches.Rectangle((j, i), 1, 1, fill=False, hatch="///", ec="#BBBBBB", lw=0,
+                                                   gid=f"missing-{indicator_id}-{year}"))
+                color = "#222222"
+            else:
+                r, g, b, _ = cmap(min(value, 100) / 100)
+                color = "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "#FFFFFF"
+            ax.text(j + 0.5, i + 0.5, text or "—", ha="center", va="center", fontsize=9, color=color,
+                    gid=f"cell-{indicator_id}-{year}",
+                    bbox={"fc": "#F2F2F2", "ec": "none", "pad": 1} if np.isnan(value) else None)
+    ax.set_xlabel("Año del resultado")
+    ax.set_ylabel("")
+    ax.tick_params(axis="y", labelsize=8.5, rotation=0)
+    fig.suptitle("Resultados como porcentaje de la Meta 2024 (anexo, SERIE HISTÓRICA)\n"
+                 "Cada celda muestra el valor tal como lo imprime el informe; rayado: sin dato (NA / ND)",
+                 fontsize=11, x=0.01, ha="left")
+    for i, indicator_id in enumerate(ids):
+        status = verdicts[indicator_id]
+        side.add_patch(mpl.patches.Rectangle((0.02, i + 0.1), 0.96, 0.8, color=STATUS_COLORS[status],
+                                             gid=f"status-{indicator_id}"))
+        side.text(0.5, i + 0.5, _wrap(STATUS_LABELS[status], 10), ha="center", va="center", fontsize=8,
+                  color=_STATUS_TEXT[status])
+    side.set_xlim(0, 1)
+    side.set_xticks([])
+    side.tick_params(axis="y", left=False, labelleft=False)
+    for spine in side.spines.values():
+        spine.set_visible(False)
+    side.set_title("Veredicto", fontsize=10)
+    return fig
+
+
+def save_figure(fig: Figure, path: str | Path, *, formats: Iterable[str] = SAVE_FORMATS) -> list[Path]:
+    """Write ``fig`` as PNG and/or SVG, byte-identical for identical input.
+
+    No dates, software versions or random ids are embedded: SVG metadata
+    ``Date`` and ``Creator`` are dropped and ids are salted with a fixed
+    ``svg.hashsalt``; PNG metadata ``Software`` is dropped. Resolution 150 dpi,
+    tight bounding box.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to write.
+    path : str or Path
+        File path without suffix (a suffix that is one of ``formats`` is
+        replaced); parent folders are created.
+    formats : iterable of {"png", "svg"}, default ("png", "svg")
+        File formats to write.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order of ``formats``.
+
+    Raises
+    ------
+    ParameterError
+        A format is not "png" or "svg".
+    """
+    formats = [formats] if isinstance(formats, str) else list(formats)
+    for fmt in formats:
+        if fmt not in SAVE_FORMATS:
+            raise ParameterError.invalid("formats", fmt, SAVE_FORMATS)
+    path = Path(path)
+    if path.suffix.lstrip(".").lower() in SAVE_FORMATS:
+        path = path.with_suffix("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+    written = []
+    with mpl.rc_context({"svg.hashsalt": "pntlib", "svg.fonttype": "path"}):
+        for fmt in formats:
+            target = path.with_name(f"{path.name}.{fmt}")
+            fig.savefig(target, format=fmt, dpi=_DPI, metadata=metadata[fmt], bbox_inches="tight",
+                        facecolor="white")
+            written.append(target)
+    return written

@@ -1,0 +1,201 @@
+"""Tests of pntlib.plots: what is drawn (artists), not pixels; reproducible files."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+import pytest
+
+import pntlib
+from pntlib.exceptions import ParameterError, UnknownIndicatorError
+from pntlib.plots import STATUS_COLORS
+from pntlib.progress import STATUS_LABELS
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _by_gid(fig, gid):
+    found = [a for a in fig.findobj() if getattr(a, "get_gid", lambda: None)() == gid]
+    assert found, f"no artist with gid {gid!r}"
+    return found[0]
+
+
+def _same_color(a, b) -> bool:
+    return mcolors.to_hex(a, keep_alpha=False) == mcolors.to_hex(b, keep_alpha=False)
+
+
+def _inside_figure(fig, artists=None) -> list[str]:
+    """Drawn texts whose extent leaves the figure canvas (clipped names); [] when none."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    tight = fig.get_tightbbox(renderer)  # inches, only what is drawn
+    width, height = fig.get_size_inches()
+    if tight.x0 >= -0.01 and tight.y0 >= -0.01 and tight.x1 <= width + 0.01 and tight.y1 <= height + 0.01:
+        return []
+    box = fig.bbox
+    out = []
+    for artist in fig.findobj(plt.Text):
+        if not artist.get_visible() or not artist.get_text():
+            continue
+        ext = artist.get_window_extent(renderer)
+        if ext.x0 < box.x0 - 1 or ext.x1 > box.x1 + 1 or ext.y0 < box.y0 - 1 or ext.y1 > box.y1 + 1:
+            out.append(artist.get_text())
+    return out or ["(an artist leaves the canvas)"]
+
+
+def test_plot_indicator_target_baseline_path_latest():
+    # card 1.1, line 451: línea base 5 (2019) | 5 NA NA 10 15 20 | Meta 2024 15
+    fig = pntlib.plot_indicator("1.1")
+    assert isinstance(fig, plt.Figure)
+    target = _by_gid(fig, "target")
+    assert list(target.get_ydata()) == [15.0, 15.0]
+    baseline = _by_gid(fig, "baseline")
+    assert (list(baseline.get_xdata()), list(baseline.get_ydata())) == ([2019], [5.0])
+    path = _by_gid(fig, "path")
+    assert list(path.get_xdata()) == [2019, 2024] and list(path.get_ydata()) == [5.0, 15.0]
+    assert path.get_linestyle() == "--"
+    latest = _by_gid(fig, "latest")
+    assert latest.get_text() == f"20 (2024)\n{STATUS_LABELS['achieved']}"
+    assert _same_color(latest.get_bbox_patch().get_edgecolor(), STATUS_COLORS["achieved"])
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Año" and ax.get_ylabel() == "Recomendaciones"
+
+
+def test_plot_indicator_gaps_are_visible_and_labelled():
+    # 1.1: 2020 and 2021 printed "NA" -> NaN in the line (a break) and a label "NA" at those years
+    fig = pntlib.plot_indicator("1.1")
+    line = _by_gid(fig, "results-line")
+    ys = dict(zip(line.get_xdata(), line.get_ydata()))
+    assert math.isnan(ys[2020]) and math.isnan(ys[2021])
+    assert ys[2019] == 5.0 and ys[2022] == 10.0
+    assert _by_gid(fig, "gap-label-2020").get_text() == "NA"
+    assert _by_gid(fig, "gap-label-2021").get_text() == "NA"
+    _by_gid(fig, "gap-2020")  # the shaded band
+    # 3.1, line 668: 2024 printed "N/D"
+    fig = pntlib.plot_indicator("3.1")
+    assert _by_gid(fig, "gap-label-2024").get_text() == "N/D"
+    assert math.isnan(dict(zip(*_by_gid(fig, "results-line").get_data()))[2024])
+
+
+def test_plot_indicator_provisional_is_hollow():
+    # 3.2, line 703: 2024 printed "66/P"
+    fig = pntlib.plot_indicator("3.2")
+    prov = _by_gid(fig, "results-provisional")
+    assert list(prov.get_xdata()) == [2024] and list(prov.get_ydata()) == [66.0]
+    assert _same_color(prov.get_markerfacecolor(), "white")
+    normal = _by_gid(fig, "results-normal")
+    assert 2024 not in list(normal.get_xdata())
+    assert not _same_color(normal.get_markerfacecolor(), "white")
+    # 66 / 100 on a straight path 0 (2020) -> 100 (2024): pace 0.66 -> needs acceleration
+    latest = _by_gid(fig, "latest")
+    assert latest.get_text() == f"66/P (2024)\n{STATUS_LABELS['needs_acceleration']}"
+    assert _same_color(latest.get_bbox_patch().get_edgecolor(), STATUS_COLORS["needs_acceleration"])
+
+
+def test_plot_indicator_as_of_and_existing_axes():
+    fig, ax = plt.subplots()
+    out = pntlib.plot_indicator("3.1", ax=ax, as_of=2022)
+    assert out is fig
+    assert max(_by_gid(fig, "results-line").get_xdata()) == 2022
+    assert _by_gid(fig, "latest").get_text().startswith("86 (2022)")  # line 668: 2022 = 86
+    assert "datos hasta 2022" in ax.get_title(loc="left")
+
+
+def test_plot_indicator_title_wrapped_and_not_clipped():
+    fig = pntlib.plot_indicator("3.2")  # the longest card name
+    title = fig.axes[0].get_title(loc="left")
+    assert title.startswith("3.2 Porcentaje de Instituciones") and "\n" in title
+    assert all(len(line) <= 70 for line in title.splitlines())
+    assert _inside_figure(fig) == []
+
+
+def test_plot_indicator_invalid_arguments():
+    with pytest.raises(UnknownIndicatorError, match="valid ids: 1.1, 1.2"):
+        pntlib.plot_indicator("9.9")
+    with pytest.raises(ParameterError, match="as_of"):
+        pntlib.plot_indicator("1.1", as_of=2031)
+
+
+def test_plot_objective_small_multiples():
+    fig = pntlib.plot_objective(3)
+    assert len(fig.axes) == 3
+    assert fig.get_suptitle().startswith("Objetivo prioritario 3. Fortalecer la atención")
+    titles = [ax.get_title(loc="left").split(" ")[0] for ax in fig.axes]
+    assert titles == ["3.1", "3.2", "3.3"]
+    assert _inside_figure(fig) == []
+    with pytest.raises(ParameterError, match="1, 2, 3, 4, 5"):
+        pntlib.plot_objective(6)
+    with pytest.raises(ParameterError):
+        pntlib.plot_objective("1")
+
+
+def test_plot_progress_overview_bars_and_colours():
+    fig = pntlib.plot_progress_overview()
+    # verdicts computed by hand in test_progress.EXPECTED_ANNEX
+    expected = {"1.1": ("achieved", 150.0), "3.1": ("on_track", 86.0), "3.2": ("needs_acceleration", 66.0),
+                "5.3": ("limited", 33.0), "4.2": ("limited", 0.0)}
+    for ind, (status, width) in expected.items():
+        bar = _by_gid(fig, f"bar-{ind}")
+        assert bar.get_width() == pytest.approx(width)
+        assert _same_color(bar.get_facecolor(), STATUS_COLORS[status])
+        assert _same_color(_by_gid(fig, f"bar-end-{ind}").get_color(), STATUS_COLORS[status])
+    assert list(_by_gid(fig, "target").get_xdata()) == [100, 100]
+    # 3.1 judged on 2023: expected share (2023-2020)/(2024-2020) = 75 %
+    assert list(_by_gid(fig, "expected-3.1").get_xdata()) == [75.0, 75.0]
+    _by_gid(fig, "objective-1")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 15 and all(max(len(line) for line in lab.splitlines()) <= 58 for lab in labels)
+    assert _inside_figure(fig) == []
+    # wrapped names do not run into each other
+    renderer = fig.canvas.get_renderer()
+    boxes = sorted((t.get_window_extent(renderer) for t in ax.get_yticklabels()), key=lambda b: -b.y1)
+    for upper, lower in zip(boxes, boxes[1:]):
+        assert lower.y1 <= upper.y0 + 0.5
+
+
+def test_plot_status_heatmap_tokens_and_verdicts():
+    fig = pntlib.plot_status_heatmap()
+    # tokens exactly as printed: 3.2 2024 "66/P" (line 703), 3.1 2024 "N/D" (line 668), 1.1 2020 "NA" (line 451)
+    assert _by_gid(fig, "cell-3.2-2024").get_text() == "66/P"
+    assert _by_gid(fig, "cell-3.1-2024").get_text() == "N/D"
+    assert _by_gid(fig, "cell-1.1-2020").get_text() == "NA"
+    _by_gid(fig, "missing-3.1-2024")  # hatched cell where there is no number
+    with pytest.raises(AssertionError):
+        _by_gid(fig, "missing-3.2-2024")  # 66/P is a number
+    assert _same_color(_by_gid(fig, "status-3.1").get_facecolor(), STATUS_COLORS["on_track"])
+    assert _same_color(_by_gid(fig, "status-4.2").get_facecolor(), STATUS_COLORS["limited"])
+    assert _inside_figure(fig) == []
+
+
+def test_status_palette_is_complete_and_distinct():
+    assert set(STATUS_COLORS) == set(STATUS_LABELS)
+    assert len({c.lower() for c in STATUS_COLORS.values()}) == len(STATUS_COLORS)
+
+
+@pytest.mark.parametrize("make", [lambda: pntlib.plot_indicator("3.2"), lambda: pntlib.plot_status_heatmap()])
+def test_save_figure_is_byte_identical(tmp_path, make):
+    first = pntlib.save_figure(make(), tmp_path / "a" / "chart")
+    second = pntlib.save_figure(make(), tmp_path / "b" / "chart.png")  # suffix replaced
+    assert [p.name for p in first] == ["chart.png", "chart.svg"] == [p.name for p in second]
+    for one, two in zip(first, second):
+        assert one.read_bytes() == two.read_bytes()
+    svg = first[1].read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    assert b"Software" not in first[0].read_bytes()
+
+
+def test_save_figure_rejects_unknown_format(tmp_path):
+    with pytest.raises(ParameterError, match="'png', 'svg'"):
+        pntlib.save_figure(pntlib.plot_indicator("1.1"), tmp_path / "x", formats=("pdf",))
+
+
+def test_public_names_exported():
+    for name in ("plot_indicator", "plot_objective", "plot_progress_overview", "plot_status_heatmap", "save_figure"):
+        assert name in pntlib.__all__ and callable(getattr(pntlib, name))

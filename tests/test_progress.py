@@ -1,0 +1,409 @@
+"""Tests of pntlib.progress: the real report judged by hand, and every edge case on tiny tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import pntlib
+from pntlib import schema
+from pntlib.exceptions import ParameterError
+from pntlib.extract import DERIVED_TABLES, extract
+from pntlib.progress import (
+    DEFAULT_THRESHOLDS,
+    objective_summary,
+    progress,
+    progress_from_frames,
+    trends,
+    trends_from_frames,
+)
+
+# --------------------------------------------------------------------------- the real report, by hand
+#
+# Every number below was read off the annex cards' SERIE HISTÓRICA in
+# data/raw/pntdp-2022-2024_avance-y-resultados_2023-01_2024-06.txt
+# (columns: línea base, Resultado 2019 ... 2024, Meta 2024); the baseline year is
+# in the header "Valor de la línea base (YYYY)" of the line before.
+#
+#   line 451  1.1  5 (2019) | 5   NA    NA    10    15    20    | 15
+#   line 490  1.2  33.33 (2021, "(2021)" on line 489) | 16.67 33.34 50.01 66.68 83.35 100 | 100
+#   line 518  1.3  4 (2021) | 4   NA    4     8     12    16    | 16
+#   line 562  2.1  66.67 (2021) | 66.67 66.67 100 100 100 100 | 100
+#   line 594  2.2  0 (2021) | N/A N/A 100 100 100 100 | 100
+#   line 629  2.3  0 (2020) | N/A 0 N/D 100 100 100 | 100          (Periódico)
+#   line 668  3.1  0 (2020) | N/A 0 86 86 86 N/D | 100            (Periódico)
+#   line 703  3.2  0 (2020) | N/A 0 66 66 66 66/P | 100
+#   line 735  3.3  0 (2020) | N/A N/A 0 77 77 77/P | 100          (Periódico)
+#   line 776  4.1  0 (2021) | N/A N/A 66.66 100 100 100 | 100      (Periódico)
+#   line 804  4.2  0 (2021) | N/A N/A 0 0 0 0 | 50
+#   line 841  4.3  0 (2021) | N/A N/A 25 50 75 100 | 100
+#   line 884  5.1  0 (2021) | N/A N/A 0 33 66 100 | 100
+#   line 919  5.2  0 (2021) | N/A N/A 33.33 66.66 66.66 N/D | 100
+#   line 955  5.3  0 (2021) | N/A N/A 0 33 33 N/D | 100
+#
+# Columns: id, baseline, baseline year, latest year, latest value, latest status,
+# target, achievement %, distance covered %, expected %, pace, status.
+EXPECTED_ANNEX = [
+    # 1.1: latest 2024 = 20; achievement 20/15*100 = 133.33; distance (20-5)/(15-5)*100 = 150;
+    #      expected (2024-2019)/(2024-2019)*100 = 100; pace 150/100 = 1.5; 20 >= 15 -> achieved
+    ("1.1", 5.0, 2019, 2024, 20.0, "normal", 15.0, 20 / 15 * 100, 150.0, 100.0, 1.5, "achieved"),
+    # 1.2: 100/100 = 100 %; (100-33.33)/(100-33.33) = 100 %; (2024-2021)/(2024-2021) = 100 %; 1.0
+    ("1.2", 33.33, 2021, 2024, 100.0, "normal", 100.0, 100.0, 100.0, 100.0, 1.0, "achieved"),
+    # 1.3: 16/16 = 100 %; (16-4)/(16-4) = 100 %; expected 100 %; 1.0; 16 >= 16 -> achieved
+    ("1.3", 4.0, 2021, 2024, 16.0, "normal", 16.0, 100.0, 100.0, 100.0, 1.0, "achieved"),
+    # 2.1: (100-66.67)/(100-66.67) = 100 %
+    ("2.1", 66.67, 2021, 2024, 100.0, "normal", 100.0, 100.0, 100.0, 100.0, 1.0, "achieved"),
+    # 2.2: baseline 0: (100-0)/(100-0) = 100 %
+    ("2.2", 0.0, 2021, 2024, 100.0, "normal", 100.0, 100.0, 100.0, 100.0, 1.0, "achieved"),
+    # 2.3: baseline 0 (2020); (2024-2020)/(2024-2020) = 100 %
+    ("2.3", 0.0, 2020, 2024, 100.0, "normal", 100.0, 100.0, 100.0, 100.0, 1.0, "achieved"),
+    # 3.1: 2024 is N/D -> 2023 = 86; 86/100 = 86 %; (86-0)/(100-0) = 86 %;
+    #      expected (2023-2020)/(2024-2020) = 3/4 = 75 %; pace 86/75 = 1.14667 >= 0.95 -> on_track
+    ("3.1", 0.0, 2020, 2023, 86.0, "normal", 100.0, 86.0, 86.0, 75.0, 86 / 75, "on_track"),
+    # 3.2: 2024 = 66/P (provisional); 66 %; 66 %; expected 4/4 = 100 %; pace 0.66 in [0.60, 0.95)
+    ("3.2", 0.0, 2020, 2024, 66.0, "provisional", 100.0, 66.0, 66.0, 100.0, 0.66, "needs_acceleration"),
+    # 3.3: 2024 = 77/P; 77 %; 77 %; 100 %; pace 0.77 -> needs_acceleration
+    ("3.3", 0.0, 2020, 2024, 77.0, "provisional", 100.0, 77.0, 77.0, 100.0, 0.77, "needs_acceleration"),
+    # 4.1: 100/100; (100-0)/(100-0) = 100 %; (2024-2021)/(2024-2021) = 100 %
+    ("4.1", 0.0, 2021, 2024, 100.0, "normal", 100.0, 100.0, 100.0, 100.0, 1.0, "achieved"),
+    # 4.2: 2024 = 0; 0/50 = 0 %; (0-0)/(50-0) = 0 %; expected 100 %; pace 0/100 = 0 in [0, 0.60) -> limited
+    ("4.2", 0.0, 2021, 2024, 0.0, "normal", 50.0, 0.0, 0.0, 100.0, 0.0, "limited"),
+    # 4.3: 100/100 -> achieved
+    ("4.3", 0.0, 2021, 2024, 100.0, "normal", 100.0, 100.0, 100.0, 100.0, 1.0, "achieved"),
+    # 5.1: 100/100 -> achieved
+    ("5.1", 0.0, 2021, 2024, 100.0, "normal", 100.0, 100.0, 100.0, 100.0, 1.0, "achieved"),
+    # 5.2: 2024 N/D -> 2023 = 66.66; 66.66 %; 66.66 %; expected (2023-2021)/(2024-2021) = 2/3 = 66.667 %;
+    #      pace 66.66 / 66.667 = 0.9999 >= 0.95 -> on_track
+    ("5.2", 0.0, 2021, 2023, 66.66, "normal", 100.0, 66.66, 66.66, 200 / 3, 66.66 / (200 / 3), "on_track"),
+    # 5.3: 2024 N/D -> 2023 = 33; 33 %; 33 %; expected 66.667 %; pace 33 / 66.667 = 0.495 -> limited
+    ("5.3", 0.0, 2021, 2023, 33.0, "normal", 100.0, 33.0, 33.0, 200 / 3, 33 / (200 / 3), "limited"),
+]
+
+
+def test_progress_real_report_every_indicator_by_hand():
+    table = progress()
+    assert list(table.columns) == [c.name for c in schema.columns("progress")]
+    assert list(table["indicator_id"]) == [row[0] for row in EXPECTED_ANNEX]
+    for row, expected in zip(table.itertuples(index=False), EXPECTED_ANNEX):
+        (ind, base, base_year, latest_year, latest, latest_status, target,
+         achievement, covered, expected_pct, pace, status) = expected
+        assert row.indicator_id == ind
+        assert row.baseline_value == pytest.approx(base), ind
+        assert row.baseline_year == base_year, ind
+        assert row.latest_year == latest_year, ind
+        assert row.latest_value == pytest.approx(latest), ind
+        assert row.latest_status == latest_status, ind
+        assert row.target_value == pytest.approx(target), ind
+        assert row.target_year == 2024, ind
+        assert row.achievement_pct == pytest.approx(achievement), ind
+        assert row.distance_covered_pct == pytest.approx(covered), ind
+        assert row.expected_pct == pytest.approx(expected_pct), ind
+        assert row.pace_ratio == pytest.approx(pace), ind
+        assert row.status == status, ind
+
+
+def test_progress_real_report_notes_and_fields():
+    table = progress().set_index("indicator_id")
+    # 3.1, 5.2, 5.3: 2024 printed "N/D" -> 2023 used, and said in Spanish
+    for ind in ("3.1", "5.2", "5.3"):
+        assert "El valor de 2024 es N/D; se usó el de 2023" in table.loc[ind, "method_note"]
+    # 3.2 and 3.3: provisional 2024 values "66/P" and "77/P"
+    assert "preliminar (66/P)" in table.loc["3.2", "method_note"]
+    assert "preliminar (77/P)" in table.loc["3.3", "method_note"]
+    # 1.1: 20 beyond the Meta 2024 of 15
+    assert "El último valor (20) supera la Meta 2024 (15)" in table.loc["1.1", "method_note"]
+    # cumulative vs periodic, from the card field "Acumulado o periódico" (line 440: 1.1 Acumulado; 621: 2.3 Periódico)
+    assert table.loc["1.1", "accumulation"] == "Acumulado"
+    assert "Indicador acumulado" in table.loc["1.1", "method_note"]
+    assert table.loc["2.3", "accumulation"] == "Periódico"
+    assert "Indicador periódico" in table.loc["2.3", "method_note"]
+    assert table.loc["4.2", "method_note"].startswith("Avance limitado.")
+
+
+def test_progress_as_of_2022_by_hand():
+    table = progress(as_of=2022).set_index("indicator_id")
+    # 1.1: 2022 = 10; (10-5)/(15-5) = 50 %; expected (2022-2019)/(2024-2019) = 60 %; pace 50/60 = 0.8333
+    assert table.loc["1.1", "latest_year"] == 2022
+    assert table.loc["1.1", "distance_covered_pct"] == pytest.approx(50.0)
+    assert table.loc["1.1", "expected_pct"] == pytest.approx(60.0)
+    assert table.loc["1.1", "pace_ratio"] == pytest.approx(50 / 60)
+    assert table.loc["1.1", "status"] == "needs_acceleration"
+    # 3.1: 2022 = 86; 86 %; expected (2022-2020)/(2024-2020) = 50 %; pace 1.72 -> on_track (no N/D note as of 2022)
+    assert table.loc["3.1", "pace_ratio"] == pytest.approx(1.72)
+    assert table.loc["3.1", "status"] == "on_track"
+    assert "N/D" not in table.loc["3.1", "method_note"]
+    assert "Juicio con datos hasta 2022." in table.loc["3.1", "method_note"]
+    # 5.3: 2022 = 33; 33 %; expected (2022-2021)/(2024-2021) = 33.33 %; pace 0.99 -> on_track
+    assert table.loc["5.3", "pace_ratio"] == pytest.approx(33 / (100 / 3))
+    assert table.loc["5.3", "status"] == "on_track"
+
+
+def test_progress_summary_table_takes_target_from_card():
+    # section-3 summary tables: 1.2 baseline printed "33.3 (2021)" (line 189), 4.2 2024 printed "ND" (line 353)
+    table = progress(table="summary").set_index("indicator_id")
+    assert table.loc["1.2", "baseline_value"] == pytest.approx(33.3)
+    # (100 - 33.3) / (100 - 33.3) = 100 %
+    assert table.loc["1.2", "distance_covered_pct"] == pytest.approx(100.0)
+    assert table.loc["4.2", "latest_year"] == 2023
+    assert table.loc["4.2", "target_value"] == pytest.approx(50.0)  # Meta 2024 of the annex card (line 804)
+    assert "El valor de 2024 es ND; se usó el de 2023" in table.loc["4.2", "method_note"]
+    assert all("tomadas de la ficha del anexo" in note for note in table["method_note"])
+
+
+def test_trends_real_report_by_hand():
+    table = trends()
+    assert list(table.columns) == [c.name for c in schema.columns("trends")]
+    assert len(table) == 15 * 6  # 15 cards x Resultado 2019-2024
+    t31 = table[table["indicator_id"] == "3.1"].set_index("year")
+    # 3.1 (line 668): N/A 0 86 86 86 N/D; change 2021 = 86 - 0 = 86, 2022 = 0; 2024 N/D has no change
+    assert t31.loc[2021, "change"] == pytest.approx(86.0)
+    assert t31.loc[2022, "change"] == pytest.approx(0.0)
+    assert pd.isna(t31.loc[2024, "change"]) and t31.loc[2024, "raw"] == "N/D"
+    # straight path 0 (2020) -> 100 (2024): 2022 -> 50; gap 86 - 50 = 36
+    assert t31.loc[2022, "expected_value"] == pytest.approx(50.0)
+    assert t31.loc[2022, "gap_to_expected"] == pytest.approx(36.0)
+    assert pd.isna(t31.loc[2019, "expected_value"])  # before the baseline year
+    assert t31.loc[2019, "first_reported_year"] == 2020
+    assert t31.loc[2019, "last_reported_year"] == 2023
+    assert t31.loc[2019, "n_reported_years"] == 4  # 2020, 2021, 2022, 2023
+    # 86, 86, 86 in 2021-2023 below the target of 100: stagnant since 2021
+    assert bool(t31.loc[2019, "stagnation"]) and t31.loc[2019, "stagnant_since"] == 2021
+    assert t31.loc[2019, "observed_trend"] == "Ascendente" and bool(t31.loc[2019, "trend_agrees"])
+    # 4.2 (line 804): 0 0 0 0 -> no change: "Sin cambio", disagrees with Ascendente, stagnant since 2021
+    t42 = table[table["indicator_id"] == "4.2"].iloc[0]
+    assert t42["observed_trend"] == "Sin cambio" and not bool(t42["trend_agrees"])
+    assert bool(t42["stagnation"]) and t42["stagnant_since"] == 2021
+    # 2.1 (line 562): 100 in 2021-2024 equals the target -> a plateau at the target is not stagnation
+    t21 = table[table["indicator_id"] == "2.1"].iloc[0]
+    assert not bool(t21["stagnation"]) and pd.isna(t21["stagnant_since"])
+    # 4.3 (line 841): 25, 50, 75, 100 -> +25 each year; path 0 (2021) -> 100 (2024): 2022 -> 33.33
+    t43 = table[table["indicator_id"] == "4.3"].set_index("year")
+    assert list(t43.loc[2022:2024, "change"]) == [25.0, 25.0, 25.0]
+    assert t43.loc[2022, "expected_value"] == pytest.approx(100 / 3)
+
+
+def test_objective_summary_by_hand():
+    table = objective_summary()
+    assert list(table.columns) == [c.name for c in schema.columns("objective_summary")]
+    rows = table.set_index("objective")
+    # objective 1: 1.1, 1.2, 1.3 achieved; mean distance (150 + 100 + 100) / 3 = 116.67
+    assert rows.loc[1, "n_achieved"] == 3
+    assert rows.loc[1, "mean_distance_covered_pct"] == pytest.approx(350 / 3)
+    # objective 3: 3.1 on_track, 3.2 and 3.3 needs_acceleration; (86 + 66 + 77) / 3 = 76.33
+    assert (rows.loc[3, "n_on_track"], rows.loc[3, "n_needs_acceleration"]) == (1, 2)
+    assert rows.loc[3, "mean_distance_covered_pct"] == pytest.approx(229 / 3)
+    # objective 5: 5.1 achieved, 5.2 on_track, 5.3 limited; (100 + 66.66 + 33) / 3
+    assert (rows.loc[5, "n_achieved"], rows.loc[5, "n_on_track"], rows.loc[5, "n_limited"]) == (1, 1, 1)
+    assert rows.loc[5, "mean_distance_covered_pct"] == pytest.approx((100 + 66.66 + 33) / 3)
+    assert list(rows["n_indicators"]) == [3, 3, 3, 3, 3]
+
+
+def test_public_names_exported():
+    for name in ("progress", "trends", "objective_summary"):
+        assert name in pntlib.__all__ and callable(getattr(pntlib, name))
+
+
+def test_extract_writes_derived_tables(tmp_path):
+    assert {"progress", "trends", "objective_summary"} <= set(DERIVED_TABLES)
+    written = extract(out=tmp_path)
+    for name in ("progress", "trends", "objective_summary"):
+        assert f"{name}.csv" in written and f"{name}.parquet" in written
+    back = pd.read_csv(tmp_path / "progress.csv", dtype={"indicator_id": str})
+    assert list(back["status"]) == [row[-1] for row in EXPECTED_ANNEX]
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@pytest.mark.parametrize("bad", [2018, 2030, "2022", 2022.0, True])
+def test_as_of_invalid_lists_choices(bad):
+    with pytest.raises(ParameterError, match="2019, 2020, 2021, 2022, 2023, 2024"):
+        progress(as_of=bad)
+
+
+def test_table_invalid_lists_choices():
+    with pytest.raises(ParameterError, match="'annex', 'summary'"):
+        progress(table="anexo")
+    with pytest.raises(ParameterError, match="'annex', 'summary'"):
+        trends(table="Annex")
+
+
+@pytest.mark.parametrize("bad", [{"fast": 1.0}, (0.5, 0.9, 0.0), (0.9, 0.5), "high", {"limited": "x"}])
+def test_thresholds_invalid(bad):
+    with pytest.raises(ParameterError, match="thresholds"):
+        progress(thresholds=bad)
+
+
+def test_thresholds_override():
+    # 3.2 pace 0.66: with needs_acceleration from 0.70 it becomes limited
+    table = progress(thresholds={"needs_acceleration": 0.70}).set_index("indicator_id")
+    assert table.loc["3.2", "status"] == "limited"
+    assert progress(thresholds=(0.95, 0.60, 0.0)).equals(progress())
+    assert DEFAULT_THRESHOLDS == {"on_track": 0.95, "needs_acceleration": 0.60, "limited": 0.0}
+
+
+# --------------------------------------------------------------------------- edge cases on tiny tables
+
+
+def _frames(results, *, base=0.0, base_year=2020, target=100.0, target_year=2024,
+            trend="Ascendente", accumulation="Acumulado", ind="9.1"):
+    """series + indicators frames for one synthetic indicator; results = {year: raw token}."""
+    rows = [{"indicator_id": ind, "measure": "baseline", "year": base_year, "raw": f"{base:g}",
+             "value": base, "status": "normal"}]
+    for year, raw in results.items():
+        token = pntlib.report.parse_token(raw)
+        rows.append({"indicator_id": ind, "measure": "result", "year": year, "raw": raw,
+                     "value": token.value, "status": token.status})
+    rows.append({"indicator_id": ind, "measure": "target", "year": target_year, "raw": f"{target:g}",
+                 "value": target, "status": "normal"})
+    series = pd.DataFrame(rows)
+    series["value"] = series["value"].astype("Float64")
+    indicators = pd.DataFrame(
+        [{"indicator_id": ind, "objective": 9, "kind": "parametro", "unit": "Porcentaje",
+          "expected_trend": trend, "accumulation": accumulation, "baseline_value": base,
+          "baseline_year": base_year, "target_value": target, "target_year": target_year}]
+    ).set_index("indicator_id")
+    return series, indicators
+
+
+def _one(results, **kwargs):
+    as_of = kwargs.pop("as_of", None)
+    series, indicators = _frames(results, **kwargs)
+    return progress_from_frames(series, indicators, as_of=as_of).iloc[0]
+
+
+def test_baseline_zero_is_judged():
+    # 0 (2020) -> 100 (2024); 2022 = 40: 40 %; expected 2/4 = 50 %; pace 0.8 -> needs_acceleration
+    row = _one({2021: "20", 2022: "40"})
+    assert row["distance_covered_pct"] == pytest.approx(40.0)
+    assert row["expected_pct"] == pytest.approx(50.0)
+    assert row["pace_ratio"] == pytest.approx(0.8)
+    assert row["status"] == "needs_acceleration"
+    assert "Línea base 0" in row["method_note"]
+
+
+def test_target_equal_to_baseline():
+    # 50 -> 50: no distance to cover; holding 50 is achieved, falling to 45 is deterioration
+    held = _one({2021: "50", 2022: "50"}, base=50.0, target=50.0)
+    assert held["status"] == "achieved"
+    assert pd.isna(held["distance_covered_pct"]) and pd.isna(held["pace_ratio"])
+    assert held["achievement_pct"] == pytest.approx(100.0)
+    assert "igual a la línea base" in held["method_note"]
+    fell = _one({2021: "50", 2022: "45"}, base=50.0, target=50.0)
+    assert fell["status"] == "deterioration"
+    assert fell["achievement_pct"] == pytest.approx(90.0)  # 45 / 50
+
+
+def test_latest_beyond_target():
+    # 10 (2020) -> 20; 2023 = 30: achievement 150 %, distance (30-10)/(20-10) = 200 %
+    row = _one({2023: "30"}, base=10.0, target=20.0)
+    assert row["status"] == "achieved"
+    assert row["achievement_pct"] == pytest.approx(150.0)
+    assert row["distance_covered_pct"] == pytest.approx(200.0)
+    assert "supera la Meta 2024 (20)" in row["method_note"]
+
+
+@pytest.mark.parametrize("token", ["N/D", "ND", "NA", "N/A"])
+def test_latest_year_missing_uses_latest_reported(token):
+    # 2024 missing -> 2023 = 60; expected (2023-2020)/4 = 75 %; pace 0.8
+    row = _one({2022: "50", 2023: "60", 2024: token})
+    assert row["latest_year"] == 2023
+    assert row["latest_value"] == pytest.approx(60.0)
+    assert row["pace_ratio"] == pytest.approx(60 / 75)
+    assert f"El valor de 2024 es {token}; se usó el de 2023" in row["method_note"]
+
+
+def test_two_trailing_missing_years_are_named():
+    row = _one({2022: "50", 2023: "N/D", 2024: "ND"})
+    assert row["latest_year"] == 2022
+    assert "El valor de 2023 y 2024 son N/D / ND; se usó el de 2022" in row["method_note"]
+
+
+def test_latest_provisional():
+    row = _one({2023: "60", 2024: "90/P"})
+    assert row["latest_status"] == "provisional"
+    assert row["latest_value"] == pytest.approx(90.0)
+    assert row["status"] == "needs_acceleration"  # 90 / 100 = 0.90
+    assert "El valor de 2024 es preliminar (90/P)." in row["method_note"]
+
+
+def test_no_reported_value():
+    row = _one({2021: "N/A", 2022: "N/D"})
+    assert row["status"] == "no_data"
+    assert pd.isna(row["latest_year"]) and pd.isna(row["latest_value"]) and pd.isna(row["latest_status"])
+    assert pd.isna(row["distance_covered_pct"]) and pd.isna(row["pace_ratio"])
+    assert "Sin valores reportados (solo N/A / N/D)" in row["method_note"]
+
+
+def test_latest_year_not_after_baseline_is_no_data():
+    row = _one({2020: "0"}, as_of=2020)
+    assert row["status"] == "no_data"
+    assert "no es posterior a la línea base" in row["method_note"]
+
+
+def test_descending_indicator():
+    # 40 (2020) -> 20 (2024), descending; 2022 = 35: achievement 20/35 = 57.14 %;
+    # distance (35-40)/(20-40) = 25 %; expected 50 %; pace 0.5 -> limited
+    row = _one({2021: "38", 2022: "35"}, base=40.0, target=20.0, trend="Descendente")
+    assert row["achievement_pct"] == pytest.approx(20 / 35 * 100)
+    assert row["distance_covered_pct"] == pytest.approx(25.0)
+    assert row["pace_ratio"] == pytest.approx(0.5)
+    assert row["status"] == "limited"
+    assert "Tendencia descendente" in row["method_note"]
+    # 2022 = 45: moving away: (45-40)/(20-40) = -25 % -> deterioration
+    worse = _one({2022: "45"}, base=40.0, target=20.0, trend="Descendente")
+    assert worse["distance_covered_pct"] == pytest.approx(-25.0)
+    assert worse["status"] == "deterioration"
+    # 2023 = 18 below the target of 20: achieved
+    done = _one({2023: "18"}, base=40.0, target=20.0, trend="Descendente")
+    assert done["status"] == "achieved"
+    assert done["achievement_pct"] == pytest.approx(20 / 18 * 100)
+
+
+def test_ascending_deterioration():
+    row = _one({2022: "-10"}, base=0.0)
+    assert row["pace_ratio"] == pytest.approx(-10 / 50)
+    assert row["status"] == "deterioration"
+
+
+@pytest.mark.parametrize("accumulation, phrase", [("Acumulado", "Indicador acumulado"), ("Periódico", "Indicador periódico")])
+def test_periodic_and_cumulative_values_are_never_summed(accumulation, phrase):
+    # 30 every year: the latest value (30) is judged, not 30 + 30 + 30 = 90
+    row = _one({2021: "30", 2022: "30", 2023: "30"}, accumulation=accumulation)
+    assert row["latest_value"] == pytest.approx(30.0)
+    assert row["distance_covered_pct"] == pytest.approx(30.0)
+    assert row["accumulation"] == accumulation
+    assert phrase in row["method_note"]
+
+
+def test_thresholds_boundaries():
+    # pace exactly 0.95 is on_track, exactly 0.60 needs_acceleration, exactly 0 limited (Open SDG uses >=)
+    for value, status in (("95", "on_track"), ("60", "needs_acceleration"), ("0", "limited")):
+        assert _one({2024: value})["status"] == status
+
+
+def test_trends_stagnation_and_gaps_synthetic():
+    series, indicators = _frames({2020: "0", 2021: "40", 2022: "N/D", 2023: "40", 2024: "40"})
+    table = trends_from_frames(series, indicators).set_index("year")
+    # change is from the previous REPORTED year: 2023 vs 2021 = 0; the N/D year has none
+    assert pd.isna(table.loc[2022, "change"])
+    assert table.loc[2023, "change"] == pytest.approx(0.0)
+    assert table.loc[2021, "change"] == pytest.approx(40.0)
+    assert bool(table.loc[2020, "stagnation"]) and table.loc[2020, "stagnant_since"] == 2021
+    assert table.loc[2020, "n_reported_years"] == 4
+    # path 0 (2020) -> 100 (2024): 2023 -> 75; gap 40 - 75 = -35
+    assert table.loc[2023, "gap_to_expected"] == pytest.approx(-35.0)
+
+
+def test_trends_descending_direction():
+    series, indicators = _frames({2021: "38", 2022: "35"}, base=40.0, target=20.0, trend="Descendente")
+    row = trends_from_frames(series, indicators).iloc[0]
+    assert row["observed_trend"] == "Descendente" and bool(row["trend_agrees"])
+    assert not bool(row["stagnation"])
+
+
+def test_trends_single_value_has_no_direction():
+    series, indicators = _frames({2021: "N/A", 2022: "35"})
+    row = trends_from_frames(series, indicators).iloc[0]
+    assert pd.isna(row["observed_trend"]) and pd.isna(row["trend_agrees"])
+    assert row["n_reported_years"] == 1
