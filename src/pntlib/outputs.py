@@ -49,6 +49,8 @@ def run_name(notebook: str, parameters: Mapping[str, object] | None = None) -> s
 def save_notebook_figure(fig, output_dir: str | Path, name: str, *, formats: Iterable[str] = ("png",)) -> list[Path]:
     """Save a matplotlib figure as ``<output_dir>/figures/<name>.<format>``.
 
+    Written by :func:`pntlib.plots.save_figure` (reproducible bytes, 150 dpi).
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -63,14 +65,9 @@ def save_notebook_figure(fig, output_dir: str | Path, name: str, *, formats: Ite
     list of Path
         The files written, in ``formats`` order.
     """
-    folder = Path(output_dir) / "figures"
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for fmt in formats:
-        path = folder / f"{name}.{fmt}"
-        fig.savefig(path, dpi=110, bbox_inches="tight")
-        paths.append(path)
-    return paths
+    from .plots import save_figure
+
+    return save_figure(fig, Path(output_dir) / "figures" / name, formats=formats)
 
 
 def show_and_save(fig, output_dir: str | Path, name: str, *, formats: Iterable[str] = ("png",)) -> list[Path]:
