@@ -1,0 +1,85 @@
+"""Tables and sentences for the notebooks, against values read off the report."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from pntlib import ParameterError, briefing, outputs
+
+
+def test_status_table_latest_reported_value():
+    table = briefing.status_table()
+    assert list(table.index) == [f"{o}.{i}" for o in range(1, 6) for i in range(1, 4)]
+    # annex 3.2 (line 703): ... 66 66 66/P 100 -> latest 2024 "66/P", provisional
+    row = table.loc["3.2"]
+    assert (row["latest_year"], row["latest_raw"], row["latest_value"]) == (2024, "66/P", 66.0)
+    assert row["latest_status"] == "preliminar" and row["result_2024"] == "66/P" and row["target_value"] == 100.0
+    # annex 5.3 (line 955): 0 33 33 N/D, Meta 100 -> latest 33 in 2023, 2024 shows N/D
+    row = table.loc["5.3"]
+    assert (row["latest_year"], row["latest_raw"], row["result_2024"]) == (2023, "33", "N/D")
+    # annex 1.1 (line 451): 2024 = 20, Meta 2024 = 15
+    assert (table.loc["1.1", "latest_value"], table.loc["1.1", "target_value"]) == (20.0, 15.0)
+    assert str(table.loc["1.1", "status"]) == "achieved"
+
+
+def test_findings_rules_on_synthetic_frames():
+    progress_table = pd.DataFrame({
+        "indicator_id": ["9.1", "9.2", "9.3"], "status": ["achieved", "limited", "on_track"],
+        "latest_value": [12.0, 5.0, 40.0], "latest_year": [2024, 2024, 2023], "target_value": [10.0, 50.0, 80.0],
+        "target_year": [2024, 2024, 2024], "unit": ["Porcentaje"] * 3, "distance_covered_pct": [120.0, 10.0, 50.0],
+    })
+    rows = [  # indicator, year, raw, value, status
+        ("9.1", 2023, "8", 8.0, "normal"), ("9.1", 2024, "12", 12.0, "normal"),
+        ("9.2", 2022, "5", 5.0, "normal"), ("9.2", 2023, "5", 5.0, "normal"), ("9.2", 2024, "5/P", 5.0, "provisional"),
+        ("9.3", 2022, "20", 20.0, "normal"), ("9.3", 2023, "40", 40.0, "normal"), ("9.3", 2024, "ND", None, "not_available"),
+    ]
+    series = pd.DataFrame(rows, columns=["indicator_id", "year", "raw", "value", "status"]).assign(
+        table="annex", measure="result"
+    )
+    found = briefing.findings_from_frames(progress_table, series)
+    assert list(zip(found["indicator_id"], found["finding"])) == [
+        ("9.1", "met_target"), ("9.2", "provisional"), ("9.2", "stagnated"), ("9.3", "missing_target_year"),
+    ]
+    assert "reporta 5 desde 2022" in found["sentence"].iloc[2]
+    assert found["sentence"].iloc[3].endswith("(el informe dice ND); su último dato es 40 (2023).")
+
+
+def test_objective_narrative_and_markdown_escape(tmp_path, report_text):
+    text = briefing.objective_narrative(4)
+    # annex 4.1 and 4.3 reach 100 = Meta; 4.2 is 0 from 2021 to 2024 against a Meta of 50
+    assert text.startswith("Alcanzaron su meta: 4.1, 4.3. Sin resultado en el año de la meta: ninguno. Estancados: 4.2.")
+    path = tmp_path / "r.txt"
+    path.write_text(report_text.replace("Estrategia prioritaria 1.1.- ", "Estrategia prioritaria 1.1.- <i>x</i> ", 1),
+                    encoding="utf-8")
+    md = briefing.objective_markdown(1, report=path)
+    assert "&lt;i&gt;x&lt;/i&gt;" in md and "<i>" not in md
+    with pytest.raises(ParameterError, match="choose one of: 1, 2, 3, 4, 5"):
+        briefing.objective_markdown(6)
+
+
+def test_indicator_card_tables_and_method():
+    card = briefing.indicator_card(3.2)  # the float papermill makes of -p indicator 3.2
+    assert card.loc["Unidad de medida", "valor"] == "Porcentaje"
+    assert card.loc["Tipo de indicador", "valor"] == "Parámetro"
+    tables = briefing.indicator_tables("2.3")
+    # annex 2.3 (line 629): N/A 0 N/D 100 100 100; the summary table prints 0.0 for 2021
+    assert tables.loc["Resultado 2021", "anexo"] == "N/D"
+    assert tables.loc["Resultado 2021", "coinciden"] == False  # noqa: E712 (nullable boolean)
+    assert tables.loc["Resultado 2022", "coinciden"] == True  # noqa: E712
+    assert pd.isna(tables.loc["Meta 2024", "resumen"])
+    method = briefing.indicator_method("1.1")
+    assert method["formula"] == "NRR"
+
+
+def test_outputs_summary_keeps_missing_values_missing(tmp_path):
+    assert outputs.run_name("indicator.ipynb", {"indicator": "3.2"}) == "indicator_3.2"
+    assert outputs.run_name("x", {"a": "b c/d"}) == "x_b-c-d"
+    (tmp_path / "figures").mkdir()
+    path = outputs.write_summary(tmp_path, "n", title="t", figures=[tmp_path / "figures" / "a.png"],
+                                 key_figures=[{"label": "v", "value": pd.NA, "raw": "ND"}, {"label": "w", "value": 1.5}])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["main_figure"] == "figures/a.png"
+    assert data["key_figures"] == [{"label": "v", "value": None, "raw": "ND"}, {"label": "w", "value": 1.5}]

@@ -1,0 +1,96 @@
+"""The whole notebook collection runs: `pnt run` over notebooks/plan.yaml into tmp_path.
+
+Executing the plan exercises every notebook with papermill (overview,
+data_quality, explore, the 5 objectives, the 15 indicators) in parallel; the
+assertions then read the executed notebooks and their summaries.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from pntlib import runner
+
+from .conftest import PROJ_ROOT
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("collection")
+    result = runner.run_plan(PROJ_ROOT / "notebooks" / "plan.yaml", out=out, quiet=True)
+    failed = result[result["status"] != "ok"]
+    assert failed.empty, failed[["name", "error"]].to_string()
+    return out
+
+
+def _outputs_text(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                parts.append(output["text"])
+            for mime in ("text/plain", "text/markdown", "text/html"):
+                if mime in output.get("data", {}):
+                    parts.append(output["data"][mime])
+    return "\n".join(parts)
+
+
+def test_every_notebook_of_the_plan_ran(collection):
+    names = [r.name for r in runner.load_plan(PROJ_ROOT / "notebooks" / "plan.yaml")]
+    assert len(names) == 1 + 1 + 1 + 5 + 15
+    for name in names:
+        assert (collection / f"{name}.ipynb").is_file()
+        summary = json.loads((collection / f"{name}.summary.json").read_text(encoding="utf-8"))
+        assert summary["name"] == name
+        assert (collection / summary["main_figure"]).is_file()
+
+
+def test_sources_are_committed_without_outputs():
+    for path in sorted((PROJ_ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1, path.name
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, path.name
+
+
+def test_figures_are_inline_and_saved(collection):
+    nb = nbformat.read(collection / "overview.ipynb", as_version=4)
+    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) == 2 + 5  # progress overview, heatmap, one chart per objective
+    for part in ("avance", "mapa", *(f"objetivo-{o}" for o in range(1, 6))):
+        assert (collection / "figures" / f"overview-{part}.png").is_file()
+
+
+def test_overview_status_table(collection):
+    text = _outputs_text(collection / "overview.ipynb")
+    # indicator 3.2's latest result is the provisional 66/P of 2024 (annex, line 703)
+    assert "66/P" in text and "preliminar" in text
+    # 3.1 prints N/D for 2024; its latest reported value is 86 (2023)
+    assert "N/D" in text
+
+
+def test_objective_narrative_from_the_data(collection):
+    text = _outputs_text(collection / "objective_3.ipynb")
+    # annex 3.1: 2021-2023 = 86, 86, 86 and 2024 = N/D
+    assert "El indicador 3.1 no tiene resultado para 2024 (el informe dice N/D); su último dato es 86 (2023)." in text
+    assert "El indicador 3.1 se estancó: reporta 86 desde 2021" in text
+    text = _outputs_text(collection / "objective_1.ipynb")
+    # annex 1.1: result 2024 = 20 against a Meta 2024 of 15
+    assert "El indicador 1.1 alcanzó su Meta 2024: 20 (Recomendaciones) en 2024, frente a una meta de 15." in text
+
+
+def test_indicator_summary_key_figures(collection):
+    summary = json.loads((collection / "indicator_4.2.summary.json").read_text(encoding="utf-8"))
+    figures = {k["label"]: k["value"] for k in summary["key_figures"]}
+    # annex 4.2: results 2021-2024 all 0, Meta 2024 = 50
+    assert figures["Último dato (2024)"] == 0.0 and figures["Meta 2024"] == 50.0
+    summary = json.loads((collection / "indicator_5.2.summary.json").read_text(encoding="utf-8"))
+    figures = {k["label"]: k["value"] for k in summary["key_figures"]}
+    assert figures["Último dato (2023)"] == 66.66  # 2024 is N/D: the latest number is 2023's
