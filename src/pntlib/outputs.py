@@ -73,16 +73,25 @@ def save_notebook_figure(fig, output_dir: str | Path, name: str, *, formats: Ite
 def show_and_save(fig, output_dir: str | Path, name: str, *, formats: Iterable[str] = ("png",)) -> list[Path]:
     """Save a figure (:func:`save_notebook_figure`), show it inline once, and close it.
 
+    The inline image is the PNG just written (shown 100 px per inch of figure
+    width), so the figure is rendered once, not once for the file and once
+    more for the notebook. Without a PNG among ``formats`` the figure itself
+    is displayed.
+
     Returns
     -------
     list of Path
         The files written.
     """
     import matplotlib.pyplot as plt
-    from IPython.display import display
+    from IPython.display import Image, display
 
     paths = save_notebook_figure(fig, output_dir, name, formats=formats)
-    display(fig)
+    png = next((p for p in paths if p.suffix == ".png"), None)
+    if png is not None:
+        display(Image(filename=str(png), width=int(round(fig.get_figwidth() * 100))))
+    else:
+        display(fig)
     plt.close(fig)
     return paths
 
