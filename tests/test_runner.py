@@ -47,6 +47,8 @@ def test_plan_expands_for_each_in_report_order():
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    colour: red\n", "unknown keys ['colour']"),
         ("jobs: 3\nruns: []\n", "unknown keys ['jobs']"),
         ("runs: {a: 1}\n", "a list under 'runs'"),
+        ("parameters: {report: nope.txt}\nruns:\n  - notebook: @NB/tiny.ipynb\n", "report 'nope.txt' not found"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    parameters: {report: x.txt}\n", "run 1: report 'x.txt' not found"),
     ],
 )
 def test_bad_plans_raise_plan_error(tmp_path, text, message):

@@ -16,7 +16,8 @@ Plan format
 ::
 
     timeout: 900                 # seconds allowed per notebook (default 900)
-    parameters: {}               # passed to every run (e.g. report: path/to/report.txt)
+    parameters: {}               # passed to every run, e.g. {report: other.txt}
+                                 # (a report path is relative to the plan's folder)
     runs:
       - notebook: overview.ipynb           # path relative to the plan file
       - notebook: objective.ipynb
@@ -168,8 +169,17 @@ def load_plan(plan: str | Path | None = None) -> list[Run]:
     common = data.get("parameters") or {}
     if not isinstance(common, dict):
         raise PlanError(f"{path}: parameters must be a mapping, found {common!r}")
-    if common.get("report"):
-        common = {**common, "report": str((path.parent / str(common["report"])).resolve())}
+
+    def _with_report(params: dict, where: str) -> dict:
+        """``report`` made absolute (relative to the plan's folder) and checked."""
+        if not params.get("report"):
+            return params
+        report = (path.parent / str(params["report"])).resolve()
+        if not report.is_file():
+            raise PlanError(f"{where}: report {params['report']!r} not found at {report}")
+        return {**params, "report": str(report)}
+
+    common = _with_report(common, path.name)
     default_timeout = data.get("timeout", DEFAULT_TIMEOUT)
     runs: list[Run] = []
     for number, entry in enumerate(data["runs"], start=1):
@@ -190,7 +200,7 @@ def load_plan(plan: str | Path | None = None) -> list[Run]:
             raise PlanError(f"{where}: 'name' applies to a single run, but the entry makes {len(sets)}")
         for params in sets:
             name = str(entry["name"]) if "name" in entry else run_name(notebook.name, params)
-            runs.append(Run(name, notebook, {**common, **params}, float(timeout)))
+            runs.append(Run(name, notebook, _with_report({**common, **params}, where), float(timeout)))
     seen: dict[str, Run] = {}
     for run in runs:
         if run.name in seen:
@@ -268,7 +278,10 @@ def _kernel_manager_class():
         @property
         def kernel_spec(self):
             if self._kernel_spec is None:
-                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+                # the kernel app's own log (its TCP-transport warning at every start)
+                # is kept to errors; output of the notebook's cells is unaffected
+                spec = get_kernel_dict(extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
             return self._kernel_spec
 
     return EnvironmentKernelManager
