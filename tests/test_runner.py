@@ -157,3 +157,34 @@ def test_timeout_stops_a_notebook(tmp_path):
     assert result["duration"].iloc[0] < 60
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["runs"]["slow_120"]["error"]["source"] == "import time\n\ntime.sleep(seconds)"
+
+
+def test_an_interrupted_call_leaves_the_previous_reports_intact(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    nb = tmp_path / "nb.ipynb"
+    shutil.copy(NB_DIR / "tiny.ipynb", nb)
+    plan = _plan(tmp_path, f"runs:\n  - notebook: {nb}\n    parameters: {{value: 7}}\n")
+    out = tmp_path / "out"
+    assert runner.run_plan(plan, out=out, quiet=True)["status"].tolist() == ["ok"]
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # the notebook changes (so it runs again) and now takes long; the call is interrupted (Ctrl-C)
+    nb.write_text(nb.read_text(encoding="utf-8").replace("if fail:", "import time; time.sleep(60)\\nif fail:"),
+                  encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pntlib.cli", "run", "--plan", str(plan), "--out", str(out), "--quiet"],
+        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not any((out / ".staging").glob("nb_7-*/nb_7.ipynb")) and time.monotonic() < deadline:
+        time.sleep(0.2)  # the staged notebook appears once papermill has started it
+    assert any((out / ".staging").glob("nb_7-*/nb_7.ipynb")), "the run never started"
+    time.sleep(1)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=60) != 0
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not (out / ".staging").exists()
