@@ -11,6 +11,7 @@ import pytest
 
 from pntlib import config, schema
 from pntlib.cli import main
+from pntlib.exceptions import OutputError
 from pntlib.extract import extract
 
 from .conftest import PROJ_ROOT
@@ -81,13 +82,28 @@ def test_failed_write_keeps_previous_files(extracted, tmp_path, monkeypatch):
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def boom(self, *args, **kwargs):
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="No space left"):
         extract(out=out)
     after = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert after == before  # no half-written file, no temporary left behind
+    assert after == before  # every file as before, no staging folder left behind
+
+
+def test_out_must_be_a_folder(tmp_path, capsys):
+    afile = tmp_path / "afile"
+    afile.write_text("keep me")
+    assert main(["extract", "--out", str(afile)]) == 1
+    assert "is a file; expected a folder" in capsys.readouterr().err
+    assert afile.read_text() == "keep me"
+    assert main(["extract", "--out", str(afile / "sub")]) == 1
+    assert "afile" in capsys.readouterr().err
+
+
+def test_report_that_is_a_folder(tmp_path, capsys):
+    assert main(["extract", "--report", str(tmp_path), "--out", str(tmp_path / "o")]) == 1
+    assert "Is a directory" in capsys.readouterr().err
 
 
 def test_cli_runs_as_a_console_script(tmp_path):

@@ -163,3 +163,168 @@ def test_not_utf8(tmp_path):
     path.write_bytes("Línea\n".encode("latin-1"))
     with pytest.raises(ReportFormatError, match="not UTF-8"):
         read_report(path)
+
+
+# --------------------------------------------------------------------------- found by trying to break it
+# Each damage below used to parse "successfully" into wrong or incomplete data.
+
+
+def _without(lines: list[str], i: int) -> str:
+    return "\n".join(lines[:i] + lines[i + 1 :])
+
+
+def test_deleted_variable_row_is_an_error(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^2\.- Número de espacios de participación programados")  # line 496, card 1.2
+    with pytest.raises(ReportFormatError, match=r"defines 2 input variable\(s\) \(NEC, NEP\) but the card gives values for 1") as err:
+        parse_report(_without(lines, i))
+    assert err.value.indicator == "1.2"
+
+
+def test_text_after_the_substitutions_is_not_dropped(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^2\.- Número de espacios de participación programados")  # line 496
+    moved = lines[:i] + lines[i + 1 : i + 3] + [lines[i]] + lines[i + 3 :]  # below the Sustitución rows
+    with pytest.raises(ReportFormatError, match="unexpected text after the card's method") as err:
+        parse_report("\n".join(moved))
+    assert (err.value.indicator, err.value.line) == ("1.2", 498)
+
+
+def test_indicator_row_outside_a_summary_table(report_text):
+    lines = _lines(report_text)
+    nota = _index(lines, r"^Nota:$")  # line 196, after objective 1's table
+    row = lines[_index(lines, r"^Meta para el bienestar 1\.1\t")].replace("\t20", "\t99")
+    with pytest.raises(ReportFormatError, match="outside any summary table") as err:
+        parse_report("\n".join(lines[: nota + 1] + [row] + lines[nota + 1 :]))
+    assert err.value.line == 197
+
+
+def test_a_second_copy_of_the_sections(report_text):
+    lines = _lines(report_text)
+    s3 = _index(lines, r"^3\.- Avances y Resultados$") - 6  # from its banner
+    s5 = _index(lines, r"^5\.- Glosario$") - 6
+    with pytest.raises(ReportFormatError, match="section 3 appears twice"):
+        parse_report("\n".join(lines[:s5] + lines[s3:s5] + lines[s5:]))
+
+
+def test_numbered_paragraph_is_not_a_section_heading(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^Con la finalidad de segmentar")  # line 153, in section 3
+    damaged = "\n".join(lines[:i] + ["1.- Se realizaron cuatro bloques."] + lines[i:])
+    before, after = parse_report(report_text), parse_report(damaged)
+    assert [(o.indicator_id, o.token.raw) for o in after.observations] == [
+        (o.indicator_id, o.token.raw) for o in before.observations
+    ]
+
+
+def test_empty_required_field(report_text):
+    damaged = report_text.replace("Tipo\tEstratégico\tAcumulado", "Tipo\t\tAcumulado", 1)  # card 1.1, line 440
+    with pytest.raises(ReportFormatError, match="'Tipo' is empty") as err:
+        parse_report(damaged)
+    assert (err.value.indicator, err.value.line) == ("1.1", 440)
+
+
+def test_unknown_line_among_card_fields(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^Unidad de medida\tRecomendaciones")  # line 441
+    with pytest.raises(ReportFormatError, match="expected a card field label") as err:
+        parse_report("\n".join(lines[: i + 1] + ["Frecuencia\tAnual"] + lines[i + 1 :]))
+    assert err.value.line == 442
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("Resultado 2021\tResultado 2022", "Resultado 2021\tResultado 2021", "must be consecutive"),
+        ("Resultado 2023\tResultado 2024\tMeta 2024", "Resultado 2023\tResultado 2042\tMeta 2024", "must be consecutive"),
+        ("Resultado 2024\tMeta 2024", "Resultado 2024\tMeta 2024\tMeta 2025", "a second Meta column"),
+    ],
+)
+def test_series_header_years(report_text, old, new, expected):
+    annex = report_text.index("\n4- Anexo. Avance de las Metas para el bienestar y Parámetros\n")
+    damaged = report_text[:annex] + report_text[annex:].replace(old, new, 1)
+    with pytest.raises(ReportFormatError, match=expected) as err:
+        parse_report(damaged)
+    assert (err.value.indicator, err.value.line) == ("1.1", 450)
+
+
+def test_summary_table_with_other_years_than_the_annex(report_text):
+    lines = _lines(report_text)
+    for i in range(len(lines)):
+        if lines[i].startswith("Indicador\t") and "Resultado 2024" in lines[i]:
+            lines[i] = lines[i].replace("\tResultado 2024", "")
+    for i in range(len(lines)):
+        if re.match(r"^(Meta para el bienestar|Parámetro) \d\.\d", lines[i]):
+            lines[i] = lines[i].rsplit("\t", 1)[0]
+    with pytest.raises(ReportFormatError, match="every table must cover the same years") as err:
+        parse_report("\n".join(lines))
+    assert err.value.line == 450 and err.value.indicator == "1.1"
+
+
+def test_objectives_must_be_numbered_in_order(report_text):
+    lines = _lines(report_text)
+    # Objective 3 removed from section 3 (lines 266-321) and from the annex (648-753).
+    a, b = _index(lines, r"^Objetivo prioritario 3\.- "), _index(lines, r"^Objetivo prioritario 4\.- ")
+    c = _index(lines, r"^Objetivo prioritario 3: ")
+    d = _index(lines, r"^Objetivo prioritario 4\.- ", c)
+    with pytest.raises(ReportFormatError, match="found objective 4 where objective 3 was expected") as err:
+        parse_report("\n".join(lines[:a] + lines[b:c] + lines[d:]))
+    assert err.value.line == 322 - (b - a)
+
+
+def test_a_number_is_not_a_name_continuation(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^Parámetro 2\.3\t")  # line 247
+    with pytest.raises(ReportFormatError):
+        parse_report("\n".join(lines[: i + 1] + ["\t66.67"] + lines[i + 1 :]))
+
+
+def test_ids_are_kept_as_printed(report_text):
+    damaged = report_text.replace("Nombre\t2.2 Porcentaje", "Nombre\t2.02 Porcentaje", 1)
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(damaged)
+    assert "2.02" in str(err.value)
+
+
+def test_card_heading_must_match_its_name(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^1\.3$", _index(lines, r"^4- Anexo"))  # line 502
+    lines[i] = "1.7"
+    with pytest.raises(ReportFormatError, match="headed '1.7' but its Nombre says '1.3'") as err:
+        parse_report("\n".join(lines))
+    assert err.value.line == 502
+
+
+def test_substitution_for_a_year_without_variables(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^Sustitución en método de cálculo para 2024\tNRR=5")  # line 458
+    with pytest.raises(ReportFormatError, match="a substitution for 2022"):
+        parse_report("\n".join(lines[: i + 1] + ["Sustitución en método de cálculo para 2022\tNRR=5"] + lines[i + 1 :]))
+
+
+def test_values_row_among_the_notes(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^Nota sobre la Línea base", _index(lines, r"^Nombre\t2\.1 "))  # line 563
+    with pytest.raises(ReportFormatError, match="a row of values among the notes") as err:
+        parse_report("\n".join(lines[: i + 1] + [lines[i - 1]] + lines[i + 1 :]))
+    assert err.value.indicator == "2.1"
+
+
+@pytest.mark.parametrize("raw", ["٥", "５", "9" * 400])
+def test_only_ascii_numbers_of_sane_length(report_text, raw):
+    damaged = report_text.replace("5\t5\tNA\tNA\t10\t15\t20\t15", f"5\t5\tNA\tNA\t10\t15\t{raw}\t15", 1)
+    with pytest.raises(ReportFormatError, match="unknown value"):
+        parse_report(damaged)
+
+
+def test_cache_notices_a_same_size_edit_with_the_same_mtime(report_text, write_report):
+    import os
+
+    path = write_report(report_text)
+    first = pntlib.load_series(report=path)
+    st = path.stat()
+    path.write_text(report_text.replace("5\t5\tNA\tNA\t10\t15\t20\t15", "5\t5\tNA\tNA\t10\t15\t21\t15", 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    second = pntlib.load_series(report=path)
+    assert not first.equals(second)
+    assert "21" in set(second["raw"])

@@ -9,6 +9,7 @@ dictionary.
 
 from .audit import audit, summary_disagreements
 from .exceptions import (
+    OutputError,
     ParameterError,
     PlanError,
     PntlibError,
@@ -46,6 +47,7 @@ __all__ = [
     "plot_status_heatmap",
     "save_figure",
     "PntlibError",
+    "OutputError",
     "ReportFormatError",
     "ReportChecksumError",
     "UnknownIndicatorError",

@@ -74,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     except PntlibError as exc:
         print(f"pnt {args.command}: error: {exc}", file=sys.stderr)
         return 1
-    except FileNotFoundError as exc:
-        print(f"pnt {args.command}: error: {exc.strerror}: {exc.filename}", file=sys.stderr)
+    except OSError as exc:  # a missing report, a folder given as a file, permissions, ...
+        what = f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
+        print(f"pnt {args.command}: error: {what}", file=sys.stderr)
         return 1
 
 

@@ -66,6 +66,10 @@ class ReportChecksumError(PntlibError):
     """The default report under ``data/raw/`` is not the published file."""
 
 
+class OutputError(PntlibError):
+    """Output files cannot be written where asked; earlier outputs are kept."""
+
+
 class UnknownIndicatorError(PntlibError, KeyError):
     """An indicator id that the report does not contain."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, schema
+from .exceptions import OutputError
 from .progress import derived_tables as progress_derived_tables
 from .audit import audit_table
 from .tables import build_tables, get_report
@@ -31,29 +33,29 @@ DERIVED_TABLES.update(progress_derived_tables())
 DERIVED_TABLES["audit"] = lambda tables, report: audit_table(tables, get_report(report)[0])
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    _atomic_write(path, lambda p: frame.to_csv(p, index=False, encoding="utf-8", lineterminator="\n"))
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    _atomic_write(path, lambda p: frame.to_parquet(p, index=False, engine="pyarrow"))
+    frame.to_parquet(path, index=False, engine="pyarrow")
+
+
+def _prepare_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file; expected a folder (it is created when missing)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder {out}: {exc.strerror}") from exc
 
 
 def extract(*, report: str | Path | None = None, out: str | Path | None = None) -> dict[str, Path]:
     """Parse the report and write every table to ``out``.
+
+    Every file is first written to a staging folder inside ``out`` and only
+    moved into place once all of them were written, so a failure (a bad report,
+    a full disk) leaves the previous files as they were.
 
     Parameters
     ----------
@@ -65,25 +67,22 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
     Returns
     -------
     dict of str to Path
-        Each file written.
+        Each file written, by file name: ``<table>.csv``, ``<table>.parquet``
+        for every table of :data:`pntlib.schema.TABLES`, and ``datapackage.json``.
 
     Raises
     ------
     ReportChecksumError, ReportFormatError
         The report cannot be read; nothing is written.
+    OutputError
+        ``out`` is not a usable folder, or a file cannot be written there;
+        the previous files are kept.
     """
     out = Path(config.PROCESSED_DATA_DIR if out is None else out)
     parsed, _ = get_report(report)
     tables = build_tables(report)
     for name, build in DERIVED_TABLES.items():
         tables[name] = build(tables, report)
-    written: dict[str, Path] = {}
-    for name, frame in tables.items():
-        frame = schema.apply(name, frame)  # fixed order and dtypes
-        for suffix, writer in ((".csv", _write_csv), (".parquet", _write_parquet)):
-            path = out / f"{name}{suffix}"
-            writer(frame, path)
-            written[f"{name}{suffix}"] = path
     package = schema.datapackage(
         list(tables),
         extra={
@@ -97,8 +96,26 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
             ],
         },
     )
-    text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
-    path = out / "datapackage.json"
-    _atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
-    written["datapackage.json"] = path
-    return written
+    _prepare_out(out)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        names: list[str] = []
+        try:
+            for name, frame in tables.items():
+                frame = schema.apply(name, frame)  # fixed order and dtypes
+                for suffix, writer in ((".csv", _write_csv), (".parquet", _write_parquet)):
+                    writer(frame, staging / f"{name}{suffix}")
+                    names.append(f"{name}{suffix}")
+            text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+            (staging / "datapackage.json").write_text(text, encoding="utf-8")
+            names.append("datapackage.json")
+        except OSError as exc:
+            raise OutputError(f"cannot write the tables to {out}: {exc}") from exc
+        written: dict[str, Path] = {}
+        for file_name in names:
+            os.chmod(staging / file_name, 0o644)
+            os.replace(staging / file_name, out / file_name)
+            written[file_name] = out / file_name
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -38,7 +38,7 @@ __all__ = ["Report", "read_report", "parse_report", "parse_token", "clean_markup
 
 # --------------------------------------------------------------------------- tokens
 
-_NUM = r"-?\d+(?:\.\d+)?"
+_NUM = r"-?[0-9]+(?:\.[0-9]+)?"
 _NUMBER_RE = re.compile(rf"^{_NUM}$")
 _PROVISIONAL_RE = re.compile(rf"^({_NUM})\s*(?:/\s*[Pp]|[Pp]\s*/)$")
 _NOT_APPLICABLE = {"NA", "N/A"}
@@ -78,10 +78,10 @@ def parse_token(raw: str) -> Token | None:
         a number. ``None`` when the text is not a token the report uses.
     """
     text = raw.strip()
-    if _NUMBER_RE.match(text):
+    if _NUMBER_RE.match(text) and len(text) <= 30:
         return Token(text, float(text), "normal")
     m = _PROVISIONAL_RE.match(text)
-    if m:
+    if m and len(m.group(1)) <= 30:
         return Token(text, float(m.group(1)), "provisional")
     upper = text.upper()
     if upper in _NOT_APPLICABLE:
@@ -269,7 +269,7 @@ _SUMMARY_TITLE_RE = re.compile(
     re.I,
 )
 _ROW_LABEL_RE = re.compile(r"^(Meta para el bienestar|Par[aá]metro)\s+(\d+)\.(\d+)\b\.?\s*(.*)$", re.I)
-_BASELINE_CELL_RE = re.compile(r"^(\S+)\s*\(\s*(\d{4})\s*\)$")
+_BASELINE_CELL_RE = re.compile(r"^(.+?)\s*\(\s*([0-9]{4})\s*\)$")
 _RESULT_HEAD_RE = re.compile(r"^Resultado\s+(\d{4})$", re.I)
 _TARGET_HEAD_RE = re.compile(r"^Meta\s+(\d{4})$", re.I)
 _YEAR_IN_RE = re.compile(r"\(?\s*(\d{4})\s*\)?")
@@ -326,6 +326,10 @@ CARD_FIELD_LABELS = {
     "method": "Método de cálculo",
     "observations": "Observaciones",
 }
+
+
+#: Card fields the report may leave empty.
+OPTIONAL_FIELDS = ("observations",)
 
 
 def _id_key(indicator_id: str) -> tuple[int, ...]:
@@ -415,6 +419,7 @@ class _Parser:
         self.path = path
         self.sha256 = sha256
         self.words = Counter(w.lower() for w in _WORD_RE.findall(text))
+        self.result_years: tuple[list[int], int] | None = None
 
     # ----------------------------------------------------------------- errors
     def error(self, message: str, line: _Line | int | None = None, indicator: str | None = None):
@@ -437,20 +442,66 @@ class _Parser:
             )
         return tok
 
+    def _check_years(self, years: list[int], line: _Line, indicator: str | None, where: str) -> None:
+        """Result years: consecutive, each once, and the same in every table of the report."""
+        if years != list(range(years[0], years[0] + len(years))):
+            raise self.error(
+                f"the Resultado years of {where} must be consecutive, each once; found "
+                + ", ".join(map(str, years)),
+                line,
+                indicator,
+            )
+        if self.result_years is None:
+            self.result_years = (years, line.number)
+        elif years != self.result_years[0]:
+            ref, at = self.result_years
+            raise self.error(
+                f"{where} has Resultado {years[0]}-{years[-1]}, but line {at} has "
+                f"Resultado {ref[0]}-{ref[-1]}; every table must cover the same years",
+                line,
+                indicator,
+            )
+
+    def _last_content(self, stop: int, start: int = 0) -> _Line:
+        """The last line before index ``stop`` that carries text (for error positions)."""
+        i = stop - 1
+        while i > start and _is_noise(self.lines[i]):
+            i -= 1
+        return self.lines[max(i, 0)]
+
     # ----------------------------------------------------------------- sections
     def _sections(self) -> dict[int, tuple[int, int]]:
-        """Top-level numbered headings ("3.- Avances y Resultados") -> line index range."""
-        starts: list[tuple[int, int]] = []
+        """Top-level numbered headings ("3.- Avances y Resultados") -> line index range.
+
+        A heading is a line of its own right after its banner: the section number
+        alone on a line shortly before it ("3" / "AVANCES Y RESULTADOS" /
+        "3.- Avances y Resultados"). A numbered paragraph ("1.- Se realizaron ...")
+        has no banner and is not a heading.
+        """
+        starts: list[tuple[int, int, int]] = []  # number, heading index, banner index
         for i, line in enumerate(self.lines):
-            if len(line.filled) != 1 or len(line.cells) != 1:
+            if len(line.cells) != 1 or not line.first:
                 continue
             m = _SECTION_RE.match(line.first)
-            if m:
-                starts.append((int(m.group(1)), i))
+            if not m:
+                continue
+            number = int(m.group(1))
+            before = [ln for ln in self.lines[max(0, i - 8) : i] if not ln.blank][-3:]
+            banner = [ln for ln in before if ln.first == str(number) and len(ln.filled) == 1]
+            if not banner:
+                continue
+            starts.append((number, i, banner[0].number - 1))
         ranges: dict[int, tuple[int, int]] = {}
-        for k, (number, start) in enumerate(starts):
-            end = starts[k + 1][1] if k + 1 < len(starts) else len(self.lines)
-            ranges.setdefault(number, (start, end))
+        for k, (number, start, _) in enumerate(starts):
+            if number in ranges:
+                first = self.lines[ranges[number][0]].number
+                raise self.error(
+                    f"section {number} appears twice (first heading at line {first}); "
+                    "expected one report per file",
+                    self.lines[start],
+                )
+            end = starts[k + 1][2] if k + 1 < len(starts) else len(self.lines)
+            ranges[number] = (start, end)
         return ranges
 
     def parse(self) -> Report:
@@ -507,6 +558,12 @@ class _Parser:
                         line,
                     )
                 strategies.append((obj, f"{obj}.{sub}", m.group(3).strip(), line.number))
+            elif len(line.filled) > 1 and _ROW_LABEL_RE.match(line.first):
+                raise self.error(
+                    "an indicator row outside any summary table (expected it right under "
+                    "'Avances de la Meta para el bienestar y Parámetros del Objetivo prioritario N')",
+                    line,
+                )
             elif single and (m := _SUMMARY_TITLE_RE.match(line.first)):
                 number = int(m.group(1)) if m.group(1) else current
                 if number is None:
@@ -524,6 +581,13 @@ class _Parser:
             raise self.error(
                 "no 'Objetivo prioritario N.- title' heading in section 3", self.lines[start]
             )
+        for k, (number, _, line_number) in enumerate(objectives, start=1):
+            if number != k:
+                raise self.error(
+                    f"objectives must be numbered 1, 2, 3, ... in order; found objective {number} "
+                    f"where objective {k} was expected",
+                    line_number,
+                )
         return objectives, strategies, summary
 
     def _join_fragments(self, left: str, right: str, lines: tuple[_Line, _Line]) -> str:
@@ -562,6 +626,7 @@ class _Parser:
             raise self.error(
                 "summary header must name 'Línea base (Año)' and 'Resultado YYYY' columns", header
             )
+        self._check_years(years, header, None, "the summary table header")
         rows: list[SummaryRow] = []
         last: tuple[SummaryRow, _Line] | None = None
         i += 1
@@ -577,6 +642,13 @@ class _Parser:
                 last = (row, line)
             elif last is not None and not line.cells[0] and len(line.filled) == 1:
                 row, prev = last
+                if parse_token(line.first) is not None:
+                    raise self.error(
+                        "a lone value under the table's rows (expected the rest of an "
+                        "indicator's name, or the end of the table)",
+                        line,
+                        row.indicator_id,
+                    )
                 row.name = self._join_fragments(row.name, line.first, (prev, line))
             else:
                 break
@@ -587,37 +659,38 @@ class _Parser:
 
     def _summary_row(self, line: _Line, m: re.Match, years: list[int], objective: int) -> SummaryRow:
         kind = _ROW_KINDS[_fold(m.group(1))]
-        obj, sub = int(m.group(2)), int(m.group(3))
-        indicator = f"{obj}.{sub}"
+        obj = int(m.group(2))
+        indicator = f"{m.group(2)}.{m.group(3)}"
         if obj != objective:
             raise self.error(
                 f"row {indicator} in the summary table of objective {objective}", line, indicator
             )
-        cells = list(line.cells)
-        while cells and not cells[-1]:
-            cells.pop()
+        filled = line.filled
+        if m.group(4):  # "Meta para el bienestar 4.1 Avance en ..." in one cell
+            name, values = m.group(4), filled[1:]
+        else:
+            name, values = (filled[1] if len(filled) > 1 else ""), filled[2:]
         n = len(years)
-        if len(cells) < n + 2 or any(not c for c in cells[-n - 1 :]):
+        if not name or parse_token(name) is not None or _BASELINE_CELL_RE.match(name):
+            raise self.error("expected the indicator's name after its id", line, indicator)
+        if len(values) != n + 1:
             raise self.error(
-                f"expected a name, 'Línea base (Año)' and {n} results "
-                f"({', '.join(map(str, years))}), found {len(line.filled)} filled cells",
+                f"expected the name, 'Línea base (Año)' and {n} results "
+                f"(Resultado {years[0]}-{years[-1]}), i.e. {n + 1} values after the name; "
+                f"found {len(values)}",
                 line,
                 indicator,
             )
-        label_cells = [c for c in cells[: -n - 1] if c]
-        name = " ".join([m.group(4)] + label_cells[1:]).strip() if m.group(4) else " ".join(label_cells[1:])
-        if not name:
-            raise self.error("the summary row has no indicator name", line, indicator)
-        base = _BASELINE_CELL_RE.match(cells[-n - 1])
+        base = _BASELINE_CELL_RE.match(values[0])
         if not base:
             raise self.error(
-                f"expected the baseline as 'value (year)', found {cells[-n - 1]!r}", line, indicator
+                f"expected the baseline as 'value (year)', found {values[0]!r}", line, indicator
             )
         tok = self.token(base.group(1), line, indicator, "Línea base (summary table)")
         self.observations.append(
             Observation(indicator, "summary", "baseline", int(base.group(2)), tok, line.number)
         )
-        for year, raw in zip(years, cells[-n:]):
+        for year, raw in zip(years, values[1:]):
             tok = self.token(raw, line, indicator, f"Resultado {year} (summary table)")
             self.observations.append(Observation(indicator, "summary", "result", year, tok, line.number))
         return SummaryRow(indicator, objective, kind, name.rstrip(".").strip(), line.number)
@@ -656,7 +729,6 @@ class _Parser:
         # Fields: from the header to "SERIE HISTÓRICA".
         fields: dict[str, str] = {}
         field_lines: dict[str, int] = {}
-        last_field: str | None = None
         i = start + 1
         while i < stop and _fold(self.lines[i].first) != "SERIE HISTORICA":
             line = self.lines[i]
@@ -665,13 +737,11 @@ class _Parser:
                 continue
             cells = line.filled
             if _fold(cells[0]) not in CARD_FIELDS:
-                if last_field is None:
-                    raise self.error(
-                        f"expected a card field ({', '.join(CARD_FIELD_LABELS.values())})",
-                        line,
-                    )
-                fields[last_field] = f"{fields[last_field]} {' '.join(cells)}".strip()
-                continue
+                raise self.error(
+                    f"expected a card field label ({', '.join(CARD_FIELD_LABELS.values())}) "
+                    f"before 'SERIE HISTÓRICA'; found {cells[0]!r}",
+                    line,
+                )
             k = 0
             while k < len(cells):
                 key = CARD_FIELDS.get(_fold(cells[k]))
@@ -685,7 +755,6 @@ class _Parser:
                     raise self.error(f"card field {CARD_FIELD_LABELS[key]!r} appears twice", line)
                 fields[key] = value
                 field_lines[key] = line.number
-                last_field = key
                 k += 1
         name_line = field_lines.get("name", head.number)
         m = _NAME_ID_RE.match(fields.get("name", ""))
@@ -694,7 +763,7 @@ class _Parser:
                 "expected the card's 'Nombre' field to start with the indicator id ('1.2 Número de ...')",
                 name_line,
             )
-        indicator = f"{int(m.group(1))}.{int(m.group(2))}"
+        indicator = f"{m.group(1)}.{m.group(2)}"
         fields["name"] = m.group(3).strip().rstrip(".").strip()
         if int(m.group(1)) != objective:
             raise self.error(
@@ -707,13 +776,57 @@ class _Parser:
             raise self.error(
                 f"card is missing the field(s) {', '.join(map(repr, missing))}", head, indicator
             )
+        empty = [k for k, v in fields.items() if not v and k not in OPTIONAL_FIELDS]
+        if empty:
+            raise self.error(
+                f"card field {CARD_FIELD_LABELS[empty[0]]!r} is empty; only "
+                + ", ".join(repr(CARD_FIELD_LABELS[k]) for k in OPTIONAL_FIELDS)
+                + " may be",
+                field_lines[empty[0]],
+                indicator,
+            )
+        self._check_id_line(start, indicator, kind)
         card = Card(indicator, objective, kind, head.number, fields=fields, field_lines=field_lines)
         if i >= stop:
-            raise self.error("expected 'SERIE HISTÓRICA' after the card's fields", self.lines[stop - 1], indicator)
+            raise self.error(
+                "expected 'SERIE HISTÓRICA' after the card's fields", self._last_content(stop, start), indicator
+            )
         i = self._parse_series(i + 1, stop, card)
         i = self._parse_notes(i, stop, card)
         self._parse_method(i, stop, card)
         return card
+
+    def _check_id_line(self, start: int, indicator: str, kind: str) -> None:
+        """The id and kind printed above a card ("1.2" / "Parámetro") must match its Nombre."""
+        i = start - 1
+        seen: list[_Line] = []
+        while i >= 0 and len(seen) < 2:
+            line = self.lines[i]
+            i -= 1
+            if _is_noise(line):
+                continue
+            if len(line.filled) != 1:
+                break
+            text = line.first
+            if m := _ID_LINE_RE.match(text):
+                printed = f"{m.group(1)}.{m.group(2)}"
+                if printed != indicator:
+                    raise self.error(
+                        f"the card is headed {printed!r} but its Nombre says {indicator!r}", line, indicator
+                    )
+                if m.group(3) and _ROW_KINDS[_fold(m.group(3))] != kind:
+                    raise self.error(
+                        f"the card is headed {m.group(3)!r} but is a {KIND_LABELS[kind]}", line, indicator
+                    )
+                return
+            if _fold(text) in _ROW_KINDS:
+                if _ROW_KINDS[_fold(text)] != kind:
+                    raise self.error(
+                        f"the card is headed {text!r} but is a {KIND_LABELS[kind]}", line, indicator
+                    )
+                seen.append(line)
+                continue
+            break
 
     def _next_content(self, i: int, stop: int) -> int:
         while i < stop and _is_noise(self.lines[i]):
@@ -738,12 +851,25 @@ class _Parser:
             if m := _RESULT_HEAD_RE.match(cell):
                 columns.append(("result", int(m.group(1))))
             elif m := _TARGET_HEAD_RE.match(cell):
+                if card.target_year is not None:
+                    raise self.error(
+                        f"a second Meta column ({cell!r}) in the SERIE HISTÓRICA header", header, indicator
+                    )
                 columns.append(("target", int(m.group(1))))
                 card.target_year = int(m.group(1))
             else:
                 raise self.error(f"unexpected column {cell!r} in the SERIE HISTÓRICA header", header, indicator)
         if card.target_year is None or not any(c[0] == "result" for c in columns):
             raise self.error("the SERIE HISTÓRICA header must have 'Resultado YYYY' and 'Meta YYYY' columns", header, indicator)
+        result_years = [y for m_, y in columns if m_ == "result"]
+        self._check_years(result_years, header, indicator, "the SERIE HISTÓRICA header")
+        if card.target_year < result_years[-1] or columns[-1][0] != "target":
+            raise self.error(
+                f"expected 'Meta YYYY' as the last column, for a year from {result_years[-1]} on; "
+                f"found Meta {card.target_year}",
+                header,
+                indicator,
+            )
         i = self._next_content(i + 1, stop)
         if base_year is None and i < stop:
             only = self.lines[i].filled
@@ -793,6 +919,13 @@ class _Parser:
             i += 1
             if _is_noise(line):
                 continue
+            if len(line.filled) > 2 and all(parse_token(c) is not None for c in line.filled):
+                raise self.error(
+                    "a row of values among the notes (expected note text, or the "
+                    "'APLICACIÓN DEL MÉTODO DE CÁLCULO' heading)",
+                    line,
+                    card.indicator_id,
+                )
             if len(line.cells) == len(header.cells) or len(line.filled) == 1:
                 # Laid out like the header: the column says which note.
                 for k, cell in enumerate(line.cells):
@@ -849,15 +982,31 @@ class _Parser:
                 year = int(m.group(1))
                 if year in seen_years:
                     raise self.error(f"two substitutions for {year}", line, indicator)
+                if year not in years:
+                    raise self.error(
+                        f"a substitution for {year}, but the variables are given for "
+                        + ", ".join(map(str, years)),
+                        line,
+                        indicator,
+                    )
                 seen_years.add(year)
                 self.substitutions.append(
                     Substitution(indicator, year, clean_markup(" ".join(line.filled[1:])), line.number)
                 )
                 continue
-            if seen_years:
-                break  # after the substitutions: legend, next card's id, ...
-            if _LEGEND_RE.match(first):
-                break
+            if seen_years or _LEGEND_RE.match(first):
+                # After the substitutions only the NA/ND/p legend and the next card's
+                # id may follow; anything else would be silently lost.
+                if _LEGEND_RE.match(first) or (
+                    len(line.filled) == 1 and (_ID_LINE_RE.match(first) or _fold(first) in _ROW_KINDS)
+                ):
+                    continue
+                raise self.error(
+                    "unexpected text after the card's method of calculation (expected the "
+                    "'Sustitución en método de cálculo' rows, the NA/ND legend or the next card)",
+                    line,
+                    indicator,
+                )
             cells = line.filled
             if len(cells) != len(years) + 2:
                 raise self.error(
@@ -873,6 +1022,14 @@ class _Parser:
                 self.variables.append(Variable(indicator, number, name, year, tok, cells[-1], line.number))
         if number == 0:
             raise self.error("the method of calculation lists no variable", header, indicator)
+        inputs = input_symbols(card.fields["method"])
+        if inputs and len(inputs) != number:
+            raise self.error(
+                f"the method of calculation defines {len(inputs)} input variable(s) "
+                f"({', '.join(inputs)}) but the card gives values for {number}",
+                header,
+                indicator,
+            )
         missing = [y for y in years if y not in seen_years]
         if missing:
             raise self.error(
@@ -983,3 +1140,21 @@ def split_method(text: str) -> tuple[str, str]:
     if not formula:
         formula = starts[0].group(1).replace(" ", "")
     return formula, "\n".join(parts)
+
+
+def _symbol(text: str) -> str:
+    return re.sub(r"[\s%]", "", text).upper()
+
+
+def input_symbols(method: str) -> list[str]:
+    """The input variables a card's *Método de cálculo* defines, in the card's order.
+
+    The symbols defined under the formula, less the formula's own left-hand side
+    (``"PEPC% = (NEC/NEP) * 100"`` defining NEC, NEP and PEPC% has inputs
+    ``["NEC", "NEP"]``); a card whose method is one variable (``"NRR: ..."``)
+    has that variable.
+    """
+    formula, definitions = split_method(method)
+    defined = [line.split(":", 1)[0] for line in definitions.split("\n") if ":" in line]
+    own = _symbol(formula.split("=", 1)[0]) if "=" in formula else None
+    return [d for d in defined if _symbol(d) != own]

@@ -8,6 +8,7 @@ DataFrame always reflects the text in ``data/raw/`` (or the file passed as
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -30,16 +31,16 @@ __all__ = [
 
 
 @functools.lru_cache(maxsize=8)
-def _cached(path: str | None, stamp: tuple[int, int]) -> tuple[Report, dict[str, pd.DataFrame]]:
+def _cached(path: str | None, digest: str) -> tuple[Report, dict[str, pd.DataFrame]]:
     report = read_report(path)
     return report, _build(report)
 
 
 def get_report(report: str | Path | None = None) -> tuple[Report, dict[str, pd.DataFrame]]:
-    """The parsed report and its tables, re-read when the file changes."""
+    """The parsed report and its tables, parsed again whenever the file's bytes change."""
     target = Path(config.DEFAULT_REPORT if report is None else report)
-    st = target.stat()
-    return _cached(None if report is None else str(Path(report).resolve()), (st.st_mtime_ns, st.st_size))
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    return _cached(None if report is None else str(target.resolve()), digest)
 
 
 def build_tables(report: str | Path | None = None) -> dict[str, pd.DataFrame]:
