@@ -379,6 +379,7 @@ def _execute(run: Run, staging: str, kernel_name: str) -> dict:
             log_output=False,
             start_timeout=min(60.0, run.timeout),
             kernel_manager_class=_kernel_manager_class(),
+            shutdown_kernel="immediate",  # the notebook is complete: no need to wait for a graceful exit
             # whole-notebook timeout: each cell gets what is left of the budget
             timeout_func=lambda cell: max(1.0, deadline - time.monotonic()),
         )
