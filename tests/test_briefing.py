@@ -83,3 +83,30 @@ def test_outputs_summary_keeps_missing_values_missing(tmp_path):
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["main_figure"] == "figures/a.png"
     assert data["key_figures"] == [{"label": "v", "value": None, "raw": "ND"}, {"label": "w", "value": 1.5}]
+
+
+def test_audit_findings_of_one_indicator():
+    # Card 4.2 (line 804): N/A N/A 0 0 0 0; summary (line 353): 0.0 0.0 0.0 0.0 0.0 ND;
+    # name (line 792) "al menos al 5%", variable 1 (line 812) "al menos al 10%".
+    table = briefing.audit_findings(indicator="4.2")
+    assert table[["Indicador", "Año", "Gravedad", "Líneas"]].astype(object).values.tolist() == [
+        ["4.2", 2019, "advertencia", "anexo 804, resumen 353"],
+        ["4.2", 2020, "advertencia", "anexo 804, resumen 353"],
+        ["4.2", 2024, "advertencia", "anexo 804, resumen 353"],
+        ["4.2", pd.NA, "advertencia", "anexo 812"],
+    ]
+    assert "al menos al 10%" in table["Detalle"].iloc[3]
+    assert briefing.audit_sentence(table) == (
+        "La auditoría del informe consigo mismo encontró 4 hallazgos (4 advertencias); "
+        "revíselos antes de interpretar las gráficas."
+    )
+
+
+def test_audit_findings_of_one_objective_and_bad_arguments():
+    table = briefing.audit_findings(objective=4)
+    assert set(table["Indicador"]) == {"4.1", "4.2", "4.3"}
+    with pytest.raises(ParameterError):
+        briefing.audit_findings()
+    with pytest.raises(ParameterError):
+        briefing.audit_findings(indicator="9.9")
+    assert briefing.audit_sentence(table.iloc[0:0]).startswith("La auditoría no encontró")

@@ -94,3 +94,14 @@ def test_indicator_summary_key_figures(collection):
     summary = json.loads((collection / "indicator_5.2.summary.json").read_text(encoding="utf-8"))
     figures = {k["label"]: k["value"] for k in summary["key_figures"]}
     assert figures["Último dato (2023)"] == 66.66  # 2024 is N/D: the latest number is 2023's
+
+
+def test_indicator_and_objective_notebooks_mention_their_audit_findings(collection):
+    # Card 4.2 (line 792) says "al menos al 5%", its variable 1 (line 812) "al menos al 10%".
+    text = _outputs_text(collection / "indicator_4.2.ipynb")
+    assert "La auditoría del informe consigo mismo encontró 4 hallazgos (4 advertencias)" in text
+    assert "al menos al 10%" in text
+    # Objective 5: 5.3's summary-table row (line 413) repeats 5.2's name.
+    text = _outputs_text(collection / "objective_5.ipynb")
+    assert "La auditoría del informe consigo mismo encontró" in text
+    assert "es el nombre del indicador 5.2" in text

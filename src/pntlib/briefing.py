@@ -25,6 +25,8 @@ __all__ = [
     "indicator_card",
     "indicator_tables",
     "indicator_method",
+    "audit_findings",
+    "audit_sentence",
 ]
 
 #: Spanish labels of the series status (token kinds).
@@ -407,3 +409,77 @@ def indicator_method(indicator: object, *, report: str | Path | None = None) -> 
         ].reset_index(drop=True),
         "substitutions": substitutions.loc[substitutions["indicator_id"] == ind, ["year", "text"]].reset_index(drop=True),
     }
+
+
+def audit_findings(
+    *, indicator: object | None = None, objective: object | None = None, report: str | Path | None = None
+) -> pd.DataFrame:
+    """The audit's findings about one indicator or one objective, for a reader.
+
+    Parameters
+    ----------
+    indicator : str, optional
+        Indicator id ("3.2"); mutually exclusive with ``objective``.
+    objective : int, optional
+        Objective number; its three indicators' findings.
+    report : str or Path, optional
+        Report file; default the verified copy in ``data/raw/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per finding of :func:`pntlib.audit`, in the audit's order, with
+        Spanish columns: ``Indicador`` (string), ``Año`` (Int64, missing when
+        the finding is not about a year), ``Gravedad`` (string: error,
+        advertencia, información), ``Revisión`` (string, the check's label),
+        ``Detalle`` (string), ``Líneas`` (string: report lines, annex then summary).
+
+    Raises
+    ------
+    ParameterError
+        Neither or both of ``indicator`` and ``objective`` given, or a value the
+        report does not have.
+    """
+    from .audit import CHECK_LABELS, SEVERITY_LABELS, audit
+    from .exceptions import ParameterError
+
+    if (indicator is None) == (objective is None):
+        raise ParameterError("give exactly one of indicator= or objective=")
+    findings = audit(report=report)
+    if indicator is not None:
+        key = validate_indicator(indicator, report=report)
+        findings = findings[findings["indicator_id"] == key]
+    else:
+        number = validate_objective(objective, report=report)
+        findings = findings[findings["objective"] == number]
+
+    def _lines(row) -> str:
+        parts = [f"anexo {row.annex_line}" if pd.notna(row.annex_line) else "",
+                 f"resumen {row.summary_line}" if pd.notna(row.summary_line) else ""]
+        return ", ".join(p for p in parts if p)
+
+    return pd.DataFrame(
+        {
+            "Indicador": findings["indicator_id"].astype("string"),
+            "Año": findings["year"].astype("Int64"),
+            "Gravedad": findings["severity"].map(SEVERITY_LABELS).astype("string"),
+            "Revisión": findings["check"].map(CHECK_LABELS).astype("string"),
+            "Detalle": findings["detail"].astype("string"),
+            "Líneas": [_lines(r) for r in findings.itertuples()],
+        }
+    ).reset_index(drop=True)
+
+
+def audit_sentence(findings: pd.DataFrame) -> str:
+    """One Spanish sentence counting :func:`audit_findings` rows by severity."""
+    if findings.empty:
+        return "La auditoría no encontró discrepancias del informe consigo mismo."
+    counts = findings["Gravedad"].value_counts()
+    parts = [f"{counts[label]} {label if counts[label] == 1 else plural}"
+             for label, plural in (("error", "errores"), ("advertencia", "advertencias"), ("información", "notas informativas"))
+             if label in counts]
+    return (
+        f"La auditoría del informe consigo mismo encontró {len(findings)} "
+        f"{'hallazgo' if len(findings) == 1 else 'hallazgos'} ({', '.join(parts)}); "
+        "revíselos antes de interpretar las gráficas."
+    )
