@@ -110,3 +110,13 @@ def test_audit_findings_of_one_objective_and_bad_arguments():
     with pytest.raises(ParameterError):
         briefing.audit_findings(indicator="9.9")
     assert briefing.audit_sentence(table.iloc[0:0]).startswith("La auditoría no encontró")
+
+
+def test_for_readers_spanish_headings_and_values():
+    table = briefing.for_readers(briefing.status_table(), drop=("latest_value",))
+    assert table.index.name == "Indicador"
+    assert "Último valor" not in table.columns and "Último dato" not in table.columns
+    row = table.loc["3.2"]  # annex line 703: 2024 = 66/P, Meta 2024 = 100
+    assert (row["Último dato (impreso)"], row["Meta 2024"], row["Veredicto"]) == ("66/P", 100.0, "Requiere acelerar")
+    assert row["Tipo de indicador"] == "Parámetro"
+    assert table.loc["5.3", "Resultado 2024 (impreso)"] == "N/D"  # line 955: still shown as missing

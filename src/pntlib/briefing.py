@@ -27,6 +27,7 @@ __all__ = [
     "indicator_method",
     "audit_findings",
     "audit_sentence",
+    "for_readers",
 ]
 
 #: Spanish labels of the series status (token kinds).
@@ -320,6 +321,8 @@ def indicator_card(indicator: object, *, report: str | Path | None = None) -> pd
         value = card[field]
         if field == "kind":
             value = _KIND_LABELS.get(str(value), str(value))
+        if field == "method_variables" and not pd.isna(value):
+            value = " · ".join(str(value).split("\n"))  # one definition after another, on one line
         values.append(None if pd.isna(value) else str(value))
     return pd.DataFrame(
         {"valor": pd.array(values, dtype="string")},
@@ -483,3 +486,78 @@ def audit_sentence(findings: pd.DataFrame) -> str:
         f"{'hallazgo' if len(findings) == 1 else 'hallazgos'} ({', '.join(parts)}); "
         "revíselos antes de interpretar las gráficas."
     )
+
+
+#: Spanish column headings for readers of the rendered notebooks.
+COLUMN_LABELS = {
+    "indicator_id": "Indicador",
+    "objective": "Objetivo",
+    "kind": "Tipo de indicador",
+    "name": "Nombre",
+    "title": "Título",
+    "unit": "Unidad de medida",
+    "expected_trend": "Tendencia esperada",
+    "accumulation": "Acumulado o periódico",
+    "baseline_value": "Línea base",
+    "baseline_year": "Año de la línea base",
+    "latest_year": "Último año con dato",
+    "latest_raw": "Último dato (impreso)",
+    "latest_value": "Último dato",
+    "latest_status": "Estado del último dato",
+    "result_2024": "Resultado 2024 (impreso)",
+    "target_value": "Meta 2024",
+    "target_year": "Año de la meta",
+    "achievement_pct": "Logro (% de la meta)",
+    "distance_covered_pct": "Camino recorrido (%)",
+    "expected_pct": "Camino esperado a la fecha (%)",
+    "pace_ratio": "Ritmo (recorrido / esperado)",
+    "status": "Veredicto",
+    "method_note": "Cómo se juzgó",
+    "n_indicators": "Indicadores",
+    "n_achieved": "Meta alcanzada",
+    "n_on_track": "En camino",
+    "n_needs_acceleration": "Requiere acelerar",
+    "n_limited": "Avance limitado",
+    "n_deterioration": "Retroceso",
+    "n_no_data": "Sin datos",
+    "mean_distance_covered_pct": "Camino recorrido medio (%)",
+}
+
+
+def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A copy of a pntlib table with Spanish headings and values, for the notebooks.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table of :func:`status_table`, :func:`pntlib.progress`,
+        :func:`pntlib.objective_summary`, ... (English column names).
+    drop : tuple of str, default ()
+        Columns (English names) to leave out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same rows; columns of :data:`COLUMN_LABELS` renamed (others kept as they
+        are), ``kind`` as "Meta para el bienestar"/"Parámetro", ``status`` and
+        ``latest_status`` verdicts as their Spanish labels; numbers rounded to 2
+        decimals for display; missing values stay missing.
+    """
+    from .progress import STATUS_LABELS
+
+    out = frame.drop(columns=[c for c in drop if c in frame.columns]).copy()
+    if "kind" in out:
+        out["kind"] = out["kind"].astype("string").map(_KIND_LABELS).astype("string")
+    for col in ("status", "latest_status"):
+        if col not in out:
+            continue
+        values = set(out[col].dropna().astype(str))
+        for labels in (STATUS_LABELS, VALUE_STATUS_LABELS):
+            if values <= set(labels):
+                out[col] = out[col].astype("string").map(labels).astype("string")
+                break
+    for col in out.columns:
+        if str(out[col].dtype) in ("Float64", "float64"):
+            out[col] = out[col].round(2)
+    out.index = out.index.rename(COLUMN_LABELS.get(out.index.name, out.index.name))
+    return out.rename(columns=COLUMN_LABELS)
