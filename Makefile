@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml
 extract: $(STAMP)
 	$(BIN)/pnt extract
 
+# RUN_ARGS passes options to pnt run, e.g. make report RUN_ARGS="--force --jobs 1"
 report: $(STAMP)
 	$(BIN)/pnt extract
-	$(BIN)/pnt run
+	$(BIN)/pnt run $(RUN_ARGS)
 
 # The browser tests use Debian's chromium and chromedriver (nothing is downloaded
 # by a tool): install them with apt-get when missing and we are root; otherwise
@@ -41,6 +42,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py
 	$(BIN)/python benchmarks/bench_run.py
+	$(BIN)/python benchmarks/bench_make_report.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -44,3 +44,18 @@ def test_environment_yml_matches_pyproject():
     assert project["requires-python"] == ">=3.11"
     listed = {_name(d): _norm(d) for d in conda if _name(d) not in {"python", "pip"}}
     assert listed == {_name(d): _norm(d) for d in wanted}
+
+
+def test_readme_data_dictionary_is_current():
+    from pntlib import schema
+
+    readme = (PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- data-dictionary:start -->\n") + len("<!-- data-dictionary:start -->\n")
+    end = readme.index("<!-- data-dictionary:end -->")
+    assert readme[start:end] == schema.markdown(), "regenerate it with: python -m pntlib.schema"
+
+
+def test_readme_starts_with_the_two_commands():
+    readme = (PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```")[1]
+    assert "make report" in first_block and "make test" in first_block
