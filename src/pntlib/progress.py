@@ -153,6 +153,19 @@ def _check_as_of(as_of: object, years: Sequence[int]) -> int | None:
     return as_of
 
 
+
+def _anchors(own: pd.DataFrame, card: pd.Series) -> tuple[float | None, int | None, float | None, int | None]:
+    """Baseline and target (value, year) of one indicator: from its own series rows
+    when the table has them, else from the card (the summary table has no target)."""
+    out: list = []
+    for measure in ("baseline", "target"):
+        rows = own[own["measure"] == measure]
+        if len(rows):
+            out += [_num(rows["value"].iloc[0]), _int(rows["year"].iloc[0])]
+        else:
+            out += [_num(card.get(f"{measure}_value")), _int(card.get(f"{measure}_year"))]
+    return tuple(out)  # type: ignore[return-value]
+
 def _direction(expected_trend: object, baseline: float | None, target: float | None) -> tuple[int, str | None]:
     """+1 ascending, -1 descending; a note when the card's trend is not one of those."""
     trend = "" if expected_trend is None or expected_trend is pd.NA else str(expected_trend).strip()
@@ -283,16 +296,7 @@ def progress_from_frames(
         results = own[own["measure"] == "result"].sort_values("year")
         if as_of is not None:
             results = results[results["year"] <= as_of]
-        base_rows = own[own["measure"] == "baseline"]
-        if len(base_rows):
-            base, base_year = _num(base_rows["value"].iloc[0]), _int(base_rows["year"].iloc[0])
-        else:
-            base, base_year = _num(card.get("baseline_value")), _int(card.get("baseline_year"))
-        target_rows = own[own["measure"] == "target"]
-        if len(target_rows):
-            target, target_year = _num(target_rows["value"].iloc[0]), _int(target_rows["year"].iloc[0])
-        else:
-            target, target_year = _num(card.get("target_value")), _int(card.get("target_year"))
+        base, base_year, target, target_year = _anchors(own, card)
         direction, trend_note = _direction(card.get("expected_trend"), base, target)
 
         reported = results[results["value"].notna()]
@@ -381,16 +385,7 @@ def trends_from_frames(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
     for indicator_id, card in indicators.iterrows():
         own = series[series["indicator_id"] == indicator_id]
         results = own[own["measure"] == "result"].sort_values("year")
-        base_rows = own[own["measure"] == "baseline"]
-        if len(base_rows):
-            base, base_year = _num(base_rows["value"].iloc[0]), _int(base_rows["year"].iloc[0])
-        else:
-            base, base_year = _num(card.get("baseline_value")), _int(card.get("baseline_year"))
-        target_rows = own[own["measure"] == "target"]
-        if len(target_rows):
-            target, target_year = _num(target_rows["value"].iloc[0]), _int(target_rows["year"].iloc[0])
-        else:
-            target, target_year = _num(card.get("target_value")), _int(card.get("target_year"))
+        base, base_year, target, target_year = _anchors(own, card)
         direction, _ = _direction(card.get("expected_trend"), base, target)
 
         reported = [(int(y), float(v)) for y, v in zip(results["year"], results["value"]) if _num(v) is not None]
