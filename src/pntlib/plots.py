@@ -56,7 +56,6 @@ _STATUS_TEXT = {"achieved": "#FFFFFF", "on_track": "#FFFFFF", "needs_acceleratio
 _INK = "#222222"  # results
 _PATH = "#666666"  # straight path baseline -> target
 _GAP = "#E8E8E8"  # band behind a year printed as NA/ND
-_YEAR_RANGE = (2019, 2024)
 SAVE_FORMATS = ("png", "svg")
 _DPI = 150
 
@@ -85,6 +84,14 @@ def _indicator_data(indicator_id: str, report, as_of: int | None) -> tuple[pd.Se
     return card, results, row
 
 
+def _year_range(report, base_year: int, target_year: int) -> tuple[int, int]:
+    """First and last year on the x axis: every result year of the report's annex
+    tables (the same for every indicator, whatever ``as_of``), the baseline and the target."""
+    series = get_report(report)[1]["series"]
+    years = series.loc[series["measure"] == "result", "year"].astype(int)
+    return min([int(years.min()), base_year]), max([int(years.max()), target_year])
+
+
 def _draw_indicator(ax, indicator_id: str, *, as_of: int | None, report, title_width: int, legend: bool) -> None:
     card, results, row = _indicator_data(indicator_id, report, as_of)
     years = results["year"].astype(int).to_numpy()
@@ -100,7 +107,8 @@ def _draw_indicator(ax, indicator_id: str, *, as_of: int | None, report, title_w
     hi = max([base, target, *finite])
     span = (hi - lo) or 1.0
     ax.set_ylim(lo - 0.16 * span, hi + 0.14 * span)
-    ax.set_xlim(_YEAR_RANGE[0] - 0.6, max(_YEAR_RANGE[1], target_year) + 0.9)
+    first, last = _year_range(report, base_year, target_year)
+    ax.set_xlim(first - 0.6, last + 0.9)
 
     # gaps: a light band and the report's token where a year has no number
     gap_transform = mpl.transforms.blended_transform_factory(ax.transData, ax.transAxes)
@@ -112,8 +120,8 @@ def _draw_indicator(ax, indicator_id: str, *, as_of: int | None, report, title_w
 
     ax.plot([base_year, target_year], [base, target], ls="--", lw=1.2, color=_PATH, zorder=1,
             gid="path", label="Trayectoria lineal a la meta")
-    ax.axhline(target, color="#000000", lw=1.3, zorder=1, gid="target", label="Meta 2024")
-    ax.text(_YEAR_RANGE[0] - 0.5, target, f"Meta {target_year}: {_fmt(target)}", ha="left", va="bottom",
+    ax.axhline(target, color="#000000", lw=1.3, zorder=1, gid="target", label=f"Meta {target_year}")
+    ax.text(first - 0.5, target, f"Meta {target_year}: {_fmt(target)}", ha="left", va="bottom",
             fontsize=8, color="#000000", gid="target-label")
     ax.plot([base_year], [base], marker="D", ms=9, ls="none", color=_PATH, mec="#000000", zorder=2,
             gid="baseline", label="Línea base")
@@ -140,7 +148,7 @@ def _draw_indicator(ax, indicator_id: str, *, as_of: int | None, report, title_w
         ax.text(0.5, 0.5, STATUS_LABELS[verdict], transform=ax.transAxes, ha="center", va="center",
                 color=color, fontsize=11, gid="latest")
 
-    ax.set_xticks(range(_YEAR_RANGE[0], max(_YEAR_RANGE[1], target_year) + 1))
+    ax.set_xticks(range(first, last + 1))
     ax.set_ylabel(_unit_label(card["unit"]))
     ax.set_xlabel("Año")
     ax.grid(axis="y", color="#DDDDDD", lw=0.6)
