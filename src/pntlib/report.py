@@ -69,7 +69,7 @@ def parse_token(raw: str) -> Token | None:
     Parameters
     ----------
     raw : str
-        The cell text, e.g. ``"16.67"``, ``"N/D"``, ``"66/P"``.
+        The cell text, e.g. ``"12.5"``, ``"N/D"``, ``"66/P"``.
 
     Returns
     -------

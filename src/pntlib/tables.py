@@ -261,7 +261,7 @@ def load_series(*, report: str | Path | None = None, table: str | None = None) -
         - ``measure`` : ordered category {baseline, result, target} (the summary
           table has no target);
         - ``year`` : Int64;
-        - ``raw`` : string — the token as printed ("16.67", "N/D", "66/P");
+        - ``raw`` : string — the token as printed ("12.5", "N/D", "66/P");
         - ``value`` : Float64 — the number in the indicator's unit, ``<NA>``
           for NA/ND;
         - ``status`` : ordered category {normal, provisional, not_applicable,
