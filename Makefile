@@ -36,8 +36,11 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
+# LAB_ARGS passes options to JupyterLab (e.g. LAB_ARGS=--no-browser); as root
+# (a container) it needs --allow-root, added here.
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py

@@ -541,7 +541,7 @@ def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFr
         Same rows; columns of :data:`COLUMN_LABELS` renamed (others kept as they
         are), ``kind`` as "Meta para el bienestar"/"Parámetro", ``status`` and
         ``latest_status`` verdicts as their Spanish labels; numbers rounded to 2
-        decimals for display; missing values stay missing.
+        decimals for display (whole numbers as integers); missing values stay missing.
     """
     from .progress import STATUS_LABELS
 
@@ -558,6 +558,11 @@ def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFr
                 break
     for col in out.columns:
         if str(out[col].dtype) in ("Float64", "float64"):
-            out[col] = out[col].round(2)
+            numbers = out[col].astype("Float64")
+            whole = numbers.dropna()
+            if len(whole) and (whole == whole.round(0)).all():
+                out[col] = numbers.round(0).astype("Int64")  # 100, not 100.0
+            else:
+                out[col] = numbers.round(2)
     out.index = out.index.rename(COLUMN_LABELS.get(out.index.name, out.index.name))
     return out.rename(columns=COLUMN_LABELS)

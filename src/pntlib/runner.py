@@ -474,15 +474,22 @@ def _outputs_exist(out: Path, record: dict) -> bool:
 
 
 def _format_value(item: dict) -> str:
+    """A key figure as the index shows it: the report's own token when given
+    ("66/P" keeps its provisional mark), then its unit ("%" for percentages)."""
     value = item.get("value")
-    if value is None:
-        return str(item.get("raw") or "sin dato")
-    if isinstance(value, float):
+    raw = item.get("raw")
+    if raw:
+        text = str(raw)
+    elif value is None:
+        return "sin dato"
+    elif isinstance(value, float):
         text = f"{value:,.2f}".rstrip("0").rstrip(".")
     else:
         text = str(value)
-    unit = item.get("unit")
-    return f"{text} {unit}" if unit else text
+    unit = str(item.get("unit") or "")
+    if unit.casefold().startswith("porcentaje"):
+        return f"{text} %"
+    return f"{text} {unit.lower()}" if unit else text
 
 
 def write_index(runs: Sequence[Run], out: str | Path, *, manifest: dict | None = None) -> Path:
