@@ -38,12 +38,19 @@ def reports(tmp_path_factory) -> Path:
     text = RAW_REPORT.read_text(encoding="utf-8")
     assert text.count("Nombre\t1.1 ") == 1
     report = root / "report-markup.txt"
-    report.write_text(text.replace("Nombre\t1.1 ", f"Nombre\t1.1 {MARKUP} "), encoding="utf-8")
+    # Markup in an indicator name, an objective title (section 3) and a strategy title.
+    text = text.replace("Nombre\t1.1 ", f"Nombre\t1.1 {MARKUP} ")
+    for heading in ("\nObjetivo prioritario 1. Promover la reforma", "\nEstrategia prioritaria 1.1.- Promover"):
+        assert text.count(heading) == 1
+        text = text.replace(heading, f"{heading} {MARKUP}")
+    report.write_text(text, encoding="utf-8")
     plan = root / "plan.yaml"
     plan.write_text(
         f"parameters: {{report: {report}}}\nruns:\n"
         f"  - notebook: {PROJ_ROOT / 'notebooks' / 'overview.ipynb'}\n"
         f"  - notebook: {PROJ_ROOT / 'notebooks' / 'indicator.ipynb'}\n    parameters: {{indicator: '1.1'}}\n"
+        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'objective.ipynb'}\n    parameters: {{objective: 1}}\n"
+        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'data_quality.ipynb'}\n"
         f"  - notebook: {NB_DIR / 'tiny.ipynb'}\n    name: broken\n    parameters: {{fail: true}}\n",
         encoding="utf-8",
     )
@@ -110,7 +117,11 @@ def test_every_page_loads_without_console_errors_and_its_links_resolve(reports, 
         assert [u for u in external if u.startswith("http")] == [], f"{page.name} loads {external}"
 
 
-@pytest.mark.parametrize("page", ["index.html", "overview.html", "indicator_1.1.html", "indicator_1.1.code.html"])
+@pytest.mark.parametrize(
+    "page",
+    ["index.html", "overview.html", "indicator_1.1.html", "indicator_1.1.code.html", "objective_1.html",
+     "data_quality.html", "data_quality.code.html"],
+)
 def test_markup_in_the_report_shows_as_text(reports, browser, page):
     browser.get((reports / page).as_uri())
     assert browser.execute_script("return window.pwned === undefined")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pntlib import ParameterError, params
+from pntlib import ParameterError, ReportFormatError, params
 
 from .conftest import PROJ_ROOT
 
@@ -49,19 +49,40 @@ def test_indicator_rejects_ambiguous_values_with_the_choices(value):
     assert "choose one of: " + ", ".join(repr(i) for i in IDS) in str(err.value)
 
 
-def test_report_and_output_dir(tmp_path):
+def test_report_and_output_dir(tmp_path, report_text):
     assert params.validate_report("") is None
     report = tmp_path / "r.txt"
-    report.write_text("x")
+    report.write_text(report_text, encoding="utf-8")
     assert params.validate_report(str(report)) == report.resolve()
     with pytest.raises(ParameterError, match="no such file"):
         params.validate_report(str(tmp_path / "missing.txt"))
+    with pytest.raises(ParameterError, match="is a folder"):
+        params.validate_report(str(tmp_path))
     with pytest.raises(ParameterError, match="give the path"):
         params.validate_report(3)
     out = params.validate_output_dir(str(tmp_path / "out"))
     assert (out / "figures").is_dir()
     with pytest.raises(ParameterError, match="is a file"):
         params.validate_output_dir(str(report))
+    with pytest.raises(ParameterError, match="cannot create"):
+        params.validate_output_dir(str(report / "sub"))
+
+
+def test_a_damaged_report_fails_in_validation(tmp_path, report_text):
+    # annex 3.2 (line 703): 66/P -> 66/Q is not a token of the report
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text(report_text.replace("66\t66/P\t100", "66\t66/Q\t100", 1), encoding="utf-8")
+    with pytest.raises(ReportFormatError, match="line 703"):
+        params.validate_report(str(damaged))
+
+
+def test_an_indicator_float_that_could_mean_two_ids(monkeypatch):
+    # A report with indicators 1.1 and 1.10: the float 1.1 (papermill's -p indicator 1.10) is ambiguous.
+    monkeypatch.setattr(params, "_indicator_ids", lambda report: ["1.1", "1.10", "2.1"])
+    with pytest.raises(ParameterError, match="ambiguous"):
+        params.validate_indicator(1.1)
+    assert params.validate_indicator("1.10") == "1.10"
+    assert params.validate_indicator(2.1) == "2.1"
 
 
 def test_choice():

@@ -28,6 +28,7 @@ __all__ = [
     "audit_findings",
     "audit_sentence",
     "for_readers",
+    "escape",
 ]
 
 #: Spanish labels of the series status (token kinds).
@@ -63,8 +64,12 @@ CARD_FIELDS = [
 _KIND_LABELS = {"meta_bienestar": "Meta para el bienestar", "parametro": "Parámetro"}
 
 
-def _esc(value: object) -> str:
+def escape(value: object) -> str:
+    """Report text made safe for Markdown/HTML output: ``<b>`` shows as text."""
     return html.escape(str(value), quote=False)
+
+
+_esc = escape
 
 
 def _num(value: object) -> str:

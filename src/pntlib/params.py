@@ -116,6 +116,14 @@ def validate_indicator(value: object, *, report: str | Path | None = None) -> st
         key = value.strip()
     elif isinstance(value, float) and not isinstance(value, bool) and math.isfinite(value):
         key = repr(value)
+        # papermill turns -p indicator 1.10 into the float 1.1: refuse to guess when
+        # the report has ids that only differ by trailing zeros.
+        twins = [c for c in choices if c != key and re.fullmatch(re.escape(key) + "0+", c)]
+        if twins and key in choices:
+            raise ParameterError(
+                f"parameter indicator={value!r} is ambiguous: it may mean {key!r} or "
+                f"{twins[0]!r}; give it as text, e.g. -p indicator '\"{twins[0]}\"' or -y \"indicator: '{twins[0]}'\""
+            )
     if key is None or key not in choices:
         raise ParameterError.invalid("indicator", value, choices)
     return key
@@ -138,9 +146,13 @@ def validate_report(value: object) -> Path | None:
     Raises
     ------
     ParameterError
-        ``value`` is not text, or the file does not exist.
+        ``value`` is not text, or names a folder or no file.
+    ReportFormatError, ReportChecksumError
+        The report is read once here, so that a damaged file (or an altered
+        default copy) fails in the notebook's validation cell.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
+        get_report(None)  # verifies the default copy's checksum
         return None
     if not isinstance(value, (str, Path)):
         raise ParameterError(
@@ -148,11 +160,17 @@ def validate_report(value: object) -> Path | None:
             f"or '' for {config.DEFAULT_REPORT}"
         )
     path = Path(value).expanduser().resolve()
+    if path.is_dir():
+        raise ParameterError(
+            f"parameter report={value!r} is not valid: {path} is a folder; give the path of a "
+            f"report file, or '' for {config.DEFAULT_REPORT}"
+        )
     if not path.is_file():
         raise ParameterError(
             f"parameter report={value!r} is not valid: no such file {path}; give the path of a "
             f"report file, or '' for {config.DEFAULT_REPORT}"
         )
+    get_report(path)  # a damaged report fails here, in the notebook's validation cell
     return path
 
 
@@ -184,7 +202,12 @@ def validate_output_dir(value: object) -> Path:
         )
     if path.exists() and not path.is_dir():
         raise ParameterError(f"parameter output_dir={value!r} is not valid: {path} is a file, not a folder")
-    (path / "figures").mkdir(parents=True, exist_ok=True)
+    try:
+        (path / "figures").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(
+            f"parameter output_dir={value!r} is not valid: cannot create {path / 'figures'} ({exc.strerror})"
+        ) from exc
     return path
 
 
