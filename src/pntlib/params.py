@@ -18,6 +18,7 @@ the rest, never guessing.
 from __future__ import annotations
 
 import math
+import os
 import re
 from pathlib import Path
 
@@ -180,7 +181,9 @@ def validate_output_dir(value: object) -> Path:
     Parameters
     ----------
     value : str, Path or None
-        ``""`` or ``None`` mean :data:`pntlib.config.REPORTS_DIR`.
+        ``""`` or ``None`` mean ``$PNTLIB_OUTPUT_DIR`` when set, else
+        :data:`pntlib.config.MANUAL_REPORTS_DIR` (``reports/manual/``: a notebook
+        run by hand never overwrites the reports ``pnt run`` manages).
 
     Returns
     -------
@@ -193,12 +196,12 @@ def validate_output_dir(value: object) -> Path:
         ``value`` is not text, or names an existing file.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
-        path = config.REPORTS_DIR
+        path = Path(os.environ.get("PNTLIB_OUTPUT_DIR") or config.MANUAL_REPORTS_DIR)
     elif isinstance(value, (str, Path)):
         path = Path(value).expanduser().resolve()
     else:
         raise ParameterError(
-            f"parameter output_dir={value!r} is not valid; give a folder path, or '' for {config.REPORTS_DIR}"
+            f"parameter output_dir={value!r} is not valid; give a folder path, or '' for {config.MANUAL_REPORTS_DIR}"
         )
     if path.exists() and not path.is_dir():
         raise ParameterError(f"parameter output_dir={value!r} is not valid: {path} is a file, not a folder")
