@@ -364,3 +364,16 @@ def test_a_second_call_into_the_same_folder_fails_at_once(tmp_path, capsys):
     (out / ".staging-old").mkdir()
     assert runner.run_plan(plan, out=out, quiet=True)["status"].tolist() == ["ok"]
     assert not list(out.glob(".staging*"))
+
+
+def test_plan_wide_parameters_do_not_change_run_names(tmp_path):
+    report = PROJ_ROOT / "data" / "raw" / "pntdp-2022-2024_avance-y-resultados_2023-01_2024-06.txt"
+    plan = _plan(tmp_path, f"parameters: {{report: {report}}}\nruns:\n  - notebook: @REAL/overview.ipynb\n"
+                           "  - notebook: @REAL/objective.ipynb\n    parameters: {objective: 2}\n")
+    runs = runner.load_plan(plan)
+    assert [r.name for r in runs] == ["overview", "objective_2"]
+    assert all(r.parameters["report"] == str(report) for r in runs)
+    # ... and reach only notebooks that declare them
+    plan = _plan(tmp_path, f"parameters: {{report: {report}}}\nruns:\n  - notebook: @NB/tiny.ipynb\n")
+    with pytest.raises(PlanError, match=re.escape("tiny.ipynb does not declare the parameters ['report']")):
+        runner.load_plan(plan)

@@ -239,13 +239,12 @@ def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) 
         if "name" in entry and (isinstance(entry["name"], bool) or not isinstance(entry["name"], (str, int))):
             raise PlanError(f"{where}: name={entry['name']!r} must be text")
         for params in sets:
-            params = {**common, **params}
-            given = sorted(set(params) & set(RUNNER_PARAMETERS))
+            given = sorted(set({**common, **params}) & set(RUNNER_PARAMETERS))
             if given:
                 raise PlanError(f"{where}: parameters {given} are set by pnt run itself; remove them from the plan")
             name = str(entry["name"]) if "name" in entry else run_name(notebook.name, params)
             _check_name(name, where)
-            runs.append(Run(name, notebook, _with_report(params, where), timeout))
+            runs.append(Run(name, notebook, _with_report({**common, **params}, where), timeout))
     seen: dict[str, Run] = {}
     for number, run in enumerate(runs):
         other = seen.get(run.name.casefold())
