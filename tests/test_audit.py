@@ -434,7 +434,7 @@ def test_data_quality_notebook_runs(tmp_path, monkeypatch):
         str(root / "notebooks" / "data_quality.ipynb"), str(tmp_path / "dq.ipynb"),
         parameters={"output_dir": str(tmp_path)}, cwd=str(root / "notebooks"), progress_bar=False,
     )
-    assert (tmp_path / "figures" / "calidad_discrepancias_resumen_anexo.png").stat().st_size > 0
+    assert (tmp_path / "figures" / "data_quality-discrepancias.png").stat().st_size > 0
 
 
 def test_data_quality_notebook_rejects_a_missing_report(tmp_path, monkeypatch):

@@ -46,11 +46,15 @@ def reports(tmp_path_factory) -> Path:
     report.write_text(text, encoding="utf-8")
     plan = root / "plan.yaml"
     plan.write_text(
-        f"parameters: {{report: {report}}}\nruns:\n"
-        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'overview.ipynb'}\n"
-        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'indicator.ipynb'}\n    parameters: {{indicator: '1.1'}}\n"
-        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'objective.ipynb'}\n    parameters: {{objective: 1}}\n"
-        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'data_quality.ipynb'}\n"
+        "runs:\n"  # the report goes to the notebooks that read one (tiny.ipynb does not declare it)
+        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'overview.ipynb'}\n    name: overview\n"
+        f"    parameters: {{report: {report}}}\n"
+        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'indicator.ipynb'}\n    name: indicator_1.1\n"
+        f"    parameters: {{indicator: '1.1', report: {report}}}\n"
+        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'objective.ipynb'}\n    name: objective_1\n"
+        f"    parameters: {{objective: 1, report: {report}}}\n"
+        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'data_quality.ipynb'}\n    name: data_quality\n"
+        f"    parameters: {{report: {report}}}\n"
         f"  - notebook: {NB_DIR / 'tiny.ipynb'}\n    name: broken\n    parameters: {{fail: true}}\n",
         encoding="utf-8",
     )

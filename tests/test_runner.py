@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pntlib import PlanError, cli, runner
+from pntlib import PlanError, RunLockedError, cli, runner
 
 from .conftest import PROJ_ROOT
 
@@ -43,7 +44,29 @@ def test_plan_expands_for_each_in_report_order():
         ("runs:\n  - notebook: missing.ipynb\n", "not found"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    for_each: strategy\n", "choose one of: objective, indicator"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n  - notebook: @NB/tiny.ipynb\n", "two runs are named 'tiny'"),
-        ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: -1\n", "positive number"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: -1\n", "finite number of seconds greater than 0"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: .nan\n", "timeout=nan must be a finite number"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: .inf\n", "timeout=inf must be a finite number"),
+        ("timeout: .nan\nruns:\n  - notebook: @NB/tiny.ipynb\n    timeout: 5\n", "timeout=nan must be a finite"),
+        ("timeout: -.inf\nruns:\n  - notebook: @NB/tiny.ipynb\n", "timeout=-inf must be a finite"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: a/b\n", "run name 'a/b' is not valid"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: ''\n", "run name '' is not valid"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: ../x\n", "run name '../x' is not valid"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: Index\n", "run name 'Index' is reserved"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: [a]\n", "name=['a'] must be text"),
+        # the same name once letters are compared without case (one file on macOS/Windows)
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: Tiny_1\n    parameters: {value: 2}\n"
+         "  - notebook: @NB/tiny.ipynb\n    parameters: {value: 1}\n", "two runs are named 'tiny_1' and 'Tiny_1'"),
+        # 1 and 1.0 make different names but the same run
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    parameter_sets: [{value: 1}, {value: 1.0}]\n",
+         "runs 'tiny_1' and 'tiny_1.0' execute tiny.ipynb with the same parameters"),
+        # a parameter the notebook does not declare (a typo) would run silently with the default
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    parameters: {valeu: 3}\n",
+         "tiny.ipynb does not declare the parameters ['valeu']; its parameters are: value, fail, output_dir, run_name"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    parameters: {value: 3, output_dir: /tmp/x}\n",
+         "parameters ['output_dir'] are set by pnt run itself"),
+        ("parameters: {run_name: x}\nruns:\n  - notebook: @NB/tiny.ipynb\n",
+         "parameters ['run_name'] are set by pnt run itself"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    colour: red\n", "unknown keys ['colour']"),
         ("jobs: 3\nruns: []\n", "unknown keys ['jobs']"),
         ("runs: {a: 1}\n", "a list under 'runs'"),
@@ -112,6 +135,10 @@ def test_pnt_run_end_to_end(tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     error = manifest["runs"]["broken"]["error"]
     assert error["ename"] == "ValueError" and error["cell_index"] == 4  # injected parameters cell shifts it by one
+    # the index counts the cells of the source notebook (markdown, parameters, set-up, the failing 4th);
+    # In [4]: parameters 1, injected parameters 2, set-up 3, failing cell 4
+    assert error["cell_number"] == 4 and error["execution_count"] == 4
+    assert "Error en la celda 4 del cuaderno (In [4] en la copia ejecutada):" in index
     assert manifest["runs"]["tiny_1"]["status"] == "ok"
 
     # second call: nothing changed -> everything that succeeded is skipped, the failure is retried
@@ -153,38 +180,200 @@ def test_timeout_stops_a_notebook(tmp_path):
     plan = _plan(tmp_path, "runs:\n  - notebook: @NB/slow.ipynb\n    timeout: 8\n    parameters: {seconds: 120}\n")
     result = runner.run_plan(plan, out=tmp_path / "out", quiet=True)
     assert result["status"].tolist() == ["failed"]
-    assert "did not finish within its timeout of 8 s" in result["error"].iloc[0]
+    assert "el cuaderno no terminó dentro de su tiempo límite de 8 s" in result["error"].iloc[0]
     assert result["duration"].iloc[0] < 60
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["runs"]["slow_120"]["error"]["source"] == "import time\n\ntime.sleep(seconds)"
+    assert manifest["runs"]["slow_120"]["error"]["cell_number"] == 3  # markdown, parameters, the sleep
+    index = _index(tmp_path / "out")
+    assert "Error en la celda 3 del cuaderno" in index and "tiempo límite de 8 s" in index
+    assert "did not finish" not in index
 
 
-def test_an_interrupted_call_leaves_the_previous_reports_intact(tmp_path):
+def test_ctrl_c_stops_at_once_and_leaves_the_previous_reports_intact(tmp_path):
+    """SIGINT (twice) to `pnt run`: exit 130 without a traceback, queued runs never start,
+    no process left behind, the previous reports untouched."""
     import os
     import signal
     import subprocess
     import time
 
+    psutil = pytest.importorskip("psutil")
     nb = tmp_path / "nb.ipynb"
     shutil.copy(NB_DIR / "tiny.ipynb", nb)
-    plan = _plan(tmp_path, f"runs:\n  - notebook: {nb}\n    parameters: {{value: 7}}\n")
+    plan = _plan(tmp_path, f"runs:\n  - notebook: {nb}\n    parameter_sets: [{{value: 7}}, {{value: 8}}, {{value: 9}}]\n")
     out = tmp_path / "out"
-    assert runner.run_plan(plan, out=out, quiet=True)["status"].tolist() == ["ok"]
+    assert runner.run_plan(plan, out=out, jobs=2, quiet=True)["status"].tolist() == ["ok"] * 3
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    # the notebook changes (so it runs again) and now takes long; the call is interrupted (Ctrl-C)
+    success = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["runs"]["nb_7"]["last_success"]
+    # the notebook changes (so every run executes again) and each run now takes a minute;
+    # with one job, nb_8 and nb_9 wait in the queue while nb_7 sleeps
     nb.write_text(nb.read_text(encoding="utf-8").replace("if fail:", "import time; time.sleep(60)\\nif fail:"),
                   encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(PROJ_ROOT / "src")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pntlib.cli", "run", "--plan", str(plan), "--out", str(out), "--quiet"],
-        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "pntlib.cli", "run", "--plan", str(plan), "--out", str(out), "--jobs", "1", "--quiet"],
+        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     deadline = time.monotonic() + 60
-    while not any((out / ".staging").glob("nb_7-*/nb_7.ipynb")) and time.monotonic() < deadline:
+    while not any(out.glob(".staging*/nb_7-*/nb_7.ipynb")) and time.monotonic() < deadline:
         time.sleep(0.2)  # the staged notebook appears once papermill has started it
-    assert any((out / ".staging").glob("nb_7-*/nb_7.ipynb")), "the run never started"
+    assert any(out.glob(".staging*/nb_7-*/nb_7.ipynb")), "the run never started"
     time.sleep(1)
-    os.killpg(proc.pid, signal.SIGINT)
-    assert proc.wait(timeout=60) != 0
+    started = psutil.Process(proc.pid).children(recursive=True)  # forkserver, worker, kernel
+    assert any("ipykernel" in " ".join(p.cmdline()) for p in started)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+    time.sleep(0.3)
+    try:
+        os.killpg(proc.pid, signal.SIGINT)  # impatient: a second Ctrl-C during the clean-up
+    except ProcessLookupError:
+        pass
+    # a call that ran its queue would take three minutes (three runs of 60 s, one at a time)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert "interrumpido / interrupted" in stderr and stderr.count("\n") == 1
+    _, alive = psutil.wait_procs(started, timeout=15)
+    assert alive == [], [p.cmdline() for p in alive]
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert after == before
-    assert not (out / ".staging").exists()
+    # the manifest and index are rewritten; every report file is as it was
+    rewritten = {Path("manifest.json"), Path("index.html")}
+    assert {k: v for k, v in after.items() if k not in rewritten} == {k: v for k, v in before.items() if k not in rewritten}
+    assert not list(out.glob(".staging*"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for name in ("nb_7", "nb_8", "nb_9"):
+        assert manifest["runs"][name]["status"] == "ok" and manifest["runs"][name]["this_call"] == "interrupted"
+    assert manifest["runs"]["nb_7"]["last_success"] == success
+    assert "la última ejecución se interrumpió" in _index(out)
+
+
+def test_run_name_given_by_pnt_run_names_the_files():
+    from pntlib import ParameterError, outputs
+
+    assert outputs.run_name("indicator", {"indicator": "3.2"}) == "indicator_3.2"
+    assert outputs.run_name("indicator", {"indicator": "3.2"}, run_name="") == "indicator_3.2"
+    assert outputs.run_name("indicator", {"indicator": "3.2"}, run_name="alt-3.2") == "alt-3.2"
+    for bad in ("a/b", "../x", ".hidden", "x\n", 5):
+        with pytest.raises(ParameterError, match="run_name"):
+            outputs.run_name("indicator", run_name=bad)
+
+
+def test_every_notebook_declares_the_runner_parameters():
+    for path in sorted((PROJ_ROOT / "notebooks").glob("*.ipynb")):
+        declared = runner.declared_parameters(path)
+        for name in runner.RUNNER_PARAMETERS:
+            assert declared[name]["default"] == '""', (path.name, name)  # "" : the default folder / name
+            assert declared[name]["help"], (path.name, name)
+        assert all(p["help"] for p in declared.values()), path.name  # --help-notebook documents each
+
+
+def test_a_notebook_without_run_name_is_refused(tmp_path):
+    nb = tmp_path / "old.ipynb"
+    text = (NB_DIR / "tiny.ipynb").read_text(encoding="utf-8")
+    nb.write_text(re.sub(r',\n\s*"run_name: str = [^\n]*"', "", text), encoding="utf-8")
+    assert "run_name" not in runner.declared_parameters(nb)
+    with pytest.raises(PlanError, match=re.escape("old.ipynb does not declare ['run_name']")):
+        runner.load_plan(_plan(tmp_path, f"runs:\n  - notebook: {nb}\n"))
+
+
+def test_an_undeclared_parameter_stops_the_call_before_anything_runs(tmp_path):
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n  - notebook: @NB/tiny.ipynb\n    parameters: {objetive: 3}\n")
+    out = tmp_path / "out"
+    code = cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"])
+    assert code == 1
+    assert not list(out.glob("tiny*")) and not (out / "manifest.json").exists()
+
+
+def test_each_run_publishes_only_files_named_after_it(tmp_path):
+    """Runs whose notebook would derive the same name (value 1) each keep their own files."""
+    plan = _plan(
+        tmp_path,
+        "runs:\n  - notebook: @NB/tiny.ipynb\n    parameters: {value: 1}\n"
+        "  - notebook: @NB/tiny.ipynb\n    parameters: {value: 1, fail: false}\n"
+        "  - notebook: @NB/tiny.ipynb\n    name: tres\n    parameters: {value: 3}\n",
+    )
+    out = tmp_path / "out"
+    result = runner.run_plan(plan, out=out, jobs=2, quiet=True)
+    assert dict(zip(result["name"], result["status"])) == {"tiny_1": "ok", "tiny_1_False": "ok", "tres": "ok"}
+    for name in ("tiny_1", "tiny_1_False", "tres"):
+        assert json.loads((out / f"{name}.summary.json").read_text(encoding="utf-8"))["name"] == name
+        assert (out / "figures" / f"{name}.png").is_file()
+    assert not list(out.glob("tiny_3*"))  # `name: tres` used to write tiny_3 files
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    files = manifest["runs"]["tres"]["last_success"]["files"]
+    assert sorted(files) == ["figures/thumbs/tres.png", "figures/tres.png", "tres.code.html", "tres.html",
+                             "tres.ipynb", "tres.summary.json"]
+    assert files["tres.ipynb"] == hashlib.sha256((out / "tres.ipynb").read_bytes()).hexdigest()
+
+    # a notebook that ignores run_name is not published: its files could be another run's
+    nb = tmp_path / "own.ipynb"
+    nb.write_text((NB_DIR / "tiny.ipynb").read_text(encoding="utf-8").replace(", run_name=run_name)", ")"),
+                  encoding="utf-8")
+    plan = _plan(tmp_path, f"runs:\n  - notebook: {nb}\n    name: mine\n    parameters: {{value: 1}}\n")
+    before = (out / "tiny_1.summary.json").read_bytes()
+    result = runner.run_plan(plan, out=out, quiet=True)
+    assert result["status"].tolist() == ["failed"]
+    assert "no llevan el nombre de la ejecución" in result["error"].iloc[0] and "tiny_1.summary.json" in result["error"].iloc[0]
+    assert (out / "tiny_1.summary.json").read_bytes() == before and not (out / "mine.ipynb").exists()
+
+
+def test_changed_or_missing_outputs_are_rebuilt(tmp_path):
+    """A run is skipped only when every file it published is there and unchanged."""
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n    parameter_sets: [{value: 1}, {value: 2}]\n")
+    out = tmp_path / "out"
+    assert runner.run_plan(plan, out=out, jobs=2, quiet=True)["status"].tolist() == ["ok", "ok"]
+    good = (out / "tiny_1.summary.json").read_bytes()
+    # a manual papermill run into reports/ overwrites a managed file; another file disappears
+    (out / "tiny_1.summary.json").write_text(good.decode("utf-8").replace('"Prueba 1"', '"Otra cosa"'), encoding="utf-8")
+    (out / "figures" / "tiny_2.png").unlink()
+    result = runner.run_plan(plan, out=out, jobs=2, quiet=True)
+    assert result["status"].tolist() == ["ok", "ok"]  # both executed again, not skipped
+    assert json.loads((out / "tiny_1.summary.json").read_text(encoding="utf-8"))["title"] == "Prueba 1"
+    assert (out / "figures" / "tiny_2.png").is_file()
+    assert runner.run_plan(plan, out=out, quiet=True)["status"].tolist() == ["skipped", "skipped"]
+
+
+def test_a_later_success_removes_the_failed_copy(tmp_path):
+    nb = tmp_path / "nb.ipynb"
+    good = (NB_DIR / "tiny.ipynb").read_text(encoding="utf-8")
+    nb.write_text(good.replace("if fail:", "if True:"), encoding="utf-8")
+    plan = _plan(tmp_path, f"runs:\n  - notebook: {nb}\n    parameters: {{value: 5}}\n")
+    out = tmp_path / "out"
+    assert runner.run_plan(plan, out=out, quiet=True)["status"].tolist() == ["failed"]
+    assert (out / "failed" / "nb_5.ipynb").is_file() and (out / "failed" / "nb_5.html").is_file()
+    nb.write_text(good, encoding="utf-8")
+    assert runner.run_plan(plan, out=out, quiet=True)["status"].tolist() == ["ok"]
+    assert not (out / "failed" / "nb_5.ipynb").exists() and not (out / "failed" / "nb_5.html").exists()
+    assert "failed/nb_5" not in _index(out)
+
+
+def test_a_second_call_into_the_same_folder_fails_at_once(tmp_path, capsys):
+    import fcntl
+
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / runner.LOCK_NAME, "a") as held:  # what a running `pnt run` holds
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(RunLockedError, match=re.escape(f"another pnt run is writing into {out}")):
+            runner.run_plan(plan, out=out, quiet=True)
+        assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"]) == 1
+        assert f"another pnt run is writing into {out}" in capsys.readouterr().err
+        assert not (out / "manifest.json").exists()
+    # a folder left by a call that was killed (SIGKILL) is cleared; each call stages in its own folder
+    (out / ".staging-old").mkdir()
+    assert runner.run_plan(plan, out=out, quiet=True)["status"].tolist() == ["ok"]
+    assert not list(out.glob(".staging*"))
+
+
+def test_plan_wide_parameters_do_not_change_run_names(tmp_path):
+    report = PROJ_ROOT / "data" / "raw" / "pntdp-2022-2024_avance-y-resultados_2023-01_2024-06.txt"
+    plan = _plan(tmp_path, f"parameters: {{report: {report}}}\nruns:\n  - notebook: @REAL/overview.ipynb\n"
+                           "  - notebook: @REAL/objective.ipynb\n    parameters: {objective: 2}\n")
+    runs = runner.load_plan(plan)
+    assert [r.name for r in runs] == ["overview", "objective_2"]
+    assert all(r.parameters["report"] == str(report) for r in runs)
+    # ... and reach only notebooks that declare them
+    plan = _plan(tmp_path, f"parameters: {{report: {report}}}\nruns:\n  - notebook: @NB/tiny.ipynb\n")
+    with pytest.raises(PlanError, match=re.escape("tiny.ipynb does not declare the parameters ['report']")):
+        runner.load_plan(plan)

@@ -15,6 +15,7 @@ from .exceptions import (
     PntlibError,
     ReportChecksumError,
     ReportFormatError,
+    RunLockedError,
     UnknownIndicatorError,
 )
 from .progress import objective_summary, progress, trends
@@ -53,6 +54,7 @@ __all__ = [
     "UnknownIndicatorError",
     "ParameterError",
     "PlanError",
+    "RunLockedError",
 ]
 
 # The charts pull in matplotlib and seaborn (about a second): load them on first use,

@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except KeyboardInterrupt as exc:  # Ctrl-C: one line, no traceback, the shell's 128 + SIGINT
+        detail = str(exc) or "interrumpido / interrupted"
+        print(f"pnt {args.command}: {detail}", file=sys.stderr)
+        return 130
     except PntlibError as exc:
         print(f"pnt {args.command}: error: {exc}", file=sys.stderr)
         return 1

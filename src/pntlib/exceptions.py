@@ -89,3 +89,7 @@ class ParameterError(PntlibError, ValueError):
 
 class PlanError(PntlibError):
     """A run plan (``pnt run --plan``) that cannot be executed as written."""
+
+
+class RunLockedError(PntlibError):
+    """Another ``pnt run`` is writing into the same output folder."""

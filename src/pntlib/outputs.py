@@ -17,16 +17,26 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-__all__ = ["run_name", "save_notebook_figure", "show_and_save", "write_summary", "read_summary", "SUMMARY_SUFFIX"]
+__all__ = [
+    "run_name",
+    "save_notebook_figure",
+    "show_and_save",
+    "write_summary",
+    "read_summary",
+    "SUMMARY_SUFFIX",
+    "RUN_NAME_PATTERN",
+]
 
 #: Suffix of the JSON summary a notebook writes next to its executed copy.
 SUMMARY_SUFFIX = ".summary.json"
 
+#: What a run name may be: it is the stem of every file the run writes.
+RUN_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def run_name(notebook: str, parameters: Mapping[str, object] | None = None) -> str:
-    """The file-name stem of one run: notebook stem, then each parameter value.
+def run_name(notebook: str, parameters: Mapping[str, object] | None = None, *, run_name: str | None = None) -> str:
+    """The file-name stem of one run: the name given, else notebook stem and parameter values.
 
     Parameters
     ----------
@@ -34,13 +44,33 @@ def run_name(notebook: str, parameters: Mapping[str, object] | None = None) -> s
         Notebook file name or stem ("indicator.ipynb" or "indicator").
     parameters : mapping, optional
         The run's identifying parameters, in order (``{"indicator": "3.2"}``).
+    run_name : str, optional
+        The name chosen by ``pnt run`` (a notebook's ``run_name`` parameter);
+        when given (not blank) it is returned as is, so that the notebook's
+        files carry the run's own name.
 
     Returns
     -------
     str
-        ``"indicator_3.2"``, ``"objective_3"``, ``"overview"``; characters
-        other than letters, digits, ``.``, ``_`` and ``-`` become ``-``.
+        ``run_name`` when given; else ``"indicator_3.2"``, ``"objective_3"``,
+        ``"overview"``, where characters other than letters, digits, ``.``,
+        ``_`` and ``-`` become ``-``.
+
+    Raises
+    ------
+    ParameterError
+        ``run_name`` is not text or does not match :data:`RUN_NAME_PATTERN`
+        (a letter or digit, then letters, digits, ``_``, ``.``, ``-``).
     """
+    if run_name is not None and not (isinstance(run_name, str) and not run_name.strip()):
+        if not isinstance(run_name, str) or not RUN_NAME_PATTERN.fullmatch(run_name):
+            from .exceptions import ParameterError
+
+            raise ParameterError(
+                f"parameter run_name={run_name!r} is not valid; give '' (derived from the parameters) or a name "
+                f"matching {RUN_NAME_PATTERN.pattern} (letters, digits, '_', '.', '-'; no '/')"
+            )
+        return run_name
     stem = Path(notebook).name.removesuffix(".ipynb")
     parts = [stem] + [str(v) for v in (parameters or {}).values()]
     return "_".join(_UNSAFE.sub("-", p).strip("-") or "-" for p in parts)

@@ -32,8 +32,17 @@ Plan format
 
 Each run is named by :func:`pntlib.outputs.run_name` from the notebook stem
 and its own parameter values (``indicator_3.2``) unless the entry gives
-``name``; names must be unique. Every run also receives ``output_dir`` (its
-staging folder), where the notebook saves ``figures/`` and its summary.
+``name``; names match ``^[A-Za-z0-9][A-Za-z0-9_.-]*$`` and must be unique
+(ignoring case), and no two runs may execute the same notebook with equal
+parameters. A run's parameters must be declared in the notebook's
+``parameters`` cell. Every run also receives ``output_dir`` (its staging
+folder) and ``run_name`` (its name), so every notebook must declare both: it
+saves ``figures/`` and its summary in ``output_dir`` and names every file
+after ``run_name``; files not named after the run are not published.
+
+One ``pnt run`` at a time writes into an output folder (a lock,
+``<out>/.pnt-run.lock``). Ctrl-C stops the call at once: the runs still
+executing are killed (with their kernels) and nothing of theirs is published.
 
 Output folder layout (default ``reports/``)::
 
@@ -43,21 +52,27 @@ Output folder layout (default ``reports/``)::
     <name>.summary.json         the notebook's key figures (pntlib.outputs)
     figures/…                   figures saved by the notebooks
     figures/thumbs/<name>.png   thumbnail of the main chart
-    failed/<name>.ipynb, .html  the last failed attempt of a run
-    manifest.json               what ran, when, with which inputs, and how it ended
+    failed/<name>.ipynb, .html  the last failed attempt of a run (removed when it succeeds)
+    manifest.json               what ran, when, with which inputs, how it ended, and the
+                                sha256 of every file it published: a run is skipped only
+                                when these files are all present and unchanged
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as _dt
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -66,10 +81,23 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .exceptions import PlanError
-from .outputs import SUMMARY_SUFFIX, run_name
+from .exceptions import PlanError, RunLockedError
+from .outputs import RUN_NAME_PATTERN, SUMMARY_SUFFIX, run_name
 
-__all__ = ["Run", "load_plan", "run_key", "run_plan", "write_index", "DEFAULT_PLAN", "MANIFEST_NAME"]
+__all__ = [
+    "Run",
+    "RunInterrupted",
+    "load_plan",
+    "check_parameters_declared",
+    "declared_parameters",
+    "run_key",
+    "run_plan",
+    "write_index",
+    "DEFAULT_PLAN",
+    "MANIFEST_NAME",
+    "LOCK_NAME",
+    "RUNNER_PARAMETERS",
+]
 
 #: The run plan used when none is given.
 DEFAULT_PLAN = config.NOTEBOOKS_DIR / "plan.yaml"
@@ -82,7 +110,13 @@ FOR_EACH = ("objective", "indicator")
 _PLAN_KEYS = {"timeout", "parameters", "runs"}
 _RUN_KEYS = {"notebook", "name", "parameters", "parameter_sets", "for_each", "timeout"}
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
-_MANIFEST_VERSION = 1
+_MANIFEST_VERSION = 2  # 2: the sha256 of every published file
+#: Parameters ``pnt run`` gives every run itself; a plan may not set them.
+RUNNER_PARAMETERS = ("output_dir", "run_name")
+#: Run names that would overwrite the runner's own files.
+_RESERVED_NAMES = {"index", "manifest"}
+LOCK_NAME = ".pnt-run.lock"
+_STAGING_PREFIX = ".staging"
 
 
 @dataclass(frozen=True)
@@ -130,7 +164,7 @@ def _expand(entry: dict, where: str, report: str | None) -> list[dict]:
     return [dict(params)]
 
 
-def load_plan(plan: str | Path | None = None) -> list[Run]:
+def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) -> list[Run]:
     """Read a run plan and expand it into runs.
 
     Parameters
@@ -138,6 +172,9 @@ def load_plan(plan: str | Path | None = None) -> list[Run]:
     plan : str or Path, optional
         YAML file (format in the module docstring); default
         ``notebooks/plan.yaml``. Notebook paths are relative to its folder.
+    check_parameters : bool, default True
+        Check every run's parameters against its notebook's parameters cell
+        (:func:`check_parameters_declared`; imports papermill).
 
     Returns
     -------
@@ -149,8 +186,11 @@ def load_plan(plan: str | Path | None = None) -> list[Run]:
     Raises
     ------
     PlanError
-        Unknown keys, a missing notebook, a bad ``for_each``, a bad timeout or
-        two runs with the same name; the message names the entry.
+        Unknown keys, a missing notebook, a bad ``for_each``, a bad timeout
+        (not a finite number > 0), a bad run name, two runs with the same name
+        (ignoring case) or the same notebook and parameters, a parameter the
+        notebook does not declare (the message lists the declared ones) or one
+        that ``pnt run`` sets itself; the message names the entry.
     FileNotFoundError
         The plan file does not exist.
     """
@@ -180,7 +220,7 @@ def load_plan(plan: str | Path | None = None) -> list[Run]:
         return {**params, "report": str(report)}
 
     common = _with_report(common, path.name)
-    default_timeout = data.get("timeout", DEFAULT_TIMEOUT)
+    default_timeout = _check_timeout(data.get("timeout", DEFAULT_TIMEOUT), path.name)
     runs: list[Run] = []
     for number, entry in enumerate(data["runs"], start=1):
         where = f"{path.name}: run {number}"
@@ -192,21 +232,111 @@ def load_plan(plan: str | Path | None = None) -> list[Run]:
         notebook = (path.parent / str(entry["notebook"])).resolve()
         if not notebook.is_file():
             raise PlanError(f"{where}: notebook {entry['notebook']!r} not found at {notebook}")
-        timeout = entry.get("timeout", default_timeout)
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-            raise PlanError(f"{where}: timeout={timeout!r} must be a positive number of seconds")
+        timeout = _check_timeout(entry.get("timeout", default_timeout), where)
         sets = _expand(entry, where, common.get("report"))
         if "name" in entry and len(sets) > 1:
             raise PlanError(f"{where}: 'name' applies to a single run, but the entry makes {len(sets)}")
+        if "name" in entry and (isinstance(entry["name"], bool) or not isinstance(entry["name"], (str, int))):
+            raise PlanError(f"{where}: name={entry['name']!r} must be text")
         for params in sets:
+            given = sorted(set({**common, **params}) & set(RUNNER_PARAMETERS))
+            if given:
+                raise PlanError(f"{where}: parameters {given} are set by pnt run itself; remove them from the plan")
             name = str(entry["name"]) if "name" in entry else run_name(notebook.name, params)
-            runs.append(Run(name, notebook, _with_report({**common, **params}, where), float(timeout)))
+            _check_name(name, where)
+            runs.append(Run(name, notebook, _with_report({**common, **params}, where), timeout))
     seen: dict[str, Run] = {}
-    for run in runs:
-        if run.name in seen:
-            raise PlanError(f"{path.name}: two runs are named {run.name!r}; give one a 'name'")
-        seen[run.name] = run
+    for number, run in enumerate(runs):
+        other = seen.get(run.name.casefold())
+        if other is not None:
+            same = "" if other.name == run.name else f" and {other.name!r} (names differ only in case)"
+            raise PlanError(f"{path.name}: two runs are named {run.name!r}{same}; give one a 'name'")
+        seen[run.name.casefold()] = run
+        for earlier in runs[:number]:
+            if earlier.notebook == run.notebook and earlier.parameters == run.parameters:
+                raise PlanError(
+                    f"{path.name}: runs {earlier.name!r} and {run.name!r} execute {run.notebook.name} with "
+                    f"the same parameters {run.parameters!r}; remove one"
+                )
+    if check_parameters:
+        check_parameters_declared(runs)
     return runs
+
+
+def _check_timeout(value: object, where: str) -> float:
+    """A timeout in seconds: a finite number greater than 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise PlanError(f"{where}: timeout={value!r} must be a finite number of seconds greater than 0")
+    return float(value)
+
+
+def _check_name(name: str, where: str) -> None:
+    """A run name: a safe file-name stem that does not clash with the runner's files."""
+    if not RUN_NAME_PATTERN.fullmatch(name):
+        raise PlanError(
+            f"{where}: run name {name!r} is not valid; a name starts with a letter or digit and holds only "
+            f"letters, digits, '_', '.' and '-' ({RUN_NAME_PATTERN.pattern})"
+        )
+    if name.casefold() in _RESERVED_NAMES:
+        raise PlanError(f"{where}: run name {name!r} is reserved by pnt run (reserved: {sorted(_RESERVED_NAMES)})")
+
+
+_DECLARED: dict[tuple[Path, str], dict] = {}
+
+
+def declared_parameters(notebook: str | Path) -> dict:
+    """The parameters a notebook declares in its ``parameters`` cell.
+
+    Returns
+    -------
+    dict
+        ``{name: {"name", "inferred_type_name", "default", "help"}}`` as read
+        by :func:`papermill.inspect_notebook`, in cell order; cached by the
+        notebook's sha256.
+
+    Raises
+    ------
+    PlanError
+        The notebook cannot be read.
+    """
+    path = Path(notebook).resolve()
+    key = (path, _sha256_file(path))
+    if key not in _DECLARED:
+        import papermill
+
+        try:
+            _DECLARED[key] = dict(papermill.inspect_notebook(str(path)))
+        except Exception as exc:  # not a notebook, bad JSON, ...
+            raise PlanError(f"{path}: cannot read its parameters: {exc}") from exc
+    return _DECLARED[key]
+
+
+def check_parameters_declared(runs: Iterable[Run]) -> None:
+    """Check that every run gives only parameters its notebook declares.
+
+    The notebook must also declare the parameters ``pnt run`` passes itself
+    (:data:`RUNNER_PARAMETERS`: ``output_dir`` and ``run_name``).
+
+    Raises
+    ------
+    PlanError
+        Naming the run, the undeclared parameters and the declared ones.
+    """
+    for run in runs:
+        declared = declared_parameters(run.notebook)
+        listing = ", ".join(declared) or "none"
+        missing = [p for p in RUNNER_PARAMETERS if p not in declared]
+        if missing:
+            raise PlanError(
+                f"run {run.name!r}: {run.notebook.name} does not declare {missing}, which pnt run passes to every "
+                f"notebook (its parameters cell needs e.g. run_name: str = \"\"); it declares: {listing}"
+            )
+        unknown = [p for p in run.parameters if p not in declared]
+        if unknown:
+            raise PlanError(
+                f"run {run.name!r}: {run.notebook.name} does not declare the parameters {unknown}; "
+                f"its parameters are: {listing}"
+            )
 
 
 # --------------------------------------------------------------------------- keys
@@ -252,7 +382,10 @@ def run_key(run: Run, *, src_hash: str | None = None, data_hash: str | None = No
 
 
 def _init_worker(src_dir: str) -> None:
-    """Make the kernels import this pntlib and draw inline figures."""
+    """Make the kernels import this pntlib and draw inline figures; leave Ctrl-C to the main process."""
+    # Ctrl-C reaches the whole process group; the main process decides what stops
+    # (it kills the workers and their kernels), so a worker must not die half-way on its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     current = os.environ.get("PYTHONPATH", "")
     parts = [p for p in current.split(os.pathsep) if p and p != src_dir]
     os.environ["PYTHONPATH"] = os.pathsep.join([src_dir, *parts])
@@ -328,33 +461,79 @@ def _thumbnail(source: Path, target: Path, *, width: int = 360) -> None:
         img.save(target, format="PNG", optimize=True)
 
 
+_INJECTED_TAG = "injected-parameters"
+_ERROR_TAG = "papermill-error-cell-tag"
+
+
+def _tags(cell) -> list:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _source_cell_number(cells: Sequence, index: int) -> int:
+    """1-based position, in the source notebook, of executed cell ``index``.
+
+    ``cells`` are the executed notebook's cells without papermill's error
+    cells; the injected-parameters cell is not in the source and is not counted.
+    """
+    return 1 + sum(1 for cell in cells[:index] if _INJECTED_TAG not in _tags(cell))
+
+
 def _error_details(nb_path: Path, exc: BaseException, timeout: float) -> dict:
-    """The failing cell and error of a failed run."""
+    """The failing cell and error of a failed run.
+
+    ``cell_index`` and ``execution_count`` refer to the executed notebook (with
+    papermill's injected-parameters cell); ``cell_number`` is the failing
+    cell's 1-based position in the source notebook, which the index shows.
+    """
+    import nbformat
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
+    cells = []
+    if nb_path.is_file():
+        try:
+            cells = [c for c in nbformat.read(nb_path, as_version=4).cells if _ERROR_TAG not in _tags(c)]
+        except Exception:  # an unreadable partial notebook: no cell to point at
+            cells = []
     if isinstance(exc, PapermillExecutionError):
+        # papermill counts cells before inserting its error cells: the same list as ``cells``
         return {
             "cell_index": exc.cell_index,
+            "cell_number": _source_cell_number(cells, exc.cell_index) if cells else None,
             "execution_count": exc.exec_count,
             "source": exc.source,
             "ename": exc.ename,
             "evalue": exc.evalue,
         }
-    details = {"cell_index": None, "execution_count": None, "source": None, "ename": type(exc).__name__, "evalue": str(exc)}
+    details = {"cell_index": None, "cell_number": None, "execution_count": None, "source": None,
+               "ename": type(exc).__name__, "evalue": str(exc)}
     if isinstance(exc, CellTimeoutError):
-        details["evalue"] = f"the notebook did not finish within its timeout of {timeout:g} s"
-    if nb_path.is_file():  # the cell that was running: the last one papermill started
-        import nbformat
-
-        nb = nbformat.read(nb_path, as_version=4)
-        started = [
-            index for index, cell in enumerate(nb.cells)
-            if cell.get("metadata", {}).get("papermill", {}).get("start_time")
-        ]
-        if started:
-            details.update(cell_index=started[-1], source=nb.cells[started[-1]].source)
+        details["evalue"] = f"el cuaderno no terminó dentro de su tiempo límite de {timeout:g} s"
+    # the cell that was running: the last one papermill started
+    started = [i for i, cell in enumerate(cells) if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if started:
+        details.update(cell_index=started[-1], cell_number=_source_cell_number(cells, started[-1]),
+                       execution_count=cells[started[-1]].get("execution_count"), source=cells[started[-1]].source)
     return details
+
+
+def _foreign_files(stage: Path, name: str) -> list[str]:
+    """Files in a run's staging folder that are not named after the run.
+
+    A run may write ``<name>.ipynb``, ``<name>.html``, ``<name>.code.html``,
+    ``<name>.summary.json``, ``figures/<name>.<ext>``, ``figures/<name>-<part>.<ext>``
+    and ``figures/thumbs/<name>.png``; anything else could overwrite another run's files.
+    """
+    own = {f"{name}.ipynb", f"{name}.html", f"{name}.code.html", f"{name}{SUMMARY_SUFFIX}", f"figures/thumbs/{name}.png"}
+    foreign = []
+    for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+        rel = path.relative_to(stage)
+        if rel.as_posix() in own:
+            continue
+        if len(rel.parts) == 2 and rel.parts[0] == "figures" and (path.stem == name or path.stem.startswith(f"{name}-")):
+            continue
+        foreign.append(rel.as_posix())
+    return foreign
 
 
 def _execute(run: Run, staging: str, kernel_name: str) -> dict:
@@ -371,7 +550,7 @@ def _execute(run: Run, staging: str, kernel_name: str) -> dict:
         pm.execute_notebook(
             str(run.notebook),
             str(nb_path),
-            parameters={**run.parameters, "output_dir": str(stage)},
+            parameters={**run.parameters, "output_dir": str(stage), "run_name": run.name},
             kernel_name=kernel_name,
             language="python",
             cwd=str(run.notebook.parent),
@@ -386,6 +565,15 @@ def _execute(run: Run, staging: str, kernel_name: str) -> dict:
     except Exception as exc:  # the run failed: record why, keep going
         result["status"] = "failed"
         result["error"] = _error_details(nb_path, exc, run.timeout)
+    foreign = _foreign_files(stage, run.name) if result["status"] == "ok" else []
+    if foreign:  # publishing them could overwrite another run's files
+        result["status"] = "failed"
+        result["error"] = {
+            "cell_index": None, "cell_number": None, "execution_count": None, "source": None,
+            "ename": "OutputError",
+            "evalue": f"el cuaderno escribió archivos que no llevan el nombre de la ejecución "
+                      f"({run.name}, su parámetro run_name): {', '.join(foreign)}",
+        }
     try:
         if nb_path.is_file():
             nb = nbformat.read(nb_path, as_version=4)
@@ -406,8 +594,8 @@ def _execute(run: Run, staging: str, kernel_name: str) -> dict:
     except Exception as exc:  # rendering failed: the run is not publishable
         if result["status"] == "ok":
             result["status"] = "failed"
-            result["error"] = {"cell_index": None, "execution_count": None, "source": None,
-                               "ename": type(exc).__name__, "evalue": f"rendering failed: {exc}"}
+            result["error"] = {"cell_index": None, "cell_number": None, "execution_count": None, "source": None,
+                               "ename": type(exc).__name__, "evalue": f"no se pudo generar el HTML: {exc}"}
     result["duration"] = time.time() - started
     return result
 
@@ -427,11 +615,23 @@ def _move_tree(source: Path, target: Path) -> list[str]:
     return moved
 
 
-def _publish(run: Run, result: dict, stage: Path, out: Path) -> dict:
-    """Move a finished run's files into ``out``; return its output paths (relative)."""
+def _publish(run: Run, result: dict, stage: Path, out: Path, previous: dict | None = None) -> dict:
+    """Move a finished run's files into ``out``.
+
+    Returns ``{"files": {relative path: sha256}}`` for a success (files of the
+    previous success that it no longer writes, and a stale ``failed/`` copy,
+    are removed), ``{"files": [relative paths]}`` under ``failed/`` otherwise.
+    """
     if result["status"] == "ok":
-        files = _move_tree(stage, out)
-        return {"files": files}
+        hashes = {path.relative_to(stage).as_posix(): _sha256_file(path)
+                  for path in stage.rglob("*") if path.is_file()}
+        _move_tree(stage, out)
+        for rel in (previous or {}):
+            if rel not in hashes and not rel.startswith("failed/"):
+                (out / rel).unlink(missing_ok=True)
+        for suffix in (".ipynb", ".html"):
+            (out / "failed" / f"{run.name}{suffix}").unlink(missing_ok=True)
+        return {"files": dict(sorted(hashes.items()))}
     failed = out / "failed"
     files = []
     for suffix in (".ipynb", ".html"):
@@ -467,10 +667,16 @@ def _write_manifest(out: Path, manifest: dict) -> None:
     _write_atomic(out / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
-def _outputs_exist(out: Path, record: dict) -> bool:
-    success = record.get("last_success") or {}
-    files = success.get("files") or []
-    return bool(files) and all((out / f).is_file() for f in files)
+def _outputs_unchanged(out: Path, record: dict) -> bool:
+    """Whether every file of a run's last success is in ``out`` with the sha256 it was published with."""
+    files = (record.get("last_success") or {}).get("files")
+    if not isinstance(files, dict) or not files:
+        return False
+    for rel, digest in files.items():
+        path = out / rel
+        if not path.is_file() or _sha256_file(path) != digest:
+            return False
+    return True
 
 
 def _format_value(item: dict) -> str:
@@ -588,6 +794,226 @@ def _progress(total: int, quiet: bool):
     )
 
 
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped ``pnt run``.
+
+    The runs that had finished are published and in the manifest and index;
+    the others were killed with their kernels and keep their previous reports.
+    Attributes: ``out`` (the output folder), ``finished`` and ``stopped`` (run counts).
+    """
+
+    def __init__(self, out: Path, finished: int, stopped: int):
+        super().__init__(
+            f"interrumpido / interrupted: {finished} ejecuciones publicadas / runs published, "
+            f"{stopped} detenidas sin publicar / stopped, not published; índice / index: {out / 'index.html'}"
+        )
+        self.out, self.finished, self.stopped = out, finished, stopped
+
+
+@contextlib.contextmanager
+def _exclusive(out: Path):
+    """Hold ``<out>/.pnt-run.lock`` (an exclusive, non-blocking ``flock``) while writing into ``out``."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock
+        yield
+        return
+    path = out / LOCK_NAME
+    with open(path, "a") as handle:  # closing the file releases the lock
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise RunLockedError(
+                f"another pnt run is writing into {out} (it holds the lock {path}); "
+                "wait for it to finish, or give another --out"
+            ) from exc
+        yield
+
+
+class _SigintGuard:
+    """Ctrl-C handling of the main process while runs execute.
+
+    Inside :meth:`critical` (publishing one run and writing the manifest) a
+    SIGINT is held back until the section ends, so a run is published whole or
+    not at all; :meth:`ignore` drops further SIGINTs while cleaning up.
+    Only active in the main thread, and not when SIGINT was already ignored.
+    """
+
+    def __init__(self) -> None:
+        self.active = threading.current_thread() is threading.main_thread()
+        self.depth = 0
+        self.pending = False
+        self.previous = None
+
+    def __enter__(self):
+        if self.active:
+            self.previous = signal.getsignal(signal.SIGINT)
+            if self.previous is signal.SIG_IGN:
+                self.active = False
+            else:
+                signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.active:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _handler(self, signum, frame) -> None:
+        if self.depth:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def critical(self):
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+        if self.pending and not self.depth:
+            self.pending = False
+            raise KeyboardInterrupt
+
+    def ignore(self) -> None:
+        if self.active:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes and everything they started (kernels included)."""
+    import psutil
+
+    workers = []
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            workers.append(psutil.Process(process.pid))
+        except psutil.Error:
+            pass
+    for worker in workers:  # stopped first, so that none starts a kernel while the tree is read
+        try:
+            worker.suspend()
+        except psutil.Error:
+            pass
+    tree = list(workers)
+    for worker in workers:
+        try:
+            tree += worker.children(recursive=True)
+        except psutil.Error:
+            pass
+    for process in reversed(tree):
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(tree, timeout=10)
+
+
+def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | None, force: bool,
+                quiet: bool) -> dict[str, dict]:
+    """The body of :func:`run_plan`, called while holding the output folder's lock."""
+    for leftover in out.glob(f"{_STAGING_PREFIX}*"):  # left by a killed call (no other call is running)
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+    manifest = _read_manifest(out)
+    src_hash = source_hash()
+    data_hashes: dict[Path, str] = {}
+    todo: list[tuple[Run, dict]] = []
+    results: dict[str, dict] = {}
+    for run in selected:
+        if run.report not in data_hashes:
+            data_hashes[run.report] = _sha256_file(run.report)
+        key = run_key(run, src_hash=src_hash, data_hash=data_hashes[run.report])
+        record = manifest["runs"].get(run.name, {})
+        unchanged = (record.get("last_success") or {}).get("key") == key["key"]
+        if not force and unchanged and record.get("status") == "ok" and _outputs_unchanged(out, record):
+            results[run.name] = {"status": "skipped", "duration": None, "error": None}
+            record["this_call"] = "skipped"
+        else:
+            todo.append((run, key))
+    # a skipped run's notebook and parameters are those of a success that was checked
+    check_parameters_declared(run for run, _ in todo)
+    if not todo:
+        _write_manifest(out, manifest)
+        write_index(runs, out, manifest=manifest)
+        return results
+    jobs = max(1, int(jobs or os.cpu_count() or 1))
+    src_dir = str(Path(__file__).resolve().parents[1])
+    console, progress = _progress(len(todo), quiet)
+    staging_root = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}-", dir=out))  # this call's own
+    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    pool = None
+    interrupted = False
+    futures: dict = {}
+    try:
+        with _SigintGuard() as guard:
+            try:
+                pool = cf.ProcessPoolExecutor(
+                    max_workers=min(jobs, len(todo)), mp_context=context, initializer=_init_worker,
+                    initargs=(src_dir,),
+                )
+                with progress:
+                    task = progress.add_task("run", total=len(todo), done=0, failed=0, left=len(todo))
+                    for run, key in todo:
+                        stage = Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root))
+                        futures[pool.submit(_execute, run, str(stage), "python3")] = (run, key, stage)
+                    done = failed = 0
+                    for future in cf.as_completed(futures):
+                        run, key, stage = futures[future]
+                        try:
+                            result = future.result()
+                        except Exception as exc:  # the worker itself died
+                            result = {"name": run.name, "started": time.time(), "status": "failed",
+                                      "duration": None,
+                                      "error": {"cell_index": None, "cell_number": None, "execution_count": None,
+                                                "source": None, "ename": type(exc).__name__, "evalue": str(exc)}}
+                        with guard.critical():  # published whole, or not at all
+                            record = manifest["runs"].setdefault(run.name, {})
+                            previous = (record.get("last_success") or {}).get("files")
+                            published = _publish(run, result, stage, out,
+                                                 previous if isinstance(previous, dict) else None)
+                            shutil.rmtree(stage, ignore_errors=True)
+                            finished = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+                            record.update(
+                                notebook=str(run.notebook), parameters=run.parameters, status=result["status"],
+                                this_call=result["status"], duration=result.get("duration"), finished=finished,
+                                error=result.get("error"),
+                            )
+                            if result["status"] == "ok":
+                                done += 1
+                                record["last_success"] = {**key, "finished": finished, "files": published["files"]}
+                            else:
+                                failed += 1
+                            _write_manifest(out, manifest)
+                            results[run.name] = result
+                        mark = "[green]ok[/]" if result["status"] == "ok" else "[red]FALLÓ[/]"
+                        progress.console.print(f"{mark} {run.name} ({result.get('duration') or 0:.1f} s)")
+                        progress.update(task, advance=1, done=done, failed=failed, left=len(todo) - done - failed)
+            except KeyboardInterrupt:
+                interrupted = True
+                guard.ignore()  # a second Ctrl-C must not break the clean-up
+                if pool is not None:
+                    _kill_workers(pool)
+                    pool.shutdown(wait=False, cancel_futures=True)
+                shutil.rmtree(staging_root, ignore_errors=True)
+                stopped = [run for run, _, _ in futures.values() if run.name not in results]
+                if not futures:
+                    stopped = [run for run, _ in todo]
+                for run in stopped:
+                    manifest["runs"].setdefault(run.name, {})["this_call"] = "interrupted"
+                _write_manifest(out, manifest)
+                write_index(runs, out, manifest=manifest)
+                raise RunInterrupted(out, finished=len(results) - sum(
+                    1 for r in results.values() if r["status"] == "skipped"), stopped=len(stopped)) from None
+    finally:
+        if pool is not None and not interrupted:
+            pool.shutdown(wait=True)
+        shutil.rmtree(staging_root, ignore_errors=True)
+    _write_manifest(out, manifest)
+    write_index(runs, out, manifest=manifest)
+    return results
+
+
 def run_plan(
     plan: str | Path | None = None,
     *,
@@ -632,10 +1058,17 @@ def run_plan(
     Raises
     ------
     PlanError
-        The plan is not valid, or ``only`` names no run of it (the message
-        lists the valid names).
+        The plan is not valid (checked before anything runs; see
+        :func:`load_plan`), or ``only`` names no run of it (the message lists
+        the valid names).
+    RunLockedError
+        Another ``pnt run`` is writing into ``out`` (the message names it).
+    RunInterrupted
+        Ctrl-C (a ``KeyboardInterrupt``): the runs still executing were killed
+        with their kernels and nothing of theirs published; the manifest and
+        index were rewritten for the runs that finished.
     """
-    runs = load_plan(plan)
+    runs = load_plan(plan, check_parameters=False)
     if only:
         wanted = set(only)
         valid = {r.name for r in runs} | {r.notebook.stem for r in runs}
@@ -647,71 +1080,8 @@ def run_plan(
         selected = list(runs)
     out = Path(config.REPORTS_DIR if out is None else out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    staging_root = out / ".staging"
-    shutil.rmtree(staging_root, ignore_errors=True)  # left over by an interrupted call
-    manifest = _read_manifest(out)
-    src_hash = source_hash()
-    data_hashes: dict[Path, str] = {}
-    todo: list[tuple[Run, dict]] = []
-    results: dict[str, dict] = {}
-    for run in selected:
-        if run.report not in data_hashes:
-            data_hashes[run.report] = _sha256_file(run.report)
-        key = run_key(run, src_hash=src_hash, data_hash=data_hashes[run.report])
-        record = manifest["runs"].get(run.name, {})
-        unchanged = (record.get("last_success") or {}).get("key") == key["key"]
-        if not force and unchanged and record.get("status") == "ok" and _outputs_exist(out, record):
-            results[run.name] = {"status": "skipped", "duration": None, "error": None}
-            record["this_call"] = "skipped"
-        else:
-            todo.append((run, key))
-    jobs = max(1, int(jobs or os.cpu_count() or 1))
-    src_dir = str(Path(__file__).resolve().parents[1])
-    console, progress = _progress(len(todo), quiet)
-    if todo:
-        staging_root.mkdir(parents=True, exist_ok=True)
-        context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-        try:
-            with cf.ProcessPoolExecutor(
-                max_workers=min(jobs, len(todo)), mp_context=context, initializer=_init_worker, initargs=(src_dir,)
-            ) as pool, progress:
-                task = progress.add_task("run", total=len(todo), done=0, failed=0, left=len(todo))
-                futures = {}
-                for run, key in todo:
-                    stage = Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root))
-                    futures[pool.submit(_execute, run, str(stage), "python3")] = (run, key, stage)
-                done = failed = 0
-                for future in cf.as_completed(futures):
-                    run, key, stage = futures[future]
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # the worker itself died
-                        result = {"name": run.name, "started": time.time(), "status": "failed", "duration": None,
-                                  "error": {"cell_index": None, "execution_count": None, "source": None,
-                                            "ename": type(exc).__name__, "evalue": str(exc)}}
-                    published = _publish(run, result, stage, out)
-                    shutil.rmtree(stage, ignore_errors=True)
-                    finished = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
-                    record = manifest["runs"].setdefault(run.name, {})
-                    record.update(
-                        notebook=str(run.notebook), parameters=run.parameters, status=result["status"],
-                        this_call=result["status"], duration=result.get("duration"), finished=finished,
-                        error=result.get("error"),
-                    )
-                    if result["status"] == "ok":
-                        done += 1
-                        record["last_success"] = {**key, "finished": finished, "files": published["files"]}
-                    else:
-                        failed += 1
-                    _write_manifest(out, manifest)
-                    results[run.name] = result
-                    mark = "[green]ok[/]" if result["status"] == "ok" else "[red]FALLÓ[/]"
-                    progress.console.print(f"{mark} {run.name} ({result.get('duration') or 0:.1f} s)")
-                    progress.update(task, advance=1, done=done, failed=failed, left=len(todo) - done - failed)
-        finally:
-            shutil.rmtree(staging_root, ignore_errors=True)
-    _write_manifest(out, manifest)
-    write_index(runs, out, manifest=manifest)
+    with _exclusive(out):
+        results = _run_locked(runs, selected, out, jobs=jobs, force=force, quiet=quiet)
     rows = []
     for run in selected:
         res = results[run.name]
