@@ -508,11 +508,10 @@ class _Parser:
         sections = self._sections()
         for number, title in ((3, "3.- Avances y Resultados"), (4, "4- Anexo. Avance de las Metas")):
             if number not in sections:
-                last = self.lines[-1].number if self.lines else 1
                 raise self.error(
-                    f"section {number} not found: expected a heading such as {title!r}"
-                    " on a line of its own (is the report complete?)",
-                    last,
+                    f"section {number} not found before the end of the file: expected a heading "
+                    f"such as {title!r} on a line of its own (is the report complete?)",
+                    self._last_content(len(self.lines)),
                 )
         self.observations: list[Observation] = []
         self.variables: list[Variable] = []
