@@ -66,7 +66,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .report import Report
+from .report import Report, input_symbols
 from .tables import get_report
 
 __all__ = [
@@ -345,13 +345,9 @@ class _Method:
     def from_card(cls, method: str | None, method_variables: str | None, n_variables: int) -> "_Method":
         formula = (method or "").strip()
         lhs, rhs = _split_formula(formula)
-        definitions, printed = [], []
-        for line in (method_variables or "").split("\n"):
-            if ":" in line:
-                printed.append(line.split(":", 1)[0].strip())
-                definitions.append(_norm_symbol(printed[-1]))
-        own = _norm_symbol(lhs) if lhs else None
-        inputs_order = [d for d in definitions if d != own]
+        printed = [line.split(":", 1)[0].strip() for line in (method_variables or "").split("\n") if ":" in line]
+        definitions = [_norm_symbol(d) for d in printed]
+        inputs_order = [_norm_symbol(d) for d in input_symbols(formula, method_variables or "")]
         inputs = {sym: k + 1 for k, sym in enumerate(inputs_order) if k < n_variables}
         problem = None
         if not rhs:

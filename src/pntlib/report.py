@@ -1021,7 +1021,7 @@ class _Parser:
                 self.variables.append(Variable(indicator, number, name, year, tok, cells[-1], line.number))
         if number == 0:
             raise self.error("the method of calculation lists no variable", header, indicator)
-        inputs = input_symbols(card.fields["method"])
+        inputs = input_symbols(*split_method(card.fields["method"]))
         if inputs and len(inputs) != number:
             raise self.error(
                 f"the method of calculation defines {len(inputs)} input variable(s) "
@@ -1145,15 +1145,23 @@ def _symbol(text: str) -> str:
     return re.sub(r"[\s%]", "", text).upper()
 
 
-def input_symbols(method: str) -> list[str]:
-    """The input variables a card's *Método de cálculo* defines, in the card's order.
+def input_symbols(formula: str, definitions: str) -> list[str]:
+    """The input variables of a card's *Método de cálculo*, in the card's order.
 
-    The symbols defined under the formula, less the formula's own left-hand side
-    (``"PEPC% = (NEC/NEP) * 100"`` defining NEC, NEP and PEPC% has inputs
-    ``["NEC", "NEP"]``); a card whose method is one variable (``"NRR: ..."``)
-    has that variable.
+    Parameters
+    ----------
+    formula, definitions : str
+        The two parts returned by :func:`split_method` (``indicators.method``
+        and ``indicators.method_variables``).
+
+    Returns
+    -------
+    list of str
+        The symbols defined under the formula, as printed, less the formula's
+        own left-hand side: ``"PEPC% = (NEC/NEP) * 100"`` defining NEC, NEP and
+        PEPC% has inputs ``["NEC", "NEP"]``; a card whose method is one variable
+        (``"NRR: ..."``) has that variable.
     """
-    formula, definitions = split_method(method)
-    defined = [line.split(":", 1)[0] for line in definitions.split("\n") if ":" in line]
-    own = _symbol(formula.split("=", 1)[0]) if "=" in formula else None
+    defined = [line.split(":", 1)[0].strip() for line in (definitions or "").split("\n") if ":" in line]
+    own = _symbol(formula.rsplit("=", 1)[0].strip().rstrip(":")) if "=" in (formula or "") else None
     return [d for d in defined if _symbol(d) != own]
