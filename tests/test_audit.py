@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from pntlib import audit, schema
-from pntlib.audit import CHECKS, FormulaError, evaluate_formula
+from pntlib.audit import CHECKS
+from pntlib.formulas import FormulaError, evaluate_formula
 from pntlib.extract import DERIVED_TABLES
 from pntlib.tables import build_tables
 

@@ -3,13 +3,11 @@ read off data/raw/ by hand (line numbers of the raw file in comments)."""
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import pytest
 
 import pntlib
-from pntlib.report import parse_token, split_method
+from pntlib.report import parse_token
 
 # Tokens that are not plain numbers, and what they mean (report's "Nota:" legend).
 SPECIAL = {
@@ -262,10 +260,3 @@ def test_tokens(raw, value, status):
 def test_unknown_tokens_are_not_guessed(raw):
     assert parse_token(raw) is None
 
-
-def test_split_method_without_markup():
-    formula, defs = split_method("NPS: Número de participaciones.")
-    assert (formula, defs) == ("NPS", "NPS: Número de participaciones.")
-    formula, defs = split_method("$A\\% = (B/C) * 100$ <p>B: uno.</p> <p>C: dos.</p>")
-    assert formula == "A% = (B/C) * 100" and defs == "B: uno.\nC: dos."
-    assert not math.isnan(0.0)

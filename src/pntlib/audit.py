@@ -55,7 +55,6 @@ passed to :func:`eval`.
 
 from __future__ import annotations
 
-import ast
 import re
 import unicodedata
 from collections import Counter
@@ -66,7 +65,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .report import Report, input_symbols
+from .formulas import SYMBOL_RE as _SYMBOL_RE
+from .formulas import FormulaError, evaluate_formula, input_symbols
+from .formulas import canonical as _canonical
+from .formulas import constants as _constants
+from .formulas import norm_symbol as _norm_symbol
+from .formulas import parse_expression as _parse
+from .formulas import split_formula as _split_formula
+from .formulas import symbols as _symbols
+from .report import Report
 from .tables import get_report
 
 __all__ = [
@@ -190,144 +197,6 @@ def _compare_computed(computed: float, raw: str) -> str:
 def _missing_es(raw: str, status: str) -> str:
     what = {"not_applicable": "no aplica", "not_available": "no disponible"}.get(status, "")
     return f"{raw} ({what})" if what else raw
-
-
-# --------------------------------------------------------------------------- formulas
-
-
-class FormulaError(ValueError):
-    """A formula that cannot be evaluated; the message says why, in Spanish."""
-
-
-_SYMBOL_RE = re.compile(r"[^\W\d]\w*(?:\s?%)?")
-
-
-def _norm_symbol(symbol: str) -> str:
-    return re.sub(r"[\s%]", "", symbol)
-
-
-def _split_formula(method: str) -> tuple[str | None, str]:
-    """``"PEPC% = (NEC/NEP) * 100"`` -> ``("PEPC%", "(NEC/NEP) * 100")``; ``"NRR"`` -> ``(None, "NRR")``."""
-    text = (method or "").strip()
-    if "=" in text:
-        lhs, rhs = text.rsplit("=", 1)
-        lhs = lhs.strip().rstrip(":").strip()
-        return (lhs or None), rhs.strip()
-    return None, text
-
-
-def _symbols(expression: str) -> list[str]:
-    """Symbols named by an expression, in order of first appearance."""
-    seen: list[str] = []
-    for m in _SYMBOL_RE.finditer(expression):
-        name = _norm_symbol(m.group(0))
-        if name not in seen:
-            seen.append(name)
-    return seen
-
-
-def _parse(expression: str) -> tuple[ast.Expression, dict[str, str]]:
-    """Parse an arithmetic expression whose symbols may end in ``%``.
-
-    Returns the tree (symbols renamed ``_s0``, ``_s1``, ...) and the renaming.
-    """
-    names: dict[str, str] = {}
-
-    def rename(m: re.Match) -> str:
-        name = _norm_symbol(m.group(0))
-        names.setdefault(name, f"_s{len(names)}")
-        return names[name]
-
-    text = _SYMBOL_RE.sub(rename, expression)
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise FormulaError(f"la expresión «{expression}» no es aritmética") from exc
-    for node in ast.walk(tree):
-        allowed = (
-            isinstance(node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load))
-            or isinstance(node, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.UAdd, ast.USub))
-            or (isinstance(node, ast.Constant) and type(node.value) in (int, float))
-        )
-        if not allowed:
-            raise FormulaError(
-                f"la expresión «{expression}» usa algo distinto de números, símbolos, + - * / y paréntesis"
-            )
-    return tree, {v: k for k, v in names.items()}
-
-
-def _evaluate(node: ast.AST, values: dict[str, float]) -> float:
-    if isinstance(node, ast.Expression):
-        return _evaluate(node.body, values)
-    if isinstance(node, ast.Constant):
-        return float(node.value)
-    if isinstance(node, ast.Name):
-        return float(values[node.id])
-    if isinstance(node, ast.UnaryOp):
-        operand = _evaluate(node.operand, values)
-        return -operand if isinstance(node.op, ast.USub) else operand
-    if isinstance(node, ast.BinOp):
-        left, right = _evaluate(node.left, values), _evaluate(node.right, values)
-        if isinstance(node.op, ast.Add):
-            return left + right
-        if isinstance(node.op, ast.Sub):
-            return left - right
-        if isinstance(node.op, ast.Mult):
-            return left * right
-        if right == 0:
-            raise ZeroDivisionError
-        return left / right
-    raise FormulaError(f"nodo no permitido: {type(node).__name__}")  # pragma: no cover (_parse rejects it)
-
-
-def evaluate_formula(expression: str, values: dict[str, float] | None = None) -> float:
-    """Evaluate an arithmetic expression safely.
-
-    Parameters
-    ----------
-    expression : str
-        Numbers, symbols (letters, digits, ``_``, an optional final ``%``),
-        ``+ - * /`` and parentheses, e.g. ``"(NEC/NEP) * 100"``.
-    values : dict of str to float, optional
-        Value of each symbol (keys without spaces).
-
-    Returns
-    -------
-    float
-
-    Raises
-    ------
-    FormulaError
-        The expression is not arithmetic, uses another operation or function,
-        or names a symbol without a value.
-    ZeroDivisionError
-        It divides by zero.
-    """
-    values = values or {}
-    tree, renaming = _parse(expression)
-    missing = [name for name in renaming.values() if name not in values]
-    if missing:
-        raise FormulaError(f"sin valor para {', '.join(missing)}")
-    return _evaluate(tree, {alias: values[name] for alias, name in renaming.items()})
-
-
-def _canonical(expression: str, values: dict[str, float]) -> str:
-    """The expression's tree with symbols replaced by values, as comparable text."""
-    tree, renaming = _parse(expression)
-
-    class _Substitute(ast.NodeTransformer):
-        def visit_Name(self, node: ast.Name) -> ast.AST:
-            return ast.copy_location(ast.Constant(float(values[renaming[node.id]])), node)
-
-        def visit_Constant(self, node: ast.Constant) -> ast.AST:
-            return ast.copy_location(ast.Constant(float(node.value)), node)
-
-    return ast.dump(_Substitute().visit(tree))
-
-
-def _constants(expression: str) -> list[float]:
-    tree, _ = _parse(expression)
-    return [float(n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant)]
 
 
 @dataclass

@@ -15,7 +15,8 @@ import pandas as pd
 
 from . import config, schema
 from .exceptions import UnknownIndicatorError
-from .report import Report, read_report, split_method
+from .formulas import split_method
+from .report import Report, read_report
 
 __all__ = [
     "get_report",
@@ -54,11 +55,11 @@ def _none_if_empty(text: str) -> str | None:
 
 def _build(report: Report) -> dict[str, pd.DataFrame]:
     objectives = schema.apply(
-        "objectives", [{"objective": n, "title": t} for n, t, _ in report.objectives]
+        "objectives", [{"objective": o.objective, "title": o.title} for o in report.objectives]
     )
     strategies = schema.apply(
         "strategies",
-        [{"objective": o, "strategy_id": s, "title": t} for o, s, t, _ in report.strategies],
+        [{"objective": s.objective, "strategy_id": s.strategy_id, "title": s.title} for s in report.strategies],
     )
     summary_names = {r.indicator_id: r.name for r in report.summary}
     values = {
