@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pntlib import audit, schema
+from pntlib import ParameterError, audit, schema
 from pntlib.audit import CHECKS
 from pntlib.formulas import FormulaError, evaluate_formula
 from pntlib.extract import DERIVED_TABLES
-from pntlib.tables import build_tables
+from pntlib.tables import get_report
 
 RAW_REPORT = (
     Path(__file__).resolve().parents[1]
@@ -249,11 +249,11 @@ def test_table_is_typed_sorted_and_registered_for_extract(real):
     assert list(real.columns) == [c.name for c in schema.columns("audit")]
     assert list(real["severity"].cat.categories) == ["error", "warning", "info"]
     assert real["severity"].cat.ordered
-    order = {ind: k for k, ind in enumerate(build_tables()["indicators"]["indicator_id"])}
+    order = {ind: k for k, ind in enumerate(get_report().indicator_ids)}
     keys = list(zip(real["indicator_id"].map(order), real["check"].cat.codes))
     assert keys == sorted(keys)
     assert (real["objective"] == real["indicator_id"].str.split(".").str[0].astype(int)).all()
-    derived = DERIVED_TABLES["audit"](build_tables(), None)
+    derived = DERIVED_TABLES["audit"](get_report())
     pd.testing.assert_frame_equal(derived, real)
 
 
@@ -442,9 +442,20 @@ def test_data_quality_notebook_rejects_a_missing_report(tmp_path, monkeypatch):
     papermill = pytest.importorskip("papermill")
     root = RAW_REPORT.parents[2]
     monkeypatch.setenv("PYTHONPATH", str(root / "src"))
-    with pytest.raises(papermill.PapermillExecutionError, match="ParameterError"):
+    with pytest.raises(papermill.PapermillExecutionError, match="ReportNotFoundError"):
         papermill.execute_notebook(
             str(root / "notebooks" / "data_quality.ipynb"), str(tmp_path / "dq.ipynb"),
             parameters={"report": str(tmp_path / "nope.txt"), "output_dir": str(tmp_path)},
             cwd=str(root / "notebooks"), progress_bar=False,
         )
+
+
+def test_audit_of_one_objective_or_indicator(real):
+    # the same rows as filtering the whole audit; 3 and "3" are the same objective
+    three = audit(objective=3)
+    pd.testing.assert_frame_equal(three, real[real["objective"] == 3].reset_index(drop=True))
+    pd.testing.assert_frame_equal(audit(objective="3"), three)
+    one = audit(indicator="3.2")
+    pd.testing.assert_frame_equal(one, real[real["indicator_id"] == "3.2"].reset_index(drop=True))
+    with pytest.raises(ParameterError, match="indicator='9.9'"):
+        audit(indicator="9.9")

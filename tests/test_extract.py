@@ -103,7 +103,7 @@ def test_out_must_be_a_folder(tmp_path, capsys):
 
 def test_report_that_is_a_folder(tmp_path, capsys):
     assert main(["extract", "--report", str(tmp_path), "--out", str(tmp_path / "o")]) == 1
-    assert "Is a directory" in capsys.readouterr().err
+    assert "is not a file" in capsys.readouterr().err
 
 
 def test_cli_runs_as_a_console_script(tmp_path):

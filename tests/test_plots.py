@@ -116,7 +116,9 @@ def test_plot_indicator_title_wrapped_and_not_clipped():
 
 
 def test_plot_indicator_invalid_arguments():
-    with pytest.raises(UnknownIndicatorError, match="valid ids: 1.1, 1.2"):
+    with pytest.raises(UnknownIndicatorError, match="choose one of: '1.1', '1.2'"):
+        pntlib.plot_indicator("9.9")
+    with pytest.raises(ParameterError, match="indicator='9.9'"):  # UnknownIndicatorError is a ParameterError
         pntlib.plot_indicator("9.9")
     with pytest.raises(ParameterError, match="as_of"):
         pntlib.plot_indicator("1.1", as_of=2031)
@@ -132,7 +134,11 @@ def test_plot_objective_small_multiples():
     with pytest.raises(ParameterError, match="1, 2, 3, 4, 5"):
         pntlib.plot_objective(6)
     with pytest.raises(ParameterError):
-        pntlib.plot_objective("1")
+        pntlib.plot_objective("uno")
+    # "3" and 3 mean the same objective everywhere
+    assert [ax.get_title(loc="left") for ax in pntlib.plot_objective("3").axes] == [
+        ax.get_title(loc="left") for ax in fig.axes
+    ]
 
 
 def test_plot_progress_overview_bars_and_colours():
@@ -199,3 +205,17 @@ def test_save_figure_rejects_unknown_format(tmp_path):
 def test_public_names_exported():
     for name in ("plot_indicator", "plot_objective", "plot_progress_overview", "plot_status_heatmap", "save_figure"):
         assert name in pntlib.__all__ and callable(getattr(pntlib, name))
+
+
+def test_plot_disagreements_one_cell_per_disagreement():
+    found = pntlib.summary_disagreements(pntlib.audit())
+    fig = pntlib.plot_disagreements()
+    ax = fig.axes[0]
+    cells = {t.get_gid(): t.get_text() for t in ax.texts}
+    assert len(cells) == len(found) > 0
+    for row in found.itertuples(index=False):
+        annex = row.annex_raw if isinstance(row.annex_raw, str) else "—"
+        summary = row.summary_raw if isinstance(row.summary_raw, str) else "—"
+        assert cells[f"cell-{row.indicator_id}-{row.year}"] == f"{annex} | {summary}"
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(pntlib.load_indicators().index)
+    plt.close(fig)

@@ -82,6 +82,10 @@ EXPECTED_ANNEX = [
 
 def test_progress_real_report_every_indicator_by_hand():
     table = progress()
+    # indexed like load_indicators(); progress.csv keeps indicator_id as its first column
+    assert table.index.name == "indicator_id" and str(table.index.dtype) == "string"
+    assert list(table.index) == list(pntlib.load_indicators().index)
+    table = table.reset_index()
     assert list(table.columns) == [c.name for c in schema.columns("progress")]
     assert list(table["indicator_id"]) == [row[0] for row in EXPECTED_ANNEX]
     for row, expected in zip(table.itertuples(index=False), EXPECTED_ANNEX):
@@ -103,7 +107,7 @@ def test_progress_real_report_every_indicator_by_hand():
 
 
 def test_progress_real_report_notes_and_fields():
-    table = progress().set_index("indicator_id")
+    table = progress()
     # 3.1, 5.2, 5.3: 2024 printed "N/D" -> 2023 used, and said in Spanish
     for ind in ("3.1", "5.2", "5.3"):
         assert "El valor de 2024 es N/D; se usó el de 2023" in table.loc[ind, "method_note"]
@@ -121,7 +125,7 @@ def test_progress_real_report_notes_and_fields():
 
 
 def test_progress_as_of_2022_by_hand():
-    table = progress(as_of=2022).set_index("indicator_id")
+    table = progress(as_of=2022)
     # 1.1: 2022 = 10; (10-5)/(15-5) = 50 %; expected (2022-2019)/(2024-2019) = 60 %; pace 50/60 = 0.8333
     assert table.loc["1.1", "latest_year"] == 2022
     assert table.loc["1.1", "distance_covered_pct"] == pytest.approx(50.0)
@@ -140,7 +144,7 @@ def test_progress_as_of_2022_by_hand():
 
 def test_progress_summary_table_takes_target_from_card():
     # section-3 summary tables: 1.2 baseline printed "33.3 (2021)" (line 189), 4.2 2024 printed "ND" (line 353)
-    table = progress(table="summary").set_index("indicator_id")
+    table = progress(table="summary")
     assert table.loc["1.2", "baseline_value"] == pytest.approx(33.3)
     # (100 - 33.3) / (100 - 33.3) = 100 %
     assert table.loc["1.2", "distance_covered_pct"] == pytest.approx(100.0)
@@ -215,7 +219,13 @@ def test_extract_writes_derived_tables(tmp_path):
 # --------------------------------------------------------------------------- parameters
 
 
-@pytest.mark.parametrize("bad", [2018, 2030, "2022", 2022.0, True])
+def test_as_of_given_as_text_or_float_means_the_year():
+    # "3" and 3 mean the same everywhere: so do "2022", 2022.0 and 2022
+    assert progress(as_of="2022").equals(progress(as_of=2022))
+    assert progress(as_of=2022.0).equals(progress(as_of=2022))
+
+
+@pytest.mark.parametrize("bad", [2018, 2030, "2030", 2022.5, "dos mil", True])
 def test_as_of_invalid_lists_choices(bad):
     with pytest.raises(ParameterError, match="2019, 2020, 2021, 2022, 2023, 2024"):
         progress(as_of=bad)
@@ -236,7 +246,7 @@ def test_thresholds_invalid(bad):
 
 def test_thresholds_override():
     # 3.2 pace 0.66: with needs_acceleration from 0.70 it becomes limited
-    table = progress(thresholds={"needs_acceleration": 0.70}).set_index("indicator_id")
+    table = progress(thresholds={"needs_acceleration": 0.70})
     assert table.loc["3.2", "status"] == "limited"
     assert progress(thresholds=(0.95, 0.60, 0.0)).equals(progress())
     assert DEFAULT_THRESHOLDS == {"on_track": 0.95, "needs_acceleration": 0.60, "limited": 0.0}

@@ -97,8 +97,9 @@ def test_every_number_of_both_tables():
 def test_series_dtypes_and_categories():
     s = pntlib.load_series()
     assert list(s.columns) == [
-        "indicator_id", "table", "measure", "year", "raw", "value", "status", "obs_status", "source_line",
+        "indicator_id", "objective", "table", "measure", "year", "raw", "value", "status", "obs_status", "source_line",
     ]
+    assert (s["objective"] == s["indicator_id"].str.split(".").str[0].astype(int)).all()
     assert str(s["value"].dtype) == "Float64"
     assert str(s["year"].dtype) == "Int64"
     assert s["status"].cat.ordered

@@ -15,6 +15,7 @@ from .exceptions import (
     PntlibError,
     ReportChecksumError,
     ReportFormatError,
+    ReportNotFoundError,
     RunLockedError,
     UnknownIndicatorError,
 )
@@ -46,11 +47,13 @@ __all__ = [
     "plot_objective",
     "plot_progress_overview",
     "plot_status_heatmap",
+    "plot_disagreements",
     "save_figure",
     "PntlibError",
     "OutputError",
     "ReportFormatError",
     "ReportChecksumError",
+    "ReportNotFoundError",
     "UnknownIndicatorError",
     "ParameterError",
     "PlanError",
@@ -64,6 +67,7 @@ _LAZY = {
     "plot_objective": "plots",
     "plot_progress_overview": "plots",
     "plot_status_heatmap": "plots",
+    "plot_disagreements": "plots",
     "save_figure": "plots",
 }
 

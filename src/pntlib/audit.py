@@ -56,7 +56,6 @@ passed to :func:`eval`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -73,8 +72,12 @@ from .formulas import norm_symbol as _norm_symbol
 from .formulas import parse_expression as _parse
 from .formulas import split_formula as _split_formula
 from .formulas import symbols as _symbols
-from .report import Report
-from .tables import get_report
+from .labels import CHECK_LABELS, DISAGREEMENT_LABELS, MEASURE_LABELS, SEVERITY_LABELS, TABLE_LABELS
+from .rules import expected_direction
+from .tables import ParsedReport, get_report
+from .text import fold
+from .text import number as _fmt
+from .validation import validate_indicator, validate_objective
 
 __all__ = [
     "audit",
@@ -90,57 +93,9 @@ __all__ = [
 #: The checks, in listing order.
 CHECKS: list[str] = list(schema.AUDIT_CHECK_ORDER)
 
-#: Spanish label of each check, for notebooks and charts.
-CHECK_LABELS: dict[str, str] = {
-    "summary_name": "Nombre: resumen frente a ficha",
-    "summary_baseline": "Línea base: resumen frente a ficha",
-    "summary_value": "Resultado: número distinto en resumen y ficha",
-    "summary_missing": "Resultado: número frente a NA/ND",
-    "method_unevaluable": "Método de cálculo: fórmula no evaluable",
-    "method_result": "Método de cálculo: resultado no reproducido",
-    "method_substitution": "Método de cálculo: sustitución distinta",
-    "name_unit": "Nombre frente a unidad de medida",
-    "name_condition": "Condición del nombre frente a la variable",
-    "baseline_year_result": "Resultado del año base frente a línea base",
-    "beyond_target": "Resultado más allá de la Meta 2024",
-    "percent_range": "Porcentaje fuera de 0-100",
-    "cumulative_decrease": "Indicador acumulado que baja",
-    "provisional": "Cifra preliminar",
-}
-
-#: Spanish label of each severity.
-SEVERITY_LABELS: dict[str, str] = {"error": "error", "warning": "advertencia", "info": "información"}
-
-#: Kinds of disagreement between the summary table and the annex (see
-#: :func:`summary_disagreements`), in order of gravity, with Spanish labels.
-DISAGREEMENT_LABELS: dict[str, str] = {
-    "different": "número distinto",
-    "missing": "número frente a NA/ND",
-    "truncation": "truncamiento",
-    "rounding": "redondeo o marca p/",
-}
-
-_TABLE_ES = {"annex": "la ficha del anexo", "summary": "la tabla de resumen"}
-_MEASURE_ES = {"baseline": "la línea base", "result": "el resultado", "target": "la Meta"}
 
 
 # --------------------------------------------------------------------------- text helpers
-
-
-def _fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced text without final punctuation."""
-    nfkd = unicodedata.normalize("NFKD", str(text))
-    bare = "".join(c for c in nfkd if not unicodedata.combining(c))
-    bare = re.sub(r"\s+", " ", bare).strip().strip('"“”«»').strip()
-    return bare.rstrip(".;:,").strip().lower()
-
-
-def _fmt(value: float) -> str:
-    """A number as a reader expects it: ``0``, ``33.33``, ``66.67``."""
-    rounded = round(float(value), 2)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.2f}".rstrip("0").rstrip(".")
 
 
 def _lines_span(lines: list[int]) -> str:
@@ -275,32 +230,19 @@ def _finding(
 class _Context:
     """The tables the checks read, indexed for them."""
 
-    def __init__(self, tables: dict[str, pd.DataFrame], report: Report) -> None:
-        self.indicators = tables["indicators"].set_index("indicator_id", drop=False)
-        self.series = tables["series"]
-        self.variables = tables["variables"]
-        self.substitutions = tables["substitutions"]
-        self.report = report
-        self.field_lines = _field_lines(report)
-        self.summary_lines = {row.indicator_id: row.line for row in report.summary}
+    def __init__(self, parsed: ParsedReport) -> None:
+        self.parsed = parsed
+        self.indicators = parsed.indicators.set_index("indicator_id", drop=False)
+        self.series = parsed.series
+        self.variables = parsed.variables
+        self.substitutions = parsed.substitutions
 
     def rows(self, table: str, measure: str) -> pd.DataFrame:
-        s = self.series
-        return s[(s["table"] == table) & (s["measure"] == measure)]
+        return self.parsed.rows(table, measure)
 
-    def field_line(self, indicator_id: str, label: str) -> int | None:
-        return self.field_lines.get((indicator_id, label))
-
-
-def _field_lines(report: Report) -> dict[tuple[str, str], int]:
-    """Line of some card fields (folded label) of each card, as the parser saw them."""
-    labels = {"name": "nombre", "unit": "unidad de medida", "method": "metodo de calculo"}
-    return {
-        (card.indicator_id, label): card.field_lines[name]
-        for card in report.cards
-        for name, label in labels.items()
-        if name in card.field_lines
-    }
+    def field_line(self, indicator_id: str, field: str) -> int | None:
+        """Line of a card field (a column name of ``indicators``) or of the summary row."""
+        return self.parsed.line(indicator_id, field)
 
 
 # ----------------------------------------------------------------- summary against annex
@@ -308,12 +250,12 @@ def _field_lines(report: Report) -> dict[tuple[str, str], int]:
 
 def _check_summary_name(ctx: _Context) -> list[dict]:
     out = []
-    by_name = {_fold(r["name"]): i for i, r in ctx.indicators.iterrows()}
+    by_name = {fold(r["name"]): i for i, r in ctx.indicators.iterrows()}
     for ind, row in ctx.indicators.iterrows():
         card, summary = row["name"], row["summary_name"]
-        if _fold(card) == _fold(summary):
+        if fold(card) == fold(summary):
             continue
-        other = by_name.get(_fold(summary))
+        other = by_name.get(fold(summary))
         hint = f"; es el nombre del indicador {other}" if other and other != ind else ""
         out.append(
             _finding(
@@ -321,7 +263,7 @@ def _check_summary_name(ctx: _Context) -> list[dict]:
                 f"El nombre del indicador en la tabla de resumen («{summary}») no es el de su ficha "
                 f"del anexo («{card}»){hint}.",
                 annex_raw=card, summary_raw=summary,
-                annex_line=ctx.field_line(ind, "nombre"), summary_line=ctx.summary_lines.get(ind),
+                annex_line=ctx.field_line(ind, "name"), summary_line=ctx.field_line(ind, "summary_row"),
             )
         )
     return out
@@ -387,7 +329,7 @@ def _check_summary_results(ctx: _Context) -> list[dict]:
             out.append(
                 _finding(
                     "summary_missing", ind, "warning",
-                    f"{_TABLE_ES[present].capitalize()} da {raw} para {year}, pero {_TABLE_ES[absent]} "
+                    f"{TABLE_LABELS[present].capitalize()} da {raw} para {year}, pero {TABLE_LABELS[absent]} "
                     f"no tiene columna de ese año.",
                     **common,
                     annex_raw=raw if present == "annex" else None,
@@ -435,8 +377,8 @@ def _check_summary_results(ctx: _Context) -> list[dict]:
             out.append(
                 _finding(
                     "summary_missing", ind, "warning",
-                    f"El resultado {year} es {_missing_es(miss_raw, miss_status)} en {_TABLE_ES[missing]}, "
-                    f"pero {num_raw} en {_TABLE_ES[number]}.",
+                    f"El resultado {year} es {_missing_es(miss_raw, miss_status)} en {TABLE_LABELS[missing]}, "
+                    f"pero {num_raw} en {TABLE_LABELS[number]}.",
                     **common,
                 )
             )
@@ -585,13 +527,13 @@ _THRESHOLD = re.compile(r"((?:[^\s%]+\s+){0,3})(\d+(?:[.,]\d+)?)\s*%")
 
 
 def _is_percent_unit(unit: str) -> bool:
-    return "porcentaje" in _fold(unit) or _fold(unit) in ("%", "por ciento")
+    return "porcentaje" in fold(unit) or fold(unit) in ("%", "por ciento")
 
 
 def _check_name_unit(ctx: _Context) -> list[dict]:
     out = []
     for ind, row in ctx.indicators.iterrows():
-        name, unit = _fold(row["name"]), row["unit"]
+        name, unit = fold(row["name"]), row["unit"]
         if _COUNT_NAME.match(name) and _is_percent_unit(unit):
             detail = f"El nombre «{row['name']}» cuenta, pero la unidad de medida es {unit}."
         elif _PERCENT_NAME.match(name) and not _is_percent_unit(unit):
@@ -599,7 +541,7 @@ def _check_name_unit(ctx: _Context) -> list[dict]:
         else:
             continue
         out.append(_finding("name_unit", ind, "warning", detail, annex_raw=unit,
-                            annex_line=ctx.field_line(ind, "unidad de medida")))
+                            annex_line=ctx.field_line(ind, "unit")))
     return out
 
 
@@ -628,7 +570,7 @@ def _check_name_condition(ctx: _Context) -> list[dict]:
             if ":" in line:
                 symbol = line.split(":", 1)[0].strip()
                 places.append((f"la definición de {symbol} en el método de cálculo", line,
-                               ctx.field_line(ind, "metodo de calculo")))
+                               ctx.field_line(ind, "method")))
         for where, text, line in places:
             there = _thresholds(text)
             if there and set(there) != set(in_name):
@@ -666,7 +608,7 @@ def _merged(check: str, severity: str, hits: dict, describe) -> list[dict]:
 
 
 def _where(tables: dict) -> str:
-    names = [_TABLE_ES[t] for t in ("annex", "summary") if t in tables]
+    names = [TABLE_LABELS[t] for t in ("annex", "summary") if t in tables]
     return " y en ".join(names)
 
 
@@ -686,7 +628,7 @@ def _check_baseline_year(ctx: _Context) -> list[dict]:
 
     def describe(key, tables):
         parts = [
-            f"en {_TABLE_ES[t]}, línea base {row['base']} frente a resultado "
+            f"en {TABLE_LABELS[t]}, línea base {row['base']} frente a resultado "
             f"{_missing_es(row['raw'], row['status'])}"
             for t, row in tables.items()
         ]
@@ -700,18 +642,17 @@ def _check_beyond_target(ctx: _Context) -> list[dict]:
     for table in ("annex", "summary"):
         for r in ctx.rows(table, "result").itertuples(index=False):
             card = ctx.indicators.loc[r.indicator_id]
-            target, trend = card["target_value"], _fold(card["expected_trend"] or "")
-            if pd.isna(r.value) or pd.isna(target):
+            target = card["target_value"]
+            direction, inferred = expected_direction(card["expected_trend"])
+            if pd.isna(r.value) or pd.isna(target) or inferred:
                 continue
-            if (trend.startswith("ascendente") and r.value > target) or (
-                trend.startswith("descendente") and r.value < target
-            ):
+            if direction * (r.value - target) > 0:
                 hits.setdefault((r.indicator_id, int(r.year)), {})[table] = r._asdict()
 
     def describe(key, tables):
         card = ctx.indicators.loc[key[0]]
         raw = next(iter(tables.values()))["raw"]
-        verb = "supera" if _fold(card["expected_trend"]).startswith("ascendente") else "queda por debajo de"
+        verb = "supera" if expected_direction(card["expected_trend"])[0] == 1 else "queda por debajo de"
         return (f"El resultado {key[1]} ({raw}) {verb} la Meta {card['target_year']} ({_fmt(card['target_value'])}), "
                 f"con tendencia esperada {card['expected_trend'].lower()}, en {_where(tables)}.")
 
@@ -727,7 +668,7 @@ def _check_percent_range(ctx: _Context) -> list[dict]:
 
     def describe(key, tables):
         raw = next(iter(tables.values()))["raw"]
-        return (f"{_MEASURE_ES[key[1]].capitalize()} {key[2]} ({raw}) de un indicador en porcentaje está fuera "
+        return (f"{MEASURE_LABELS[key[1]].capitalize()} {key[2]} ({raw}) de un indicador en porcentaje está fuera "
                 f"de 0-100, en {_where(tables)}.")
 
     return _merged("percent_range", "warning", hits, describe)
@@ -735,7 +676,7 @@ def _check_percent_range(ctx: _Context) -> list[dict]:
 
 def _check_cumulative(ctx: _Context) -> list[dict]:
     hits: dict = {}
-    cumulative = {i for i, row in ctx.indicators.iterrows() if _fold(row["accumulation"] or "") == "acumulado"}
+    cumulative = {i for i, row in ctx.indicators.iterrows() if fold(row["accumulation"] or "") == "acumulado"}
     for table in ("annex", "summary"):
         rows = ctx.rows(table, "result")
         for ind, group in rows[rows["indicator_id"].isin(cumulative)].groupby("indicator_id", sort=True):
@@ -749,7 +690,7 @@ def _check_cumulative(ctx: _Context) -> list[dict]:
                 previous = r
 
     def describe(key, tables):
-        parts = [f"en {_TABLE_ES[t]} baja de {row['previous']} a {row['raw']} en {key[1]}" for t, row in tables.items()]
+        parts = [f"en {TABLE_LABELS[t]} baja de {row['previous']} a {row['raw']} en {key[1]}" for t, row in tables.items()]
         return "El indicador es acumulado, pero su resultado baja: " + "; ".join(parts) + "."
 
     return _merged("cumulative_decrease", "warning", hits, describe)
@@ -762,7 +703,7 @@ def _check_provisional(ctx: _Context) -> list[dict]:
 
     def describe(key, tables):
         raws = " / ".join(dict.fromkeys(row["raw"] for row in tables.values()))
-        return (f"{_MEASURE_ES[key[1]].capitalize()} {key[2]} es una cifra preliminar ({raws}) "
+        return (f"{MEASURE_LABELS[key[1]].capitalize()} {key[2]} es una cifra preliminar ({raws}) "
                 f"en {_where(tables)}.")
 
     return _merged("provisional", "info", hits, describe)
@@ -786,9 +727,9 @@ _CHECK_FUNCTIONS = (
 )
 
 
-def audit_table(tables: dict[str, pd.DataFrame], report: Report) -> pd.DataFrame:
-    """The audit of already parsed tables (see :func:`audit`)."""
-    ctx = _Context(tables, report)
+def audit_table(parsed: ParsedReport) -> pd.DataFrame:
+    """The audit of an already parsed report (see :func:`audit`): every finding."""
+    ctx = _Context(parsed)
     rows = [finding for check in _CHECK_FUNCTIONS for finding in check(ctx)]
     objective = ctx.indicators["objective"]
     order = {ind: k for k, ind in enumerate(ctx.indicators.index)}
@@ -807,7 +748,9 @@ def audit_table(tables: dict[str, pd.DataFrame], report: Report) -> pd.DataFrame
     return schema.apply("audit", rows)
 
 
-def audit(*, report: str | Path | None = None) -> pd.DataFrame:
+def audit(
+    *, objective: object | None = None, indicator: object | None = None, report: str | Path | None = None
+) -> pd.DataFrame:
     """Check the report against itself: one row per finding.
 
     Compares the section-3 summary tables with the annex cards, evaluates each
@@ -818,6 +761,10 @@ def audit(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Parameters
     ----------
+    objective : int or str, optional
+        Keep the findings about the indicators of one objective (``3`` or ``"3"``).
+    indicator : str, optional
+        Keep the findings about one indicator (``"3.2"``).
     report : str or Path, optional
         Report file to read; default the verified copy in ``data/raw/``.
 
@@ -853,8 +800,11 @@ def audit(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportChecksumError, ReportFormatError
-        See :func:`pntlib.report.read_report`.
+    ParameterError
+        ``objective`` or ``indicator`` is not one of the report's; the message
+        lists the choices.
+    ReportNotFoundError, ReportChecksumError, ReportFormatError
+        See :func:`pntlib.tables.get_report`.
 
     Notes
     -----
@@ -862,8 +812,13 @@ def audit(*, report: str | Path | None = None) -> pd.DataFrame:
     Parámetros del Objetivo prioritario N") and section 4 annex cards (fields,
     SERIE HISTÓRICA, APLICACIÓN DEL MÉTODO DE CÁLCULO).
     """
-    parsed, tables = get_report(report)
-    return audit_table(tables, parsed)
+    parsed = get_report(report)
+    findings = audit_table(parsed)
+    if objective is not None:
+        findings = findings[findings["objective"] == validate_objective(objective, report=parsed)]
+    if indicator is not None:
+        findings = findings[findings["indicator_id"] == validate_indicator(indicator, report=parsed)]
+    return findings.reset_index(drop=True)
 
 
 def summary_disagreements(findings: pd.DataFrame) -> pd.DataFrame:

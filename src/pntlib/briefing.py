@@ -13,8 +13,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from .params import validate_indicator, validate_objective
+from .labels import (
+    CARD_FIELD_LABELS,
+    CHECK_LABELS,
+    COLUMN_LABELS,
+    KIND_LABELS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    VALUE_STATUS_LABELS,
+)
+from .rules import latest_reported, stagnant_since
 from .tables import get_report
+from .text import number as _num
+from .validation import validate_indicator, validate_objective
 
 __all__ = [
     "status_table",
@@ -31,38 +42,6 @@ __all__ = [
     "escape",
 ]
 
-#: Spanish labels of the series status (token kinds).
-VALUE_STATUS_LABELS = {
-    "normal": "reportado",
-    "provisional": "preliminar",
-    "not_applicable": "no aplica (NA)",
-    "not_available": "no disponible (ND)",
-}
-
-#: Card fields shown by :func:`indicator_card`, with their labels on the card.
-CARD_FIELDS = [
-    ("name", "Nombre"),
-    ("summary_name", "Nombre en la tabla de resumen"),
-    ("kind", "Tipo de indicador"),
-    ("definition", "Definición"),
-    ("disaggregation", "Nivel de desagregación"),
-    ("periodicity", "Periodicidad o frecuencia de medición"),
-    ("type", "Tipo"),
-    ("accumulation", "Acumulado o periódico"),
-    ("unit", "Unidad de medida"),
-    ("collection_period", "Periodo de recolección de los datos"),
-    ("dimension", "Dimensión"),
-    ("availability", "Disponibilidad de la información"),
-    ("expected_trend", "Tendencia esperada"),
-    ("responsible_unit", "Unidad responsable de reportar el avance"),
-    ("method", "Método de cálculo"),
-    ("method_variables", "Variables del método"),
-    ("observations", "Observaciones"),
-    ("baseline_note", "Nota sobre la línea base"),
-    ("target_note", "Nota sobre la Meta 2024"),
-]
-_KIND_LABELS = {"meta_bienestar": "Meta para el bienestar", "parametro": "Parámetro"}
-
 
 def escape(value: object) -> str:
     """Report text made safe for Markdown/HTML output: ``<b>`` shows as text."""
@@ -70,12 +49,6 @@ def escape(value: object) -> str:
 
 
 _esc = escape
-
-
-def _num(value: object) -> str:
-    """A report number as text: 66.0 -> "66", 33.33 -> "33.33"."""
-    number = float(value)
-    return f"{number:.2f}".rstrip("0").rstrip(".") if not number.is_integer() else f"{number:.0f}"
 
 
 def status_table(*, report: str | Path | None = None) -> pd.DataFrame:
@@ -106,18 +79,16 @@ def status_table(*, report: str | Path | None = None) -> pd.DataFrame:
 
         Source: annex cards (section 4), *SERIE HISTÓRICA*.
     """
-    from .progress import progress
+    from .progress import progress_table
 
-    _, tables = get_report(report)
-    indicators = tables["indicators"].set_index("indicator_id")
-    series = tables["series"]
-    annex = series[(series["table"] == "annex") & (series["measure"] == "result")]
-    judged = progress(report=report).set_index("indicator_id")
+    parsed = get_report(report)
+    indicators = parsed.cards
+    annex = parsed.rows("annex", "result")
+    judged = progress_table(parsed).set_index("indicator_id")
     rows = []
     for ind, card in indicators.iterrows():
         own = annex[annex["indicator_id"] == ind].sort_values("year")
-        numbered = own[own["value"].notna()]
-        last = numbered.iloc[-1] if len(numbered) else None
+        last = latest_reported(own)
         at_target = own[own["year"] == card["target_year"]]
         rows.append({
             "indicator_id": ind,
@@ -152,7 +123,7 @@ def objective_markdown(objective: object, *, report: str | Path | None = None) -
     Parameters
     ----------
     objective : int or str
-        Objective number (1-5); see :func:`pntlib.params.validate_objective`.
+        Objective number (1-5); see :func:`pntlib.validation.validate_objective`.
     report : str or Path, optional
 
     Returns
@@ -166,11 +137,11 @@ def objective_markdown(objective: object, *, report: str | Path | None = None) -
     ParameterError
         ``objective`` is not one of the report's objectives.
     """
-    number = validate_objective(objective, report=report)
-    _, tables = get_report(report)
-    objectives = tables["objectives"]
+    parsed = get_report(report)
+    number = validate_objective(objective, report=parsed)
+    objectives = parsed.objectives
     title = objectives.loc[objectives["objective"] == number, "title"].iloc[0]
-    strategies = tables["strategies"][tables["strategies"]["objective"] == number]
+    strategies = parsed.strategies[parsed.strategies["objective"] == number]
     lines = [f"## Objetivo prioritario {number}", "", f"**{_esc(title)}**", "", "Estrategias prioritarias:", ""]
     lines += [f"- **{_esc(s.strategy_id)}** {_esc(s.title)}" for s in strategies.itertuples()]
     return "\n".join(lines)
@@ -221,10 +192,10 @@ def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> 
             ))
         at_target = own[own["year"] == target_year]
         if len(at_target) and pd.isna(at_target["value"].iloc[0]):
-            last = own[own["value"].notna()]
+            last = latest_reported(own)
             tail = (
-                f"; su último dato es {_num(last['value'].iloc[-1])} ({last['year'].iloc[-1]})"
-                if len(last) else "; no tiene ningún dato numérico"
+                f"; su último dato es {_num(last['value'])} ({last['year']})"
+                if last is not None else "; no tiene ningún dato numérico"
             )
             found.append((
                 "missing_target_year",
@@ -237,18 +208,14 @@ def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> 
                 f"El resultado {target_year} del indicador {ind} es preliminar ({at_target['raw'].iloc[0]}).",
             ))
         numbered = own[own["value"].notna()]
-        if row.status != "achieved" and len(numbered) >= 2:
-            values = numbered["value"].tolist()
-            years = numbered["year"].tolist()
-            since = len(values) - 1
-            while since > 0 and values[since - 1] == values[-1]:
-                since -= 1
-            if since < len(values) - 1:
-                found.append((
-                    "stagnated",
-                    f"El indicador {ind} se estancó: reporta {_num(values[-1])} desde {years[since]} "
-                    f"(último dato {years[-1]}), lejos de su Meta {target_year} de {_num(row.target_value)}.",
-                ))
+        reported = [(int(y), float(v)) for y, v in zip(numbered["year"], numbered["value"])]
+        since = stagnant_since(reported, target_reached=row.status == "achieved")
+        if since is not None:
+            found.append((
+                "stagnated",
+                f"El indicador {ind} se estancó: reporta {_num(reported[-1][1])} desde {since} "
+                f"(último dato {reported[-1][0]}), lejos de su Meta {target_year} de {_num(row.target_value)}.",
+            ))
         if not found:
             covered = row.distance_covered_pct
             share = "" if pd.isna(covered) else f", {_num(round(float(covered), 1))} % del camino de la línea base a la meta"
@@ -267,12 +234,13 @@ def objective_findings(objective: object, *, report: str | Path | None = None) -
     ParameterError
         ``objective`` is not one of the report's objectives.
     """
-    from .progress import progress
+    from .progress import progress_table
 
-    number = validate_objective(objective, report=report)
-    table = progress(report=report)
+    parsed = get_report(report)
+    number = validate_objective(objective, report=parsed)
+    table = progress_table(parsed)
     table = table[table["objective"] == number]
-    return findings_from_frames(table, get_report(report)[1]["series"])
+    return findings_from_frames(table, parsed.series)
 
 
 def objective_narrative(objective: object, *, report: str | Path | None = None) -> str:
@@ -319,19 +287,19 @@ def indicator_card(indicator: object, *, report: str | Path | None = None) -> pd
     ParameterError
         ``indicator`` is not one of the report's indicator ids.
     """
-    ind = validate_indicator(indicator, report=report)
-    card = get_report(report)[1]["indicators"].set_index("indicator_id").loc[ind]
+    parsed = get_report(report)
+    card = parsed.cards.loc[validate_indicator(indicator, report=parsed)]
     values = []
-    for field, _ in CARD_FIELDS:
+    for field in CARD_FIELD_LABELS:
         value = card[field]
         if field == "kind":
-            value = _KIND_LABELS.get(str(value), str(value))
+            value = KIND_LABELS.get(str(value), str(value))
         if field == "method_variables" and not pd.isna(value):
             value = " · ".join(str(value).split("\n"))  # one definition after another, on one line
         values.append(None if pd.isna(value) else str(value))
     return pd.DataFrame(
         {"valor": pd.array(values, dtype="string")},
-        index=pd.Index([label for _, label in CARD_FIELDS], name="campo", dtype="string"),
+        index=pd.Index(list(CARD_FIELD_LABELS.values()), name="campo", dtype="string"),
     )
 
 
@@ -355,9 +323,9 @@ def indicator_tables(indicator: object, *, report: str | Path | None = None) -> 
     ParameterError
         ``indicator`` is not one of the report's indicator ids.
     """
-    ind = validate_indicator(indicator, report=report)
-    series = get_report(report)[1]["series"]
-    own = series[series["indicator_id"] == ind]
+    parsed = get_report(report)
+    ind = validate_indicator(indicator, report=parsed)
+    own = parsed.series[parsed.series["indicator_id"] == ind]
     labels = {"baseline": "Línea base ({})", "result": "Resultado {}", "target": "Meta {}"}
     rows: dict[str, dict] = {}
     for row in own.sort_values(["measure", "year"]).itertuples(index=False):
@@ -404,11 +372,11 @@ def indicator_method(indicator: object, *, report: str | Path | None = None) -> 
     ParameterError
         ``indicator`` is not one of the report's indicator ids.
     """
-    ind = validate_indicator(indicator, report=report)
-    tables = get_report(report)[1]
-    card = tables["indicators"].set_index("indicator_id").loc[ind]
-    variables = tables["variables"]
-    substitutions = tables["substitutions"]
+    parsed = get_report(report)
+    ind = validate_indicator(indicator, report=parsed)
+    card = parsed.cards.loc[ind]
+    variables = parsed.variables
+    substitutions = parsed.substitutions
     return {
         "formula": None if pd.isna(card["method"]) else str(card["method"]),
         "definitions": None if pd.isna(card["method_variables"]) else str(card["method_variables"]),
@@ -448,18 +416,12 @@ def audit_findings(
         Neither or both of ``indicator`` and ``objective`` given, or a value the
         report does not have.
     """
-    from .audit import CHECK_LABELS, SEVERITY_LABELS, audit
+    from .audit import audit
     from .exceptions import ParameterError
 
     if (indicator is None) == (objective is None):
         raise ParameterError("give exactly one of indicator= or objective=")
-    findings = audit(report=report)
-    if indicator is not None:
-        key = validate_indicator(indicator, report=report)
-        findings = findings[findings["indicator_id"] == key]
-    else:
-        number = validate_objective(objective, report=report)
-        findings = findings[findings["objective"] == number]
+    findings = audit(indicator=indicator, objective=objective, report=report)
 
     def _lines(row) -> str:
         parts = [f"anexo {row.annex_line}" if pd.notna(row.annex_line) else "",
@@ -493,42 +455,6 @@ def audit_sentence(findings: pd.DataFrame) -> str:
     )
 
 
-#: Spanish column headings for readers of the rendered notebooks.
-COLUMN_LABELS = {
-    "indicator_id": "Indicador",
-    "objective": "Objetivo",
-    "kind": "Tipo de indicador",
-    "name": "Nombre",
-    "title": "Título",
-    "unit": "Unidad de medida",
-    "expected_trend": "Tendencia esperada",
-    "accumulation": "Acumulado o periódico",
-    "baseline_value": "Línea base",
-    "baseline_year": "Año de la línea base",
-    "latest_year": "Último año con dato",
-    "latest_raw": "Último dato (impreso)",
-    "latest_value": "Último dato",
-    "latest_status": "Estado del último dato",
-    "result_2024": "Resultado 2024 (impreso)",
-    "target_value": "Meta 2024",
-    "target_year": "Año de la meta",
-    "achievement_pct": "Logro (% de la meta)",
-    "distance_covered_pct": "Camino recorrido (%)",
-    "expected_pct": "Camino esperado a la fecha (%)",
-    "pace_ratio": "Ritmo (recorrido / esperado)",
-    "status": "Veredicto",
-    "method_note": "Cómo se juzgó",
-    "n_indicators": "Indicadores",
-    "n_achieved": "Meta alcanzada",
-    "n_on_track": "En camino",
-    "n_needs_acceleration": "Requiere acelerar",
-    "n_limited": "Avance limitado",
-    "n_deterioration": "Retroceso",
-    "n_no_data": "Sin datos",
-    "mean_distance_covered_pct": "Camino recorrido medio (%)",
-}
-
-
 def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFrame:
     """A copy of a pntlib table with Spanish headings and values, for the notebooks.
 
@@ -548,11 +474,9 @@ def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFr
         ``latest_status`` verdicts as their Spanish labels; numbers rounded to 2
         decimals for display (whole numbers as integers); missing values stay missing.
     """
-    from .progress import STATUS_LABELS
-
     out = frame.drop(columns=[c for c in drop if c in frame.columns]).copy()
     if "kind" in out:
-        out["kind"] = out["kind"].astype("string").map(_KIND_LABELS).astype("string")
+        out["kind"] = out["kind"].astype("string").map(KIND_LABELS).astype("string")
     for col in ("status", "latest_status"):
         if col not in out:
             continue

@@ -70,13 +70,6 @@ class OutputError(PntlibError):
     """Output files cannot be written where asked; earlier outputs are kept."""
 
 
-class UnknownIndicatorError(PntlibError, KeyError):
-    """An indicator id that the report does not contain."""
-
-    def __str__(self) -> str:  # KeyError would quote the whole message
-        return str(self.args[0]) if self.args else ""
-
-
 class ParameterError(PntlibError, ValueError):
     """A notebook or command parameter outside its valid choices."""
 
@@ -85,6 +78,20 @@ class ParameterError(PntlibError, ValueError):
         """Build the error for ``name=value``, listing the valid ``choices``."""
         shown = ", ".join(repr(c) for c in choices)
         return cls(f"parameter {name}={value!r} is not valid; choose one of: {shown}")
+
+
+class UnknownIndicatorError(ParameterError, KeyError):
+    """An indicator id that the report does not contain (a :class:`ParameterError`)."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0]) if self.args else ""
+
+
+class ReportNotFoundError(PntlibError, FileNotFoundError):
+    """The report file named by ``report=`` (or ``--report``) does not exist."""
+
+    def __str__(self) -> str:  # OSError would format (errno, strerror)
+        return str(self.args[0]) if self.args else ""
 
 
 class PlanError(PntlibError):

@@ -20,17 +20,16 @@ from . import config, schema
 from .exceptions import OutputError
 from .progress import derived_tables as progress_derived_tables
 from .audit import audit_table
-from .tables import build_tables, get_report
+from .tables import ParsedReport, get_report
 
 __all__ = ["extract", "DERIVED_TABLES"]
 
 #: Tables computed from the parsed ones, written after them by :func:`extract`:
-#: name -> function(tables, report_path) returning a DataFrame whose columns
-#: are declared in :data:`pntlib.schema.TABLES`.
-DERIVED_TABLES: dict[str, Callable[[dict[str, pd.DataFrame], str | Path | None], pd.DataFrame]] = {}
+#: name -> function(parsed report) returning a DataFrame whose columns are
+#: declared in :data:`pntlib.schema.TABLES`.
+DERIVED_TABLES: dict[str, Callable[[ParsedReport], pd.DataFrame]] = {}
 DERIVED_TABLES.update(progress_derived_tables())
-
-DERIVED_TABLES["audit"] = lambda tables, report: audit_table(tables, get_report(report)[0])
+DERIVED_TABLES["audit"] = audit_table
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -79,10 +78,10 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
         the previous files are kept.
     """
     out = Path(config.PROCESSED_DATA_DIR if out is None else out)
-    parsed, _ = get_report(report)
-    tables = build_tables(report)
+    parsed = get_report(report)
+    tables = parsed.tables()
     for name, build in DERIVED_TABLES.items():
-        tables[name] = build(tables, report)
+        tables[name] = build(parsed)
     package = schema.datapackage(
         list(tables),
         extra={

@@ -27,16 +27,22 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .exceptions import ParameterError
-from .progress import STATUS_LABELS, progress, _check_as_of
-from .tables import check_indicator, get_report
+from .labels import DISAGREEMENT_LABELS, STATUS_LABELS
+from .progress import progress_table
+from .rules import expected_direction
+from .tables import ParsedReport, get_report
+from .text import number
+from .validation import validate_as_of, validate_indicator, validate_objective
 
 __all__ = [
     "plot_indicator",
     "plot_objective",
     "plot_progress_overview",
     "plot_status_heatmap",
+    "plot_disagreements",
     "save_figure",
     "STATUS_COLORS",
+    "DISAGREEMENT_COLORS",
 ]
 
 #: Colour of each progress verdict (Okabe-Ito colourblind-safe palette), used by
@@ -64,36 +70,31 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False))
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}"
-
-
 def _unit_label(unit: str) -> str:
     return "Porcentaje (%)" if str(unit).strip().lower() == "porcentaje" else str(unit)
 
 
-def _indicator_data(indicator_id: str, report, as_of: int | None) -> tuple[pd.Series, pd.DataFrame, pd.Series]:
-    tables = get_report(report)[1]
-    card = tables["indicators"].set_index("indicator_id").loc[indicator_id]
-    series = tables["series"]
-    own = series[(series["indicator_id"] == indicator_id) & (series["table"] == "annex")]
-    results = own[own["measure"] == "result"].sort_values("year")
+def _indicator_data(parsed: ParsedReport, indicator_id: str, judged: pd.DataFrame,
+                    as_of: int | None) -> tuple[pd.Series, pd.DataFrame, pd.Series]:
+    card = parsed.cards.loc[indicator_id]
+    annex = parsed.rows("annex", "result")
+    results = annex[annex["indicator_id"] == indicator_id].sort_values("year")
     if as_of is not None:
         results = results[results["year"] <= as_of]
-    row = progress(as_of=as_of, report=report).set_index("indicator_id").loc[indicator_id]
-    return card, results, row
+    return card, results, judged.loc[indicator_id]
 
 
-def _year_range(report, base_year: int, target_year: int) -> tuple[int, int]:
+def _year_range(parsed: ParsedReport, base_year: int, target_year: int) -> tuple[int, int]:
     """First and last year on the x axis: every result year of the report's annex
     tables (the same for every indicator, whatever ``as_of``), the baseline and the target."""
-    series = get_report(report)[1]["series"]
-    years = series.loc[series["measure"] == "result", "year"].astype(int)
-    return min([int(years.min()), base_year]), max([int(years.max()), target_year])
+    years = parsed.result_years
+    return min([years[0], base_year]), max([years[-1], target_year])
 
 
-def _draw_indicator(ax, indicator_id: str, *, as_of: int | None, report, title_width: int, legend: bool) -> None:
-    card, results, row = _indicator_data(indicator_id, report, as_of)
+def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.DataFrame, *, as_of: int | None,
+                    title_width: int, legend: bool) -> None:
+    """Draw one indicator on ``ax``; ``judged`` is the progress table (indexed by id) of the figure."""
+    card, results, row = _indicator_data(parsed, indicator_id, judged, as_of)
     years = results["year"].astype(int).to_numpy()
     values = results["value"].astype("float64").to_numpy(na_value=np.nan)
     status = results["status"].astype(str).to_numpy()
@@ -107,7 +108,7 @@ def _draw_indicator(ax, indicator_id: str, *, as_of: int | None, report, title_w
     hi = max([base, target, *finite])
     span = (hi - lo) or 1.0
     ax.set_ylim(lo - 0.16 * span, hi + 0.14 * span)
-    first, last = _year_range(report, base_year, target_year)
+    first, last = _year_range(parsed, base_year, target_year)
     ax.set_xlim(first - 0.6, last + 0.9)
 
     # gaps: a light band and the report's token where a year has no number
@@ -121,7 +122,7 @@ def _draw_indicator(ax, indicator_id: str, *, as_of: int | None, report, title_w
     ax.plot([base_year, target_year], [base, target], ls="--", lw=1.2, color=_PATH, zorder=1,
             gid="path", label="Trayectoria lineal a la meta")
     ax.axhline(target, color="#000000", lw=1.3, zorder=1, gid="target", label=f"Meta {target_year}")
-    ax.text(first - 0.5, target, f"Meta {target_year}: {_fmt(target)}", ha="left", va="bottom",
+    ax.text(first - 0.5, target, f"Meta {target_year}: {number(target)}", ha="left", va="bottom",
             fontsize=8, color="#000000", gid="target-label")
     ax.plot([base_year], [base], marker="D", ms=9, ls="none", color=_PATH, mec="#000000", zorder=2,
             gid="baseline", label="Línea base")
@@ -208,26 +209,19 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
     Raises
     ------
     UnknownIndicatorError
-        ``indicator_id`` is not in the report; the message lists the ids.
+        (a :class:`ParameterError`) ``indicator_id`` is not in the report; the
+        message lists the ids.
     ParameterError
         ``as_of`` is not one of the report's years.
     """
-    indicator_id = check_indicator(indicator_id, report=report)
-    as_of = _validate_as_of(as_of, report)
+    parsed = get_report(report)
+    indicator_id = validate_indicator(indicator_id, report=parsed)
+    as_of = validate_as_of(as_of, report=parsed)
+    judged = progress_table(parsed, as_of=as_of).set_index("indicator_id")
     if ax is None:
         fig, ax = plt.subplots(figsize=(7, 4.6), layout="constrained")
-    _draw_indicator(ax, indicator_id, as_of=as_of, report=report, title_width=70, legend=True)
+    _draw_indicator(ax, parsed, indicator_id, judged, as_of=as_of, title_width=70, legend=True)
     return ax.figure
-
-
-def _validate_as_of(as_of, report) -> int | None:
-    series = get_report(report)[1]["series"]
-    years = sorted({int(y) for y in series.loc[series["measure"] == "result", "year"]})
-    return _check_as_of(as_of, years)
-
-
-def _objectives(report) -> pd.DataFrame:
-    return get_report(report)[1]["objectives"]
 
 
 def plot_objective(objective: int, *, report: str | Path | None = None) -> Figure:
@@ -238,8 +232,8 @@ def plot_objective(objective: int, *, report: str | Path | None = None) -> Figur
 
     Parameters
     ----------
-    objective : int
-        Objective number (1-5).
+    objective : int or str
+        Objective number (1-5; ``3`` and ``"3"`` mean the same).
     report : str or Path, optional
         Report file; default the verified copy in ``data/raw/``.
 
@@ -253,16 +247,15 @@ def plot_objective(objective: int, *, report: str | Path | None = None) -> Figur
     ParameterError
         ``objective`` is not one of the report's objectives; the message lists them.
     """
-    objectives = _objectives(report)
-    numbers = [int(n) for n in objectives["objective"]]
-    if isinstance(objective, bool) or not isinstance(objective, (int, np.integer)) or int(objective) not in numbers:
-        raise ParameterError.invalid("objective", objective, numbers)
-    objective = int(objective)
-    indicators = get_report(report)[1]["indicators"]
+    parsed = get_report(report)
+    objective = validate_objective(objective, report=parsed)
+    objectives = parsed.objectives
+    indicators = parsed.indicators
     ids = [str(i) for i in indicators.loc[indicators["objective"] == objective, "indicator_id"]]
+    judged = progress_table(parsed).set_index("indicator_id")
     fig, axes = plt.subplots(1, len(ids), figsize=(5.2 * len(ids), 5.6), layout="constrained", squeeze=False)
     for ax, indicator_id in zip(axes[0], ids):
-        _draw_indicator(ax, indicator_id, as_of=None, report=report, title_width=48, legend=False)
+        _draw_indicator(ax, parsed, indicator_id, judged, as_of=None, title_width=48, legend=False)
     title = objectives.loc[objectives["objective"] == objective, "title"].iloc[0]
     fig.suptitle(_wrap(f"Objetivo prioritario {objective}. {title}", 120), fontsize=12, x=0.01, ha="left")
     fig.legend(handles=_legend_handles(), loc="outside lower center", ncol=6, fontsize=8.5, frameon=False)
@@ -292,9 +285,10 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
     matplotlib.figure.Figure
         One axes; bars carry ``gid="bar-<indicator_id>"``.
     """
-    table = progress(report=report)
-    names = get_report(report)[1]["indicators"].set_index("indicator_id")["name"]
-    objectives = _objectives(report)
+    parsed = get_report(report)
+    table = progress_table(parsed)
+    names = parsed.cards["name"]
+    objectives = parsed.objectives
     positions, labels, y = [], [], 0.0
     headers = []
     for objective in objectives["objective"]:
@@ -374,11 +368,10 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     matplotlib.figure.Figure
         Two axes: the heatmap (its texts are the tokens) and the verdict column.
     """
-    tables = get_report(report)[1]
-    indicators = tables["indicators"].set_index("indicator_id")
-    series = tables["series"]
-    results = series[(series["table"] == "annex") & (series["measure"] == "result")]
-    verdicts = progress(report=report).set_index("indicator_id")["status"].astype(str)
+    parsed = get_report(report)
+    indicators = parsed.cards
+    results = parsed.rows("annex", "result")
+    verdicts = progress_table(parsed).set_index("indicator_id")["status"].astype(str)
     ids = list(indicators.index)
     years = sorted({int(y) for y in results["year"]})
     share = pd.DataFrame(np.nan, index=ids, columns=years)
@@ -389,8 +382,7 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
         value, target = row["value"], card["target_value"]
         if pd.isna(value) or pd.isna(target):
             continue
-        descending = str(card["expected_trend"]).strip().lower() == "descendente"
-        if descending:
+        if expected_direction(card["expected_trend"], card["baseline_value"], target)[0] == -1:
             share.loc[row["indicator_id"], int(row["year"])] = np.nan if value == 0 else target / value * 100
         else:
             share.loc[row["indicator_id"], int(row["year"])] = np.nan if target == 0 else value / target * 100
@@ -440,6 +432,63 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     for spine in side.spines.values():
         spine.set_visible(False)
     side.set_title("Veredicto", fontsize=10)
+    return fig
+
+
+#: Colour of each kind of disagreement between the summary table and the annex (most grave first).
+DISAGREEMENT_COLORS = {"different": "#b2182b", "missing": "#ef8a62", "truncation": "#fddbc7", "rounding": "#d1e5f0"}
+
+
+def plot_disagreements(*, report: str | Path | None = None) -> Figure:
+    """Where the section-3 summary table and the annex card disagree, by indicator and year.
+
+    One cell per indicator and result year, coloured by the kind of
+    disagreement of :func:`pntlib.summary_disagreements` (:data:`DISAGREEMENT_COLORS`,
+    labels :data:`pntlib.labels.DISAGREEMENT_LABELS`); the text is the annex
+    token and the summary token as printed ("anexo | resumen"); cells where
+    the tables agree are blank.
+
+    Parameters
+    ----------
+    report : str or Path, optional
+        Report file; default the verified copy in ``data/raw/``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes; rows are the indicators (report order), columns the result years.
+    """
+    from .audit import audit_table, summary_disagreements
+
+    parsed = get_report(report)
+    found = summary_disagreements(audit_table(parsed))
+    results = parsed.rows("annex", "result")
+    ids = list(dict.fromkeys(results["indicator_id"]))
+    years = sorted(int(a) for a in results["year"].unique())
+    kinds = list(DISAGREEMENT_LABELS)
+    grid = pd.DataFrame(float("nan"), index=ids, columns=years)
+    for row in found.itertuples(index=False):
+        grid.loc[row.indicator_id, int(row.year)] = kinds.index(row.kind)
+    fig, ax = plt.subplots(figsize=(8, 7))
+    ax.imshow(grid.to_numpy(dtype=float), cmap=mpl.colors.ListedColormap(list(DISAGREEMENT_COLORS.values())),
+              vmin=-0.5, vmax=len(kinds) - 0.5, aspect="auto")
+    for row in found.itertuples(index=False):
+        annex = row.annex_raw if pd.notna(row.annex_raw) else "—"
+        summary = row.summary_raw if pd.notna(row.summary_raw) else "—"
+        ax.text(years.index(int(row.year)), ids.index(row.indicator_id), f"{annex} | {summary}",
+                ha="center", va="center", fontsize=7, gid=f"cell-{row.indicator_id}-{int(row.year)}")
+    ax.set_xticks(range(len(years)), [str(a) for a in years])
+    ax.set_yticks(range(len(ids)), ids)
+    ax.set_xticks([x - 0.5 for x in range(1, len(years))], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, len(ids))], minor=True)
+    ax.grid(which="minor", color="#dddddd")
+    ax.tick_params(which="minor", length=0)
+    ax.set_xlabel("Año del resultado")
+    ax.set_ylabel("Indicador")
+    ax.set_title("Resultados: tabla de resumen frente a ficha del anexo\n(texto: anexo | resumen)")
+    ax.legend(handles=[Patch(color=c, label=DISAGREEMENT_LABELS[k]) for k, c in DISAGREEMENT_COLORS.items()],
+              loc="upper left", bbox_to_anchor=(1.01, 1), title="Discrepancia", frameon=False)
+    fig.tight_layout()
     return fig
 
 

@@ -48,8 +48,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .exceptions import ParameterError
-from .tables import get_report
+from .labels import STATUS_LABELS
+from .rules import expected_direction, latest_reported, reached, stagnant_since
+from .tables import ParsedReport, get_report
+from .text import fold, number
+from .validation import DEFAULT_THRESHOLDS, validate_as_of, validate_choice, validate_thresholds
 
 __all__ = [
     "progress",
@@ -58,6 +61,8 @@ __all__ = [
     "progress_from_frames",
     "trends_from_frames",
     "summary_from_progress",
+    "progress_table",
+    "trends_table",
     "DEFAULT_THRESHOLDS",
     "STATUS_ORDER",
     "STATUS_LABELS",
@@ -66,26 +71,11 @@ __all__ = [
 #: Verdicts, best first (the ``status`` column's categories).
 STATUS_ORDER = list(schema.PROGRESS_STATUS_ORDER)
 
-#: Spanish labels of the verdicts, for notes and charts.
-STATUS_LABELS = {
-    "achieved": "Meta alcanzada",
-    "on_track": "En camino",
-    "needs_acceleration": "Requiere acelerar",
-    "limited": "Avance limitado",
-    "deterioration": "Retroceso",
-    "no_data": "Sin datos",
-}
+TABLE_CHOICES = tuple(schema.TABLE_ORDER)
 
-#: Lower bounds of ``pace_ratio`` for each verdict: the Open SDG / Statistics
-#: Canada progress measure's thresholds for quantitative targets (0.95, 0.60, 0).
-DEFAULT_THRESHOLDS = {"on_track": 0.95, "needs_acceleration": 0.60, "limited": 0.0}
-
-TABLE_CHOICES = ("annex", "summary")
-
-_DIRECTIONS = {"ascendente": 1, "descendente": -1}
 _ACCUMULATION_NOTES = {
     "acumulado": "Indicador acumulado: cada valor ya incluye los años previos; se compara el último, sin sumar.",
-    "periódico": "Indicador periódico: cada valor mide solo su año; se compara el último, sin sumar años.",
+    "periodico": "Indicador periódico: cada valor mide solo su año; se compara el último, sin sumar años.",
 }
 
 
@@ -101,57 +91,8 @@ def _num(value: object) -> float | None:
 
 
 def _int(value: object) -> int | None:
-    number = _num(value)
-    return None if number is None else int(number)
-
-
-def _fmt(value: float | None) -> str:
-    """A number as the report would print it (no trailing .0)."""
-    if value is None:
-        return "—"
-    return f"{value:g}" if abs(value) < 1e6 else f"{value:.0f}"
-
-
-def _check_table(table: str) -> str:
-    if table not in TABLE_CHOICES:
-        raise ParameterError.invalid("table", table, TABLE_CHOICES)
-    return table
-
-
-def _check_thresholds(thresholds: Mapping[str, float] | Sequence[float] | None) -> dict[str, float]:
-    if thresholds is None:
-        return dict(DEFAULT_THRESHOLDS)
-    keys = list(DEFAULT_THRESHOLDS)
-    if isinstance(thresholds, Mapping):
-        unknown = [k for k in thresholds if k not in DEFAULT_THRESHOLDS]
-        if unknown:
-            raise ParameterError.invalid("thresholds", unknown[0], keys)
-        merged = {**DEFAULT_THRESHOLDS, **thresholds}
-    elif isinstance(thresholds, Sequence) and not isinstance(thresholds, str) and len(thresholds) == 3:
-        merged = dict(zip(keys, thresholds))
-    else:
-        raise ParameterError(
-            f"parameter thresholds={thresholds!r} is not valid; give a mapping with keys "
-            f"{', '.join(map(repr, keys))} or three numbers, e.g. (0.95, 0.60, 0)"
-        )
-    try:
-        merged = {k: float(v) for k, v in merged.items()}
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"parameter thresholds={thresholds!r}: every threshold must be a number") from exc
-    if not merged["on_track"] >= merged["needs_acceleration"] >= merged["limited"]:
-        raise ParameterError(
-            f"parameter thresholds={thresholds!r}: need on_track >= needs_acceleration >= limited"
-        )
-    return merged
-
-
-def _check_as_of(as_of: object, years: Sequence[int]) -> int | None:
-    if as_of is None:
-        return None
-    if isinstance(as_of, bool) or not isinstance(as_of, int) or as_of not in years:
-        raise ParameterError.invalid("as_of", as_of, [None, *years])
-    return as_of
-
+    number_ = _num(value)
+    return None if number_ is None else int(number_)
 
 
 def _anchors(own: pd.DataFrame, card: pd.Series) -> tuple[float | None, int | None, float | None, int | None]:
@@ -166,17 +107,16 @@ def _anchors(own: pd.DataFrame, card: pd.Series) -> tuple[float | None, int | No
             out += [_num(card.get(f"{measure}_value")), _int(card.get(f"{measure}_year"))]
     return tuple(out)  # type: ignore[return-value]
 
-def _direction(expected_trend: object, baseline: float | None, target: float | None) -> tuple[int, str | None]:
-    """+1 ascending, -1 descending; a note when the card's trend is not one of those."""
-    trend = "" if expected_trend is None or expected_trend is pd.NA else str(expected_trend).strip()
-    if trend.lower() in _DIRECTIONS:
-        return _DIRECTIONS[trend.lower()], None
-    if baseline is not None and target is not None and target != baseline:
-        sign = 1 if target > baseline else -1
-    else:
-        sign = 1
-    word = "ascendente" if sign == 1 else "descendente"
-    return sign, f"Tendencia esperada «{trend or 'sin dato'}»: se tomó {word} según la meta."
+
+def _reported(results: pd.DataFrame) -> list[tuple[int, float]]:
+    """(year, value) of the result rows that hold a number, in year order."""
+    ordered = results.sort_values("year")
+    return [(int(y), float(v)) for y, v in zip(ordered["year"], ordered["value"]) if _num(v) is not None]
+
+
+def _stagnant_since(reported: list[tuple[int, float]], target: float | None, direction: int) -> int | None:
+    """:func:`pntlib.rules.stagnant_since` of a reported series against its target."""
+    return stagnant_since(reported, target_reached=bool(reported) and reached(reported[-1][1], target, direction))
 
 
 def _years_word(years: list[int]) -> str:
@@ -214,7 +154,7 @@ def _judge(
     if base is None or target is None or base_year is None or target_year is None:
         notes.append("Falta la línea base o la Meta 2024: no puede medirse el avance.")
         return figures, "no_data", notes
-    achieved = direction * (latest - target) >= 0
+    achieved = reached(latest, target, direction)
     if target == base:
         notes.append(
             "La Meta 2024 es igual a la línea base: no hay distancia que recorrer; "
@@ -229,7 +169,7 @@ def _judge(
         figures["pace_ratio"] = figures["distance_covered_pct"] / figures["expected_pct"]
     if achieved:
         if direction * (latest - target) > 0:
-            notes.append(f"El último valor ({_fmt(latest)}) supera la Meta 2024 ({_fmt(target)}).")
+            notes.append(f"El último valor ({number(latest)}) supera la Meta 2024 ({number(target)}).")
         return figures, "achieved", notes
     pace = figures["pace_ratio"]
     if pace is None:
@@ -289,7 +229,7 @@ def progress_from_frames(
     pandas.DataFrame
         The columns of :func:`progress`.
     """
-    limits = _check_thresholds(thresholds)
+    limits = validate_thresholds(thresholds)
     rows = []
     for indicator_id, card in indicators.iterrows():
         own = series[series["indicator_id"] == indicator_id]
@@ -297,9 +237,8 @@ def progress_from_frames(
         if as_of is not None:
             results = results[results["year"] <= as_of]
         base, base_year, target, target_year = _anchors(own, card)
-        direction, trend_note = _direction(card.get("expected_trend"), base, target)
-
-        reported = results[results["value"].notna()]
+        direction, trend_note = expected_direction(card.get("expected_trend"), base, target)
+        last = latest_reported(results)
         notes: list[str] = []
         if as_of is not None:
             notes.append(f"Juicio con datos hasta {as_of}.")
@@ -308,8 +247,7 @@ def progress_from_frames(
         if trend_note:
             notes.append(trend_note)
         latest = latest_year = latest_status = None
-        if len(reported):
-            last = reported.iloc[-1]
+        if last is not None:
             latest, latest_year, latest_status = _num(last["value"]), _int(last["year"]), str(last["status"])
             after = results[results["year"] > latest_year]
             if len(after):
@@ -345,8 +283,8 @@ def progress_from_frames(
             notes.append("Tendencia descendente: el logro es Meta 2024 / valor.")
         accumulation = card.get("accumulation")
         accumulation = None if accumulation is None or accumulation is pd.NA else str(accumulation)
-        if accumulation and accumulation.strip().lower() in _ACCUMULATION_NOTES:
-            notes.append(_ACCUMULATION_NOTES[accumulation.strip().lower()])
+        if accumulation and fold(accumulation) in _ACCUMULATION_NOTES:
+            notes.append(_ACCUMULATION_NOTES[fold(accumulation)])
         notes.insert(0, f"{STATUS_LABELS[status]}.")
         rows.append(
             {
@@ -386,24 +324,17 @@ def trends_from_frames(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
         own = series[series["indicator_id"] == indicator_id]
         results = own[own["measure"] == "result"].sort_values("year")
         base, base_year, target, target_year = _anchors(own, card)
-        direction, _ = _direction(card.get("expected_trend"), base, target)
+        direction, _ = expected_direction(card.get("expected_trend"), base, target)
 
-        reported = [(int(y), float(v)) for y, v in zip(results["year"], results["value"]) if _num(v) is not None]
+        reported = _reported(results)
         first_year = reported[0][0] if reported else None
         last_year = reported[-1][0] if reported else None
         observed = agrees = None
-        stagnant_since = None
+        since = _stagnant_since(reported, target, direction)
         if len(reported) >= 2:
             delta = reported[-1][1] - reported[0][1]
             observed = "Ascendente" if delta > 0 else "Descendente" if delta < 0 else "Sin cambio"
             agrees = observed == ("Ascendente" if direction == 1 else "Descendente")
-            last_value = reported[-1][1]
-            at_target = target is not None and direction * (last_value - target) >= 0
-            start = len(reported) - 1  # start of the trailing run of equal values
-            while start > 0 and reported[start - 1][1] == last_value:
-                start -= 1
-            if len(reported) - start >= 2 and not at_target:
-                stagnant_since = reported[start][0]
         previous: float | None = None
         for _, row in results.iterrows():
             year, value = int(row["year"]), _num(row["value"])
@@ -436,8 +367,8 @@ def trends_from_frames(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
                     "first_reported_year": first_year,
                     "last_reported_year": last_year,
                     "n_reported_years": len(reported),
-                    "stagnation": stagnant_since is not None,
-                    "stagnant_since": stagnant_since,
+                    "stagnation": since is not None,
+                    "stagnant_since": since,
                     "expected_trend": card.get("expected_trend"),
                     "observed_trend": observed,
                     "trend_agrees": agrees,
@@ -477,12 +408,25 @@ def summary_from_progress(progress_table: pd.DataFrame, objectives: pd.DataFrame
 # --------------------------------------------------------------------------- public
 
 
-def _frames(table: str, report: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    tables = get_report(report)[1]
-    series = tables["series"]
-    series = series[series["table"] == table]
-    indicators = tables["indicators"].set_index("indicator_id")
-    return series, indicators
+def progress_table(
+    parsed: ParsedReport,
+    *,
+    as_of: int | None = None,
+    table: str = "annex",
+    thresholds: Mapping[str, float] | Sequence[float] | None = None,
+) -> pd.DataFrame:
+    """:func:`progress` of an already parsed report, with a RangeIndex (``indicator_id`` a column).
+
+    Arguments are not validated here (see :func:`progress`).
+    """
+    return progress_from_frames(
+        parsed.rows(table), parsed.cards, as_of=as_of, thresholds=thresholds, target_from_card=(table == "summary")
+    )
+
+
+def trends_table(parsed: ParsedReport, *, table: str = "annex") -> pd.DataFrame:
+    """:func:`trends` of an already parsed report."""
+    return trends_from_frames(parsed.rows(table), parsed.cards)
 
 
 def progress(
@@ -522,9 +466,11 @@ def progress(
     Returns
     -------
     pandas.DataFrame
-        One row per indicator, RangeIndex, in report order:
+        One row per indicator, indexed by ``indicator_id`` (string, as
+        :func:`pntlib.load_indicators`), in report order (``progress.csv``
+        has ``indicator_id`` as its first column):
 
-        - ``indicator_id`` : string; ``objective`` : Int64;
+        - ``objective`` : Int64;
           ``kind`` : ordered category {meta_bienestar, parametro};
         - ``unit``, ``expected_trend``, ``accumulation`` : string — card fields
           *Unidad de medida*, *Tendencia esperada*, *Acumulado o periódico*
@@ -558,16 +504,14 @@ def progress(
     ParameterError
         ``as_of``, ``table`` or ``thresholds`` is not valid; the message lists
         the valid choices.
-    ReportChecksumError, ReportFormatError
-        See :func:`pntlib.report.read_report`.
+    ReportNotFoundError, ReportChecksumError, ReportFormatError
+        See :func:`pntlib.tables.get_report`.
     """
-    table = _check_table(table)
-    series, indicators = _frames(table, report)
-    years = sorted({int(y) for y in series.loc[series["measure"] == "result", "year"]})
-    as_of = _check_as_of(as_of, years)
-    return progress_from_frames(
-        series, indicators, as_of=as_of, thresholds=thresholds, target_from_card=(table == "summary")
-    )
+    parsed = get_report(report)
+    table = validate_choice("table", table, TABLE_CHOICES)
+    as_of = validate_as_of(as_of, report=parsed)
+    validate_thresholds(thresholds)
+    return progress_table(parsed, as_of=as_of, table=table, thresholds=thresholds).set_index("indicator_id")
 
 
 def trends(*, table: str = "annex", report: str | Path | None = None) -> pd.DataFrame:
@@ -614,9 +558,8 @@ def trends(*, table: str = "annex", report: str | Path | None = None) -> pd.Data
     ReportChecksumError, ReportFormatError
         See :func:`pntlib.report.read_report`.
     """
-    table = _check_table(table)
-    series, indicators = _frames(table, report)
-    return trends_from_frames(series, indicators)
+    parsed = get_report(report)
+    return trends_table(parsed, table=validate_choice("table", table, TABLE_CHOICES))
 
 
 def objective_summary(*, report: str | Path | None = None) -> pd.DataFrame:
@@ -649,29 +592,20 @@ def objective_summary(*, report: str | Path | None = None) -> pd.DataFrame:
     ReportChecksumError, ReportFormatError
         See :func:`pntlib.report.read_report`.
     """
-    objectives = get_report(report)[1]["objectives"]
-    return summary_from_progress(progress(report=report), objectives)
+    parsed = get_report(report)
+    return summary_from_progress(progress_table(parsed), parsed.objectives)
 
 
 def derived_tables() -> dict:
     """The builders :data:`pntlib.extract.DERIVED_TABLES` registers for ``pnt extract``.
 
-    Each takes the parsed tables and the report path and returns the table of
-    :func:`progress`, :func:`trends` or :func:`objective_summary` with their
-    defaults (annex table, every year, default thresholds).
+    Each takes a :class:`~pntlib.tables.ParsedReport` and returns the table of
+    :func:`progress` (with ``indicator_id`` as a column, as in ``progress.csv``),
+    :func:`trends` or :func:`objective_summary` with their defaults (annex
+    table, every year, default thresholds).
     """
-
-    def _series(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        series = tables["series"]
-        return series[series["table"] == "annex"]
-
-    def build_progress(tables: dict[str, pd.DataFrame], report: str | Path | None) -> pd.DataFrame:
-        return progress_from_frames(_series(tables), tables["indicators"].set_index("indicator_id"))
-
-    def build_trends(tables: dict[str, pd.DataFrame], report: str | Path | None) -> pd.DataFrame:
-        return trends_from_frames(_series(tables), tables["indicators"].set_index("indicator_id"))
-
-    def build_summary(tables: dict[str, pd.DataFrame], report: str | Path | None) -> pd.DataFrame:
-        return summary_from_progress(build_progress(tables, report), tables["objectives"])
-
-    return {"progress": build_progress, "trends": build_trends, "objective_summary": build_summary}
+    return {
+        "progress": progress_table,
+        "trends": trends_table,
+        "objective_summary": lambda parsed: summary_from_progress(progress_table(parsed), parsed.objectives),
+    }

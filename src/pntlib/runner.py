@@ -149,10 +149,10 @@ def _expand(entry: dict, where: str, report: str | None) -> list[dict]:
             raise PlanError(f"{where}: for_each={what!r} is not valid; choose one of: {', '.join(FOR_EACH)}")
         from .tables import get_report
 
-        tables = get_report(report)[1]
+        parsed = get_report(report)
         if what == "objective":
-            return [{"objective": int(o)} for o in tables["objectives"]["objective"]]
-        return [{"indicator": str(i)} for i in tables["indicators"]["indicator_id"]]
+            return [{"objective": n} for n in parsed.objective_numbers]
+        return [{"indicator": i} for i in parsed.indicator_ids]
     if "parameter_sets" in entry:
         sets = entry["parameter_sets"]
         if not isinstance(sets, list) or not sets or not all(isinstance(s, dict) for s in sets):

@@ -112,6 +112,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
         "and section-3 summary table).",
         [
             _ID,
+            _OBJ,
             Column("table", _cat(TABLE_ORDER), "annex: the card's SERIE HISTÓRICA; summary: the section-3 table."),
             Column("measure", _cat(MEASURE_ORDER), "baseline (línea base), result (Resultado) or target (Meta)."),
             Column("year", "Int64", "Year the value refers to."),

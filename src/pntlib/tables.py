@@ -1,24 +1,30 @@
 """The report as tidy, typed DataFrames.
 
-Every loader parses the report (cached per file and modification time), so a
-DataFrame always reflects the text in ``data/raw/`` (or the file passed as
-``report``). The column dictionary is :mod:`pntlib.schema`.
+The report is parsed once per file into a :class:`ParsedReport`, a frozen
+object holding the named tables (cached by path, size and modification and
+status-change times: a changed file is parsed again, an unchanged one is not
+re-read or re-hashed);
+the default report's checksum is verified when it is first read. Every
+``load_*`` function returns a copy of one of its tables. The column dictionary
+is :mod:`pntlib.schema`.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from . import config, schema
-from .exceptions import UnknownIndicatorError
+from . import config, schema, validation
+from .exceptions import ReportNotFoundError
 from .formulas import split_method
 from .report import Report, read_report
 
 __all__ = [
+    "ParsedReport",
     "get_report",
     "load_objectives",
     "load_strategies",
@@ -26,34 +32,137 @@ __all__ = [
     "load_series",
     "load_variables",
     "load_substitutions",
-    "build_tables",
-    "check_indicator",
 ]
+
+#: The tables of a :class:`ParsedReport` that ``pnt extract`` writes, in order.
+TABLE_NAMES = ("objectives", "strategies", "indicators", "series", "variables", "substitutions")
+
+
+@dataclass(frozen=True, eq=False)
+class ParsedReport:
+    """One report file, parsed: its named tables and where each value was read.
+
+    Attributes
+    ----------
+    path : Path
+        The file read; ``sha256`` its checksum (hex).
+    objectives, strategies, indicators, series, variables, substitutions : pandas.DataFrame
+        The tables of :func:`load_objectives` ... :func:`load_substitutions`, with
+        a RangeIndex (``indicators`` keeps ``indicator_id`` as a column). Shared:
+        never modify them; the ``load_*`` functions return copies.
+    source_lines : pandas.DataFrame
+        Where the audit's card-level findings point: ``indicator_id`` (string),
+        ``element`` (string: ``card``, a card field of ``indicators`` such as
+        ``name``, ``unit``, ``method``, or ``summary_row`` for the section-3
+        table row), ``source_line`` (Int64, 1-based line of the report file).
+    """
+
+    path: Path
+    sha256: str
+    objectives: pd.DataFrame
+    strategies: pd.DataFrame
+    indicators: pd.DataFrame
+    series: pd.DataFrame
+    variables: pd.DataFrame
+    substitutions: pd.DataFrame
+    source_lines: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables ``pnt extract`` writes, by name (copies: safe to modify)."""
+        return {name: getattr(self, name).copy() for name in TABLE_NAMES}
+
+    @cached_property
+    def cards(self) -> pd.DataFrame:
+        """``indicators`` indexed by ``indicator_id`` (shared: do not modify)."""
+        return self.indicators.set_index("indicator_id")
+
+    @cached_property
+    def indicator_ids(self) -> list[str]:
+        """The indicator ids, in report order."""
+        return [str(i) for i in self.indicators["indicator_id"]]
+
+    @cached_property
+    def objective_numbers(self) -> list[int]:
+        """The objective numbers, in report order."""
+        return [int(o) for o in self.objectives["objective"]]
+
+    @cached_property
+    def result_years(self) -> list[int]:
+        """Every year of a result in either table, sorted."""
+        return sorted({int(y) for y in self.series.loc[self.series["measure"] == "result", "year"]})
+
+    def rows(self, table: str, measure: str | None = None) -> pd.DataFrame:
+        """The ``series`` rows of one table ({annex, summary}), and of one measure if given."""
+        keep = self.series["table"] == table
+        if measure is not None:
+            keep &= self.series["measure"] == measure
+        return self.series[keep]
+
+    def line(self, indicator_id: str, element: str) -> int | None:
+        """The report line of one element of an indicator (see ``source_lines``), or None."""
+        return self._lines.get((indicator_id, element))
+
+    @cached_property
+    def _lines(self) -> dict[tuple[str, str], int]:
+        frame = self.source_lines
+        return {(i, e): int(n) for i, e, n in zip(frame["indicator_id"], frame["element"], frame["source_line"])}
+
+
+def _stat_key(report: str | Path | None) -> tuple[bool, str, int, int, int, int]:
+    """What identifies one version of a file without reading it: path, inode, size,
+    modification and status-change times (an edit that restores the mtime still
+    changes the ctime)."""
+    default = report is None
+    target = Path(config.DEFAULT_REPORT if default else report).expanduser()
+    try:
+        stat = target.stat()
+    except FileNotFoundError as exc:
+        raise ReportNotFoundError(
+            f"report file {str(target)!r} does not exist; give the path of a report file, "
+            f"or leave report empty for the verified copy {config.DEFAULT_REPORT}"
+        ) from exc
+    if not target.is_file():
+        raise ReportNotFoundError(
+            f"report {str(target)!r} is not a file; give the path of a report file, "
+            f"or leave report empty for the verified copy {config.DEFAULT_REPORT}"
+        )
+    return default, str(target.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 @functools.lru_cache(maxsize=8)
-def _cached(path: str | None, digest: str) -> tuple[Report, dict[str, pd.DataFrame]]:
-    report = read_report(path)
-    return report, _build(report)
+def _parsed(default: bool, path: str, inode: int, size: int, mtime_ns: int, ctime_ns: int) -> ParsedReport:
+    return _build(read_report(None if default else path))
 
 
-def get_report(report: str | Path | None = None) -> tuple[Report, dict[str, pd.DataFrame]]:
-    """The parsed report and its tables, parsed again whenever the file's bytes change."""
-    target = Path(config.DEFAULT_REPORT if report is None else report)
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
-    return _cached(None if report is None else str(target.resolve()), digest)
+def get_report(report: str | Path | None = None) -> ParsedReport:
+    """The parsed report, built once per file (and again whenever the file changes).
 
+    Parameters
+    ----------
+    report : str or Path, optional
+        Report file; default the verified copy in ``data/raw/`` (its sha256 is
+        checked against ``data/raw/SHA256SUMS`` when it is first read).
 
-def build_tables(report: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """All tables of the report, keyed by name (copies: safe to modify)."""
-    return {name: frame.copy() for name, frame in get_report(report)[1].items()}
+    Returns
+    -------
+    ParsedReport
+        Shared between callers: its tables must not be modified.
+
+    Raises
+    ------
+    ReportNotFoundError
+        The file does not exist or is a folder.
+    ReportChecksumError, ReportFormatError
+        See :func:`pntlib.report.read_report`.
+    """
+    return _parsed(*_stat_key(report))
 
 
 def _none_if_empty(text: str) -> str | None:
     return text if text else None
 
 
-def _build(report: Report) -> dict[str, pd.DataFrame]:
+def _build(report: Report) -> ParsedReport:
     objectives = schema.apply(
         "objectives", [{"objective": o.objective, "title": o.title} for o in report.objectives]
     )
@@ -89,11 +198,13 @@ def _build(report: Report) -> dict[str, pd.DataFrame]:
         )
         rows.append(row)
     indicators = schema.apply("indicators", rows)
+    objective_of = {card.indicator_id: card.objective for card in report.cards}
     series = schema.apply(
         "series",
         [
             {
                 "indicator_id": o.indicator_id,
+                "objective": objective_of[o.indicator_id],
                 "table": o.table,
                 "measure": o.measure,
                 "year": o.year,
@@ -130,31 +241,29 @@ def _build(report: Report) -> dict[str, pd.DataFrame]:
             for s in report.substitutions
         ],
     )
-    return {
-        "objectives": objectives,
-        "strategies": strategies,
-        "indicators": indicators,
-        "series": series,
-        "variables": variables,
-        "substitutions": substitutions,
-    }
-
-
-def check_indicator(indicator_id: str, *, report: str | Path | None = None) -> str:
-    """Return ``indicator_id`` normalised, or raise if the report lacks it.
-
-    Raises
-    ------
-    UnknownIndicatorError
-        The id is not one of the report's indicators; the message lists them.
-    """
-    ids = list(get_report(report)[1]["indicators"]["indicator_id"])
-    key = str(indicator_id).strip()
-    if key not in ids:
-        raise UnknownIndicatorError(
-            f"indicator {indicator_id!r} is not in the report; valid ids: {', '.join(ids)}"
-        )
-    return key
+    lines = [
+        {"indicator_id": c.indicator_id, "element": "card", "source_line": c.line} for c in report.cards
+    ] + [
+        {"indicator_id": c.indicator_id, "element": name, "source_line": line}
+        for c in report.cards
+        for name, line in c.field_lines.items()
+    ] + [
+        {"indicator_id": r.indicator_id, "element": "summary_row", "source_line": r.line} for r in report.summary
+    ]
+    source_lines = pd.DataFrame(lines, columns=["indicator_id", "element", "source_line"]).astype(
+        {"indicator_id": "string", "element": "string", "source_line": "Int64"}
+    )
+    return ParsedReport(
+        path=Path(report.path),
+        sha256=report.sha256,
+        objectives=objectives,
+        strategies=strategies,
+        indicators=indicators,
+        series=series,
+        variables=variables,
+        substitutions=substitutions,
+        source_lines=source_lines,
+    )
 
 
 def load_objectives(*, report: str | Path | None = None) -> pd.DataFrame:
@@ -176,10 +285,10 @@ def load_objectives(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportChecksumError, ReportFormatError
-        See :func:`pntlib.report.read_report`.
+    ReportNotFoundError, ReportChecksumError, ReportFormatError
+        See :func:`get_report`.
     """
-    return get_report(report)[1]["objectives"].copy()
+    return get_report(report).objectives.copy()
 
 
 def load_strategies(*, report: str | Path | None = None) -> pd.DataFrame:
@@ -194,10 +303,10 @@ def load_strategies(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportChecksumError, ReportFormatError
-        See :func:`pntlib.report.read_report`.
+    ReportNotFoundError, ReportChecksumError, ReportFormatError
+        See :func:`get_report`.
     """
-    return get_report(report)[1]["strategies"].copy()
+    return get_report(report).strategies.copy()
 
 
 def load_indicators(*, report: str | Path | None = None) -> pd.DataFrame:
@@ -235,13 +344,19 @@ def load_indicators(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportChecksumError, ReportFormatError
-        See :func:`pntlib.report.read_report`.
+    ReportNotFoundError, ReportChecksumError, ReportFormatError
+        See :func:`get_report`.
     """
-    return get_report(report)[1]["indicators"].set_index("indicator_id")
+    return get_report(report).cards.copy()
 
 
-def load_series(*, report: str | Path | None = None, table: str | None = None) -> pd.DataFrame:
+def load_series(
+    *,
+    report: str | Path | None = None,
+    table: str | None = None,
+    objective: object | None = None,
+    indicator: object | None = None,
+) -> pd.DataFrame:
     """Every number of the report's indicator tables, long and tidy.
 
     Parameters
@@ -250,6 +365,10 @@ def load_series(*, report: str | Path | None = None, table: str | None = None) -
         Report file to read; default the verified copy in ``data/raw/``.
     table : {None, "annex", "summary"}, default None
         Keep only the values of one table.
+    objective : int or str, optional
+        Keep only the indicators of one objective (``3`` or ``"3"``).
+    indicator : str, optional
+        Keep only one indicator (``"3.2"``).
 
     Returns
     -------
@@ -257,6 +376,7 @@ def load_series(*, report: str | Path | None = None, table: str | None = None) -
         RangeIndex; one row per value, sorted by indicator, table, measure, year:
 
         - ``indicator_id`` : string;
+        - ``objective`` : Int64 — the indicator's objective;
         - ``table`` : ordered category {annex, summary} — the card's *SERIE
           HISTÓRICA* (section 4) or the section-3 summary table;
         - ``measure`` : ordered category {baseline, result, target} (the summary
@@ -272,17 +392,21 @@ def load_series(*, report: str | Path | None = None, table: str | None = None) -
 
     Raises
     ------
-    ValueError
-        ``table`` is not one of the choices.
-    ReportChecksumError, ReportFormatError
-        See :func:`pntlib.report.read_report`.
+    ParameterError
+        ``table``, ``objective`` or ``indicator`` is not one of the report's
+        choices; the message lists them.
+    ReportNotFoundError, ReportChecksumError, ReportFormatError
+        See :func:`get_report`.
     """
-    series = get_report(report)[1]["series"]
+    parsed = get_report(report)
+    series = parsed.series
     if table is not None:
-        if table not in schema.TABLE_ORDER:
-            raise ValueError(f"table={table!r}: choose 'annex' or 'summary'")
-        series = series[series["table"] == table].reset_index(drop=True)
-    return series.copy()
+        series = series[series["table"] == validation.validate_choice("table", table, schema.TABLE_ORDER)]
+    if objective is not None:
+        series = series[series["objective"] == validation.validate_objective(objective, report=parsed)]
+    if indicator is not None:
+        series = series[series["indicator_id"] == validation.validate_indicator(indicator, report=parsed)]
+    return series.reset_index(drop=True)
 
 
 def load_variables(*, report: str | Path | None = None) -> pd.DataFrame:
@@ -303,10 +427,10 @@ def load_variables(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportChecksumError, ReportFormatError
-        See :func:`pntlib.report.read_report`.
+    ReportNotFoundError, ReportChecksumError, ReportFormatError
+        See :func:`get_report`.
     """
-    return get_report(report)[1]["variables"].copy()
+    return get_report(report).variables.copy()
 
 
 def load_substitutions(*, report: str | Path | None = None) -> pd.DataFrame:
@@ -318,4 +442,4 @@ def load_substitutions(*, report: str | Path | None = None) -> pd.DataFrame:
         RangeIndex; ``indicator_id`` (string), ``year`` (Int64), ``text``
         (string, markup removed), ``source_line`` (Int64).
     """
-    return get_report(report)[1]["substitutions"].copy()
+    return get_report(report).substitutions.copy()

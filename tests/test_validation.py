@@ -1,4 +1,4 @@
-"""Notebook parameters typed the way papermill's command line types them."""
+"""pntlib.validation: every value a user gives, typed as in Python or on the papermill command line."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from pntlib import ParameterError, ReportFormatError, params
+from pntlib import ParameterError, ReportFormatError, ReportNotFoundError
+from pntlib import validation as params
 
 from .conftest import PROJ_ROOT
 
@@ -54,9 +56,9 @@ def test_report_and_output_dir(tmp_path, report_text):
     report = tmp_path / "r.txt"
     report.write_text(report_text, encoding="utf-8")
     assert params.validate_report(str(report)) == report.resolve()
-    with pytest.raises(ParameterError, match="no such file"):
+    with pytest.raises(ReportNotFoundError, match="no such file"):
         params.validate_report(str(tmp_path / "missing.txt"))
-    with pytest.raises(ParameterError, match="is a folder"):
+    with pytest.raises(ReportNotFoundError, match="is a folder"):
         params.validate_report(str(tmp_path))
     with pytest.raises(ParameterError, match="give the path"):
         params.validate_report(3)
@@ -108,7 +110,7 @@ def test_papermill_command_line_float_indicator_and_bad_value(tmp_path):
     bad = _papermill(nb, str(tmp_path / "bad.ipynb"), "-p", "indicator", "3", "-p", "output_dir", str(tmp_path),
                      tmp_path=tmp_path)
     assert bad.returncode != 0
-    assert "ParameterError" in bad.stderr
+    assert "UnknownIndicatorError" in bad.stderr
     assert "parameter indicator=3 is not valid; choose one of: '1.1'" in bad.stderr
 
 
@@ -118,3 +120,58 @@ def test_papermill_yaml_objective(tmp_path):
                      tmp_path=tmp_path)
     assert bad.returncode != 0
     assert "parameter objective=7 is not valid; choose one of: 1, 2, 3, 4, 5" in bad.stderr
+
+
+# --------------------------------------------------------------------------- one validation everywhere
+
+
+def test_objective_given_as_text_is_the_same_objective_in_the_library():
+    import pntlib
+
+    # series.objective: the objective of the indicator ("3.2" -> 3); 3 and "3" select the same rows
+    three = pntlib.load_series(objective=3)
+    assert set(three["indicator_id"]) == {"3.1", "3.2", "3.3"} and (three["objective"] == 3).all()
+    pd.testing.assert_frame_equal(three, pntlib.load_series(objective="3"))
+    one = pntlib.load_series(indicator="3.2", table="annex")
+    assert set(one["indicator_id"]) == {"3.2"} and set(one["table"]) == {"annex"}
+
+
+def test_library_errors_name_the_fix(tmp_path):
+    import pntlib
+
+    with pytest.raises(ParameterError, match="table='anexo' is not valid; choose one of: 'annex', 'summary'"):
+        pntlib.load_series(table="anexo")
+    with pytest.raises(ParameterError, match="choose one of: 1, 2, 3, 4, 5"):
+        pntlib.load_series(objective=6)
+    missing = tmp_path / "nope.txt"
+    for call in (pntlib.load_indicators, pntlib.progress, pntlib.audit):
+        with pytest.raises(ReportNotFoundError, match="nope.txt' does not exist") as err:
+            call(report=missing)
+        assert isinstance(err.value, FileNotFoundError)  # as before, for callers catching OSError
+
+
+def test_the_parsed_report_is_built_once_per_file(report_text, tmp_path):
+    from pntlib.tables import get_report
+
+    assert get_report() is get_report()
+    path = tmp_path / "r.txt"
+    path.write_text(report_text, encoding="utf-8")
+    first = get_report(path)
+    assert get_report(str(path)) is first and first.sha256 and first.path == path.resolve()
+    # the tables carry the lines the audit cites: card 1.1's name (annex) and its summary row
+    assert first.line("1.1", "summary_row") == int(
+        first.series.query("indicator_id == '1.1' and table == 'summary'")["source_line"].iloc[0]
+    )
+
+
+def test_notebook_setup_validates_and_names(tmp_path):
+    from pntlib import notebook
+
+    run = notebook.setup("objective", objective="3", report="", output_dir=str(tmp_path), run_name="")
+    assert (run.objective, run.indicator, run.name, run.report) == (3, None, "objective_3", None)
+    assert run.figures_dir == tmp_path / "figures" and run.figures_dir.is_dir()
+    assert run.given == {"objective": 3, "report": ""}
+    run = notebook.setup("indicator", indicator=3.2, output_dir=str(tmp_path), run_name="mine")
+    assert (run.indicator, run.name) == ("3.2", "mine")
+    with pytest.raises(ParameterError, match="indicator=9.9"):
+        notebook.setup("indicator", indicator=9.9, output_dir=str(tmp_path))

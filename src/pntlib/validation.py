@@ -1,8 +1,10 @@
-"""Validating notebook and command parameters.
+"""Validating every value a user gives: library arguments, notebook and command parameters.
 
-Each notebook's ``parameters`` cell is followed by a cell that passes every
-parameter through one of these functions. They accept a value the way a person
-types it on the papermill command line and return it normalised, or raise
+The library's public functions, the notebooks' set-up cell
+(:func:`pntlib.notebook.setup`) and the command line all pass their arguments
+through these functions, so ``"3"``, ``3`` and ``3.0`` mean objective 3
+everywhere. They accept a value the way a person types it (in Python or on the
+papermill command line) and return it normalised, or raise a
 :class:`~pntlib.exceptions.ParameterError` naming the bad value and listing the
 valid choices.
 
@@ -18,13 +20,15 @@ the rest, never guessing.
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import re
 from pathlib import Path
 
+from collections.abc import Iterable, Mapping, Sequence
+
 from . import config
-from .exceptions import ParameterError
-from .tables import get_report
+from .exceptions import ParameterError, ReportNotFoundError, UnknownIndicatorError
 
 __all__ = [
     "validate_objective",
@@ -32,17 +36,45 @@ __all__ = [
     "validate_report",
     "validate_output_dir",
     "validate_choice",
+    "validate_as_of",
+    "validate_thresholds",
+    "DEFAULT_THRESHOLDS",
 ]
 
 _INT_TEXT = re.compile(r"[+]?\d+")
 
+#: Lower bounds of ``pace_ratio`` for each verdict of :func:`pntlib.progress`: the
+#: Open SDG / Statistics Canada progress measure's thresholds for quantitative
+#: targets (0.95, 0.60, 0).
+DEFAULT_THRESHOLDS = {"on_track": 0.95, "needs_acceleration": 0.60, "limited": 0.0}
 
-def _objectives(report: str | Path | None) -> list[int]:
-    return [int(o) for o in get_report(report)[1]["objectives"]["objective"]]
+
+def _parsed(report):
+    """The ParsedReport of ``report`` (a path, None, or already a ParsedReport)."""
+    from .tables import ParsedReport, get_report
+
+    return report if isinstance(report, ParsedReport) else get_report(report)
 
 
-def _indicator_ids(report: str | Path | None) -> list[str]:
-    return [str(i) for i in get_report(report)[1]["indicators"]["indicator_id"]]
+def _objectives(report) -> list[int]:
+    return _parsed(report).objective_numbers
+
+
+def _indicator_ids(report) -> list[str]:
+    return _parsed(report).indicator_ids
+
+
+def _integer(value: object) -> int | None:
+    """``3``, ``"3"``, ``" 3 "``, ``3.0`` and numpy integers as an int; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
 
 
 def validate_objective(value: object, *, report: str | Path | None = None) -> int:
@@ -70,15 +102,7 @@ def validate_objective(value: object, *, report: str | Path | None = None) -> in
         lists the valid objectives.
     """
     choices = _objectives(report)
-    number: int | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
-        number = int(value.strip())
+    number = _integer(value)
     if number is None or number not in choices:
         raise ParameterError.invalid("objective", value, choices)
     return number
@@ -105,8 +129,9 @@ def validate_indicator(value: object, *, report: str | Path | None = None) -> st
 
     Raises
     ------
-    ParameterError
-        ``value`` is not one of the report's indicator ids: a bool or an int
+    UnknownIndicatorError
+        (a :class:`ParameterError`) ``value`` is not one of the report's
+        indicator ids: a bool or an int
         is rejected (``3`` could mean any of 3.1-3.3), a float passes only
         when its shortest text is an id (``3.2`` passes, ``3.0`` fails); the
         message lists the valid ids.
@@ -126,7 +151,8 @@ def validate_indicator(value: object, *, report: str | Path | None = None) -> st
                 f"{twins[0]!r}; give it as text, e.g. -p indicator '\"{twins[0]}\"' or -y \"indicator: '{twins[0]}'\""
             )
     if key is None or key not in choices:
-        raise ParameterError.invalid("indicator", value, choices)
+        shown = ", ".join(repr(c) for c in choices)
+        raise UnknownIndicatorError(f"parameter indicator={value!r} is not valid; choose one of: {shown}")
     return key
 
 
@@ -147,13 +173,15 @@ def validate_report(value: object) -> Path | None:
     Raises
     ------
     ParameterError
-        ``value`` is not text, or names a folder or no file.
+        ``value`` is not text.
+    ReportNotFoundError
+        ``value`` names a folder or no file.
     ReportFormatError, ReportChecksumError
         The report is read once here, so that a damaged file (or an altered
         default copy) fails in the notebook's validation cell.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
-        get_report(None)  # verifies the default copy's checksum
+        _parsed(None)  # verifies the default copy's checksum
         return None
     if not isinstance(value, (str, Path)):
         raise ParameterError(
@@ -161,17 +189,13 @@ def validate_report(value: object) -> Path | None:
             f"or '' for {config.DEFAULT_REPORT}"
         )
     path = Path(value).expanduser().resolve()
-    if path.is_dir():
-        raise ParameterError(
-            f"parameter report={value!r} is not valid: {path} is a folder; give the path of a "
-            f"report file, or '' for {config.DEFAULT_REPORT}"
-        )
     if not path.is_file():
-        raise ParameterError(
-            f"parameter report={value!r} is not valid: no such file {path}; give the path of a "
+        what = "is a folder" if path.is_dir() else "no such file"
+        raise ReportNotFoundError(
+            f"parameter report={value!r} is not valid: {what} {path}; give the path of a "
             f"report file, or '' for {config.DEFAULT_REPORT}"
         )
-    get_report(path)  # a damaged report fails here, in the notebook's validation cell
+    _parsed(path)  # a damaged report fails here, in the notebook's validation cell
     return path
 
 
@@ -214,7 +238,7 @@ def validate_output_dir(value: object) -> Path:
     return path
 
 
-def validate_choice(name: str, value: object, choices: list[str]) -> str:
+def validate_choice(name: str, value: object, choices: Iterable[str]) -> str:
     """Check that a text parameter is one of ``choices``.
 
     Returns
@@ -227,6 +251,76 @@ def validate_choice(name: str, value: object, choices: list[str]) -> str:
     ParameterError
         ``value`` is not text or not one of ``choices``.
     """
+    choices = list(choices)
     if isinstance(value, str) and value.strip() in choices:
         return value.strip()
     raise ParameterError.invalid(name, value, choices)
+
+
+def validate_as_of(value: object, *, report=None) -> int | None:
+    """Check ``as_of``: None, or one of the report's result years.
+
+    Returns
+    -------
+    int or None
+
+    Raises
+    ------
+    ParameterError
+        ``value`` (an int, or text or a float meaning one: ``"2022"``,
+        ``2022.0``) is not None nor a year of the report's results
+        (both tables, 2019-2024); the message lists them.
+    """
+    if value is None:
+        return None
+    years = _parsed(report).result_years
+    number = _integer(value)
+    if number is None or number not in years:
+        raise ParameterError.invalid("as_of", value, [None, *years])
+    return number
+
+
+def validate_thresholds(thresholds: Mapping[str, float] | Sequence[float] | None) -> dict[str, float]:
+    """Check the ``thresholds`` of :func:`pntlib.progress`.
+
+    Parameters
+    ----------
+    thresholds : mapping, sequence of 3 floats, or None
+        Lower bounds of ``pace_ratio`` for ``on_track``, ``needs_acceleration``
+        and ``limited`` (keys of those names, or three numbers in that order);
+        None for :data:`DEFAULT_THRESHOLDS`.
+
+    Returns
+    -------
+    dict of str to float
+        All three thresholds.
+
+    Raises
+    ------
+    ParameterError
+        An unknown key, not three numbers, or not on_track >= needs_acceleration >= limited.
+    """
+    if thresholds is None:
+        return dict(DEFAULT_THRESHOLDS)
+    keys = list(DEFAULT_THRESHOLDS)
+    if isinstance(thresholds, Mapping):
+        unknown = [k for k in thresholds if k not in DEFAULT_THRESHOLDS]
+        if unknown:
+            raise ParameterError.invalid("thresholds", unknown[0], keys)
+        merged = {**DEFAULT_THRESHOLDS, **thresholds}
+    elif isinstance(thresholds, Sequence) and not isinstance(thresholds, str) and len(thresholds) == 3:
+        merged = dict(zip(keys, thresholds))
+    else:
+        raise ParameterError(
+            f"parameter thresholds={thresholds!r} is not valid; give a mapping with keys "
+            f"{', '.join(map(repr, keys))} or three numbers, e.g. (0.95, 0.60, 0)"
+        )
+    try:
+        merged = {k: float(v) for k, v in merged.items()}
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"parameter thresholds={thresholds!r}: every threshold must be a number") from exc
+    if not merged["on_track"] >= merged["needs_acceleration"] >= merged["limited"]:
+        raise ParameterError(
+            f"parameter thresholds={thresholds!r}: need on_track >= needs_acceleration >= limited"
+        )
+    return merged

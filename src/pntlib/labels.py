@@ -1,0 +1,164 @@
+"""The Spanish vocabulary of pntlib: every label a reader sees, in one place.
+
+Codes (``achieved``, ``not_available``, ``summary_value`` ...) are English and
+stable; what a page, a chart or a sentence shows is looked up here.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "STATUS_LABELS",
+    "VALUE_STATUS_LABELS",
+    "KIND_LABELS",
+    "CARD_FIELD_LABELS",
+    "CHECK_LABELS",
+    "SEVERITY_LABELS",
+    "DISAGREEMENT_LABELS",
+    "TABLE_LABELS",
+    "MEASURE_LABELS",
+    "EVIDENCE_LABELS",
+    "RELATION_LABELS",
+    "METHOD_LABELS",
+    "COLUMN_LABELS",
+]
+
+#: Verdicts of :func:`pntlib.progress` (its ``status`` column), best first.
+STATUS_LABELS = {
+    "achieved": "Meta alcanzada",
+    "on_track": "En camino",
+    "needs_acceleration": "Requiere acelerar",
+    "limited": "Avance limitado",
+    "deterioration": "Retroceso",
+    "no_data": "Sin datos",
+}
+
+#: Status of a value as printed (the ``status`` column of the series and variables).
+VALUE_STATUS_LABELS = {
+    "normal": "reportado",
+    "provisional": "preliminar",
+    "not_applicable": "no aplica (NA)",
+    "not_available": "no disponible (ND)",
+}
+
+#: Kind of indicator (the ``kind`` column).
+KIND_LABELS = {"meta_bienestar": "Meta para el bienestar", "parametro": "Parámetro"}
+
+#: Card fields (columns of ``indicators``) with their labels on the annex card, in card order.
+CARD_FIELD_LABELS = {
+    "name": "Nombre",
+    "summary_name": "Nombre en la tabla de resumen",
+    "kind": "Tipo de indicador",
+    "definition": "Definición",
+    "disaggregation": "Nivel de desagregación",
+    "periodicity": "Periodicidad o frecuencia de medición",
+    "type": "Tipo",
+    "accumulation": "Acumulado o periódico",
+    "unit": "Unidad de medida",
+    "collection_period": "Periodo de recolección de los datos",
+    "dimension": "Dimensión",
+    "availability": "Disponibilidad de la información",
+    "expected_trend": "Tendencia esperada",
+    "responsible_unit": "Unidad responsable de reportar el avance",
+    "method": "Método de cálculo",
+    "method_variables": "Variables del método",
+    "observations": "Observaciones",
+    "baseline_note": "Nota sobre la línea base",
+    "target_note": "Nota sobre la Meta 2024",
+}
+
+#: The audit's checks (:data:`pntlib.audit.CHECKS`).
+CHECK_LABELS = {
+    "summary_name": "Nombre: resumen frente a ficha",
+    "summary_baseline": "Línea base: resumen frente a ficha",
+    "summary_value": "Resultado: número distinto en resumen y ficha",
+    "summary_missing": "Resultado: número frente a NA/ND",
+    "method_unevaluable": "Método de cálculo: fórmula no evaluable",
+    "method_result": "Método de cálculo: resultado no reproducido",
+    "method_substitution": "Método de cálculo: sustitución distinta",
+    "name_unit": "Nombre frente a unidad de medida",
+    "name_condition": "Condición del nombre frente a la variable",
+    "baseline_year_result": "Resultado del año base frente a línea base",
+    "beyond_target": "Resultado más allá de la Meta 2024",
+    "percent_range": "Porcentaje fuera de 0-100",
+    "cumulative_decrease": "Indicador acumulado que baja",
+    "provisional": "Cifra preliminar",
+}
+
+#: Severity of an audit finding.
+SEVERITY_LABELS = {"error": "error", "warning": "advertencia", "info": "información"}
+
+#: Kinds of disagreement between the summary table and the annex, in order of gravity.
+DISAGREEMENT_LABELS = {
+    "different": "número distinto",
+    "missing": "número frente a NA/ND",
+    "truncation": "truncamiento",
+    "rounding": "redondeo o marca p/",
+}
+
+#: The report's two tables, as a sentence names them.
+TABLE_LABELS = {"annex": "la ficha del anexo", "summary": "la tabla de resumen"}
+
+#: The measures of a table, as a sentence names them.
+MEASURE_LABELS = {"baseline": "la línea base", "result": "el resultado", "target": "la Meta"}
+
+#: How a year's result relates to the card's own variables (the audit's ``relation``).
+RELATION_LABELS = {
+    "reproduced": "las variables reproducen el resultado",
+    "reproduced_as_accumulated": "las variables lo reproducen como acumulado",
+    "not_reproduced": "las variables no reproducen el resultado",
+    "unevaluable": "la fórmula no puede evaluarse",
+}
+
+#: The evidence behind a verdict (the ``evidence`` column of :func:`pntlib.progress`).
+EVIDENCE_LABELS = {
+    "reproduced": "las variables de la ficha reproducen el valor",
+    "reproduced_as_accumulated": "las variables lo reproducen leído como acumulado",
+    "not_reproduced": "las variables de la ficha no reproducen el valor",
+    "unverifiable": "la fórmula de la ficha no puede evaluarse",
+    "no_variables": "la ficha no da variables para ese año",
+}
+
+#: The two progress methods of :func:`pntlib.progress`.
+METHOD_LABELS = {
+    "linear": "trayectoria lineal",
+    "opensdg": "Open SDG (tasas de crecimiento)",
+}
+
+#: Spanish column headings for readers of the rendered notebooks.
+COLUMN_LABELS = {
+    "indicator_id": "Indicador",
+    "objective": "Objetivo",
+    "kind": "Tipo de indicador",
+    "name": "Nombre",
+    "title": "Título",
+    "unit": "Unidad de medida",
+    "expected_trend": "Tendencia esperada",
+    "accumulation": "Acumulado o periódico",
+    "baseline_value": "Línea base",
+    "baseline_year": "Año de la línea base",
+    "latest_year": "Último año con dato",
+    "latest_raw": "Último dato (impreso)",
+    "latest_value": "Último dato",
+    "latest_status": "Estado del último dato",
+    "result_2024": "Resultado 2024 (impreso)",
+    "target_value": "Meta 2024",
+    "target_year": "Año de la meta",
+    "achievement_pct": "Logro (% de la meta)",
+    "distance_covered_pct": "Camino recorrido (%)",
+    "expected_pct": "Camino esperado a la fecha (%)",
+    "pace_ratio": "Ritmo (recorrido / esperado)",
+    "status": "Veredicto",
+    "method_note": "Cómo se juzgó",
+    "evidence": "Evidencia",
+    "computed_value": "Valor según las variables",
+    "tables_agree": "Coincide la tabla de resumen",
+    "stagnant_since": "Estancado desde",
+    "n_indicators": "Indicadores",
+    "n_achieved": "Meta alcanzada",
+    "n_on_track": "En camino",
+    "n_needs_acceleration": "Requiere acelerar",
+    "n_limited": "Avance limitado",
+    "n_deterioration": "Retroceso",
+    "n_no_data": "Sin datos",
+    "mean_distance_covered_pct": "Camino recorrido medio (%)",
+}

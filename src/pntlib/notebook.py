@@ -1,0 +1,187 @@
+"""What every notebook does first and last: validate its parameters, and leave its summary.
+
+Each notebook's cell after ``parameters`` is one call to :func:`setup`, which
+validates the parameters through :mod:`pntlib.validation` and returns them with
+the paths the notebook writes to; its last cell is one call to
+:func:`write_summary`, whose key figures (shown in the run index) come from
+:func:`key_figures`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config, outputs
+from .labels import SEVERITY_LABELS, STATUS_LABELS
+from .tables import get_report
+from .validation import validate_indicator, validate_objective, validate_output_dir, validate_report
+
+__all__ = ["Setup", "setup", "key_figures", "write_summary", "TITLES"]
+
+#: Title of each notebook's page in the run index (Spanish).
+TITLES = {
+    "overview": "Panorama de los 15 indicadores",
+    "objective": "Objetivo prioritario {objective}",
+    "indicator": "Indicador {indicator}: {name}",
+    "data_quality": "Calidad de los datos: el informe contrastado consigo mismo",
+    "explore": "Explorar los datos",
+}
+
+
+@dataclass(frozen=True)
+class Setup:
+    """A notebook's validated parameters and the paths it writes to.
+
+    Attributes
+    ----------
+    notebook : str
+        Notebook stem ("indicator").
+    name : str
+        Run name: the stem of every file the run writes (:func:`pntlib.outputs.run_name`).
+    report : Path or None
+        The report given, validated; ``None`` for the verified copy in ``data/raw/``.
+        Pass it as ``report=`` to every pntlib call.
+    report_path : Path
+        The file read (``report`` or the default copy).
+    output_dir, figures_dir : Path
+        Where the summary and the figures go (created).
+    objective : int or None; indicator : str or None
+        The validated objective or indicator, for the notebooks that take one.
+    given : dict
+        The parameters as given, recorded in the run's summary.
+    """
+
+    notebook: str
+    name: str
+    report: Path | None
+    report_path: Path
+    output_dir: Path
+    figures_dir: Path
+    objective: int | None = None
+    indicator: str | None = None
+    given: dict = field(default_factory=dict)
+
+
+def setup(
+    notebook: str,
+    *,
+    report: object = "",
+    output_dir: object = "",
+    run_name: object = "",
+    objective: object | None = None,
+    indicator: object | None = None,
+) -> Setup:
+    """Validate a notebook's parameters and prepare its output folder.
+
+    Parameters
+    ----------
+    notebook : str
+        Notebook stem: one of :data:`TITLES` ("overview", "objective", ...).
+    report : str or Path, default ""
+        Report file; ``""`` for the verified copy in ``data/raw/``.
+    output_dir : str or Path, default ""
+        See :func:`pntlib.validation.validate_output_dir`.
+    run_name : str, default ""
+        The name ``pnt run`` gives the run; ``""`` derives it from the parameters.
+    objective : int or str, optional
+        For the objective notebook (``3`` or ``"3"``).
+    indicator : str or float, optional
+        For the indicator notebook (``"3.2"``, or the float papermill makes of ``-p indicator 3.2``).
+
+    Returns
+    -------
+    Setup
+
+    Raises
+    ------
+    ParameterError
+        A parameter outside its choices (the message lists them).
+    ReportNotFoundError, ReportChecksumError, ReportFormatError
+        The report cannot be read.
+    """
+    checked = validate_report(report)
+    ids: dict[str, object] = {}
+    if objective is not None:
+        ids["objective"] = validate_objective(objective, report=checked)
+    if indicator is not None:
+        ids["indicator"] = validate_indicator(indicator, report=checked)
+    out = validate_output_dir(output_dir)
+    name = outputs.run_name(notebook, ids, run_name=run_name)
+    return Setup(
+        notebook=notebook,
+        name=name,
+        report=checked,
+        report_path=checked or config.DEFAULT_REPORT,
+        output_dir=out,
+        figures_dir=out / "figures",
+        objective=ids.get("objective"),  # type: ignore[arg-type]
+        indicator=ids.get("indicator"),  # type: ignore[arg-type]
+        given={**ids, "report": report},
+    )
+
+
+def key_figures(run: Setup) -> list[dict]:
+    """The key figures the run index shows for a notebook's page.
+
+    Returns
+    -------
+    list of dict
+        ``{"label", "value"[, "unit", "raw"]}`` items (see
+        :func:`pntlib.outputs.write_summary`): for the overview, the number of
+        indicators per verdict; for an objective, each indicator's verdict; for
+        an indicator, its latest reported value, the Meta 2024 and the verdict;
+        for the data-quality page, the findings per severity; for the
+        exploration notebook, the number of indicators and of values.
+    """
+    from .audit import audit
+    from .briefing import status_table
+
+    parsed = get_report(run.report)
+    if run.notebook == "overview":
+        counts = status_table(report=run.report)["status"].value_counts()
+        return [{"label": label, "value": int(counts.get(key, 0))} for key, label in STATUS_LABELS.items()]
+    if run.notebook == "objective":
+        table = status_table(report=run.report)
+        table = table[table["objective"] == run.objective]
+        return [{"label": f"Indicador {i}", "value": STATUS_LABELS[s]} for i, s in zip(table.index, table["status"])]
+    if run.notebook == "indicator":
+        row = status_table(report=run.report).loc[run.indicator]
+        return [
+            {"label": f"Último dato ({row['latest_year']})", "value": row["latest_value"],
+             "raw": row["latest_raw"], "unit": row["unit"]},
+            {"label": "Meta 2024", "value": row["target_value"], "unit": row["unit"]},
+            {"label": "Estado", "value": STATUS_LABELS[row["status"]]},
+        ]
+    if run.notebook == "data_quality":
+        findings = audit(report=run.report)
+        counts = findings["severity"].value_counts()
+        return [{"label": "Hallazgos", "value": len(findings)}] + [
+            {"label": label, "value": int(counts.get(key, 0))} for key, label in SEVERITY_LABELS.items()
+        ]
+    return [{"label": "Indicadores", "value": len(parsed.indicators)},
+            {"label": "Valores en la serie", "value": len(parsed.series)}]
+
+
+def write_summary(run: Setup, figures: list[Path]) -> Path:
+    """Write the run's summary (:func:`pntlib.outputs.write_summary`): title, figures, key figures.
+
+    Parameters
+    ----------
+    run : Setup
+        What :func:`setup` returned.
+    figures : list of Path
+        The figures the notebook saved, the main chart first.
+
+    Returns
+    -------
+    Path
+        ``<output_dir>/<name>.summary.json``.
+    """
+    name = None
+    if run.indicator is not None:
+        name = get_report(run.report).cards.loc[run.indicator, "name"]
+    title = TITLES[run.notebook].format(objective=run.objective, indicator=run.indicator, name=name)
+    return outputs.write_summary(
+        run.output_dir, run.name, title=title, figures=figures, parameters=run.given, key_figures=key_figures(run)
+    )

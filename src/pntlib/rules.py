@@ -1,0 +1,99 @@
+"""How an indicator's series is read: its latest reported value, its expected
+direction, and whether it has stagnated.
+
+Each rule is one function, used by :mod:`pntlib.progress`, :mod:`pntlib.briefing`,
+:mod:`pntlib.plots` and :mod:`pntlib.audit`, so that a page, a chart and a CSV
+always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .text import fold
+
+__all__ = ["latest_reported", "expected_direction", "stagnant_since", "reached"]
+
+_DIRECTIONS = {"ascendente": 1, "descendente": -1}
+
+
+def latest_reported(results: pd.DataFrame) -> pd.Series | None:
+    """The latest result that holds a number.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Result rows of ONE indicator and one table (columns ``year``, ``value``
+        and whatever else; as :func:`pntlib.load_series`), in any order.
+
+    Returns
+    -------
+    pandas.Series or None
+        The row of the latest year whose ``value`` is a number (years printed as
+        NA/ND are skipped); ``None`` when no year has a number.
+    """
+    numbered = results[results["value"].notna()].sort_values("year")
+    return None if numbered.empty else numbered.iloc[-1]
+
+
+def expected_direction(expected_trend: object, baseline: float | None = None,
+                       target: float | None = None) -> tuple[int, str | None]:
+    """+1 when the indicator should go up, -1 when it should go down.
+
+    Parameters
+    ----------
+    expected_trend : str or None
+        Card field *Tendencia esperada* ("Ascendente", "Descendente"; case,
+        accents and final punctuation ignored).
+    baseline, target : float, optional
+        Línea base and Meta 2024: when the card's trend is neither word, the
+        direction is that of ``target - baseline`` (ascending when equal or unknown).
+
+    Returns
+    -------
+    (int, str or None)
+        The sign, and ``None`` when the card states it, else a Spanish note
+        saying how it was inferred.
+    """
+    trend = "" if expected_trend is None or pd.isna(expected_trend) else str(expected_trend).strip()
+    for word, sign in _DIRECTIONS.items():
+        if fold(trend) == word:
+            return sign, None
+    known = baseline is not None and target is not None and not pd.isna(baseline) and not pd.isna(target)
+    sign = -1 if known and target < baseline else 1
+    word = "ascendente" if sign == 1 else "descendente"
+    return sign, f"Tendencia esperada «{trend or 'sin dato'}»: se tomó {word} según la meta."
+
+
+def reached(value: float, target: float | None, direction: int) -> bool:
+    """Whether ``value`` is at or beyond ``target`` in the expected ``direction``."""
+    return target is not None and not pd.isna(target) and direction * (value - target) >= 0
+
+
+def stagnant_since(reported: Sequence[tuple[int, float]], *, target_reached: bool) -> int | None:
+    """The first year of the final run of equal reported values.
+
+    Parameters
+    ----------
+    reported : sequence of (year, value)
+        The years that hold a number, in year order (NA/ND years left out).
+    target_reached : bool
+        Whether the latest value reaches the Meta 2024 (a series that holds its
+        target has not stagnated).
+
+    Returns
+    -------
+    int or None
+        The year the final run of at least two equal values starts; ``None``
+        when the last two values differ, there are fewer than two, or the
+        target is reached.
+    """
+    if len(reported) < 2 or target_reached:
+        return None
+    last = reported[-1][1]
+    start = len(reported) - 1
+    while start > 0 and reported[start - 1][1] == last:
+        start -= 1
+    return reported[start][0] if start < len(reported) - 1 else None
