@@ -31,7 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from pntlib.runner import load_plan  # noqa: E402
+from pntlib.run import load_plan  # noqa: E402
 
 
 def measure(cmd: list[str], env: dict) -> tuple[float, float, int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pntlib import runner
+from pntlib import run as runner
 
 from .conftest import PROJ_ROOT
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pntlib import PlanError, RunLockedError, cli, runner
+from pntlib import PlanError, RunLockedError, cli
+from pntlib import run as runner
 
 from .conftest import PROJ_ROOT
 

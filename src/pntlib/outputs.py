@@ -3,7 +3,7 @@
 Notebooks call these so that every run names its files the same way
 ``pnt run`` names the run (:func:`run_name`), saves its figures under
 ``<output_dir>/figures/`` and writes ``<output_dir>/<run name>.summary.json``,
-which the run index (:mod:`pntlib.runner`) reads for its key figures and the
+which the run index (:mod:`pntlib.run`) reads for its key figures and the
 thumbnail of the main chart.
 """
 

@@ -1,0 +1,78 @@
+"""``pnt run``: execute the notebook collection with papermill and publish it.
+
+A *run plan* (YAML, default ``notebooks/plan.yaml``; format in
+:mod:`pntlib.run.plan`) lists notebooks and their parameter sets.
+:func:`run_plan` executes every run in parallel worker processes (each
+papermill run starts its own kernel: the ``python3`` ipykernel of the
+interpreter running pntlib, with this pntlib first on ``PYTHONPATH``), renders
+each executed notebook to HTML twice (for readers, without code; and with
+code), collects the figures and the notebook's JSON summary, and writes
+``index.html``. Runs whose inputs did not change since their last success are
+skipped (:func:`run_key`); a run is executed in a staging folder and its files
+are moved into the output folder only when it succeeds, so a failed or
+interrupted run leaves the previous reports intact.
+
+One ``pnt run`` at a time writes into an output folder (a lock,
+``<out>/.pnt-run.lock``). Ctrl-C stops the call at once: the runs still
+executing are killed (with their kernels) and nothing of theirs is published.
+
+Output folder layout (default ``reports/``)::
+
+    index.html                  the index of every run of the plan
+    <name>.ipynb                executed notebook
+    <name>.html / <name>.code.html   rendered without / with code
+    <name>.summary.json         the notebook's key figures (pntlib.outputs)
+    figures/…                   figures saved by the notebooks
+    figures/thumbs/<name>.png   thumbnail of the main chart
+    failed/<name>.ipynb, .html  the last failed attempt of a run (removed when it succeeds)
+    manifest.json               what ran, when, with which inputs, how it ended, and the
+                                sha256 of every file it published: a run is skipped only
+                                when these files are all present and unchanged
+
+Modules: ``plan`` (the plan file and its runs), ``state`` (run keys, the
+manifest), ``worker`` (one run in a worker process), ``publish`` (moving a
+run's files into place), ``index`` (the index page), ``pool`` (worker
+processes, the lock, Ctrl-C), ``pipeline`` (:func:`run_plan`).
+"""
+
+from .index import index_rows, write_index
+from .plan import (
+    DEFAULT_PLAN,
+    DEFAULT_TIMEOUT,
+    FOR_EACH,
+    RUNNER_PARAMETERS,
+    PlanEntry,
+    PlanFile,
+    Run,
+    check_parameters_declared,
+    declared_parameters,
+    load_plan,
+)
+from .pipeline import run_plan
+from .pool import LOCK_NAME, RunInterrupted
+from .state import MANIFEST_NAME, read_manifest, run_key, source_hash
+from .worker import ErrorDetails, RunResult
+
+__all__ = [
+    "run_plan",
+    "load_plan",
+    "check_parameters_declared",
+    "declared_parameters",
+    "run_key",
+    "source_hash",
+    "read_manifest",
+    "write_index",
+    "index_rows",
+    "Run",
+    "RunResult",
+    "ErrorDetails",
+    "RunInterrupted",
+    "PlanFile",
+    "PlanEntry",
+    "DEFAULT_PLAN",
+    "DEFAULT_TIMEOUT",
+    "FOR_EACH",
+    "MANIFEST_NAME",
+    "LOCK_NAME",
+    "RUNNER_PARAMETERS",
+]

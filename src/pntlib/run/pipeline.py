@@ -1,0 +1,243 @@
+""":func:`run_plan`: read the plan, skip what is up to date, execute the rest, publish, index."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from .. import config
+from ..exceptions import PlanError
+from .index import write_index
+from .plan import Run, check_parameters_declared, load_plan
+from .pool import RunInterrupted, StopSignals, Task, WorkerPool, exclusive
+from .publish import publish
+from .state import is_up_to_date, read_manifest, run_key, sha256_file, source_hash, write_manifest
+from .worker import RunResult
+
+__all__ = ["run_plan", "STAGING_PREFIX"]
+
+#: Prefix of the staging folders a call makes in the output folder (removed when it ends).
+STAGING_PREFIX = ".staging"
+_SRC_DIR = str(Path(__file__).resolve().parents[2])  # the folder holding this pntlib
+_COLUMNS = ["name", "notebook", "parameters", "status", "duration", "error"]
+
+
+def _now() -> str:
+    return _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _select(runs: list[Run], only: Iterable[str] | None) -> list[Run]:
+    """The runs named by ``only`` (a run name or a notebook stem); all when not given."""
+    if not only:
+        return list(runs)
+    wanted = set(only)
+    valid = {r.name for r in runs} | {r.notebook.stem for r in runs}
+    unknown = sorted(wanted - valid)
+    if unknown:
+        raise PlanError(f"--only {', '.join(unknown)}: no such run; valid names: {', '.join(sorted(valid))}")
+    return [r for r in runs if r.name in wanted or r.notebook.stem in wanted]
+
+
+def _triage(selected: list[Run], manifest: dict, out: Path, force: bool) -> tuple[list[tuple[Run, dict]], dict]:
+    """Split the selected runs into those to execute (with their key) and those skipped (unchanged)."""
+    src_hash = source_hash()
+    data_hashes: dict[Path, str] = {}
+    todo, results = [], {}
+    for run in selected:
+        if run.report not in data_hashes:
+            data_hashes[run.report] = sha256_file(run.report)
+        key = run_key(run, src_hash=src_hash, data_hash=data_hashes[run.report])
+        record = manifest["runs"].get(run.name, {})
+        if not force and is_up_to_date(out, record, key):
+            results[run.name] = RunResult(run.name, "skipped")
+            record["this_call"] = "skipped"
+        else:
+            todo.append((run, key))
+    return todo, results
+
+
+def _record(manifest: dict, task: Task, result: RunResult, files) -> None:
+    """Enter a finished run into the manifest."""
+    record = manifest["runs"].setdefault(task.run.name, {})
+    finished = _now()
+    record.update(
+        notebook=str(task.run.notebook), parameters=task.run.parameters, status=result.status,
+        this_call=result.status, duration=result.duration, finished=finished,
+        error=result.error.as_dict() if result.error else None,
+    )
+    if result.status == "ok":
+        record["last_success"] = {**task.key, "finished": finished, "files": files}
+
+
+def _progress(quiet: bool):
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[bold]pnt run[/]"),
+        BarColumn(),
+        TextColumn("{task.fields[done]} hechos · {task.fields[failed]} fallidos · {task.fields[left]} por hacer"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True, quiet=quiet),
+        transient=False,
+    )
+
+
+def _execute(todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict, *,
+             jobs: int, staging_root: Path, guard: StopSignals, quiet: bool) -> None:
+    """Execute ``todo`` in worker processes, publishing each run as it finishes."""
+    tasks = [Task(run, key, Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root))) for run, key in todo]
+    counts = {"ok": 0, "failed": 0}
+    pool = WorkerPool(min(jobs, len(tasks)), _SRC_DIR)
+    try:
+        with _progress(quiet) as progress:
+            bar = progress.add_task("run", total=len(tasks), done=0, failed=0, left=len(tasks))
+            for task, result in pool.results(tasks):
+                with guard.critical():  # published whole, or not at all
+                    _publish(task, result, out, manifest)
+                    results[task.run.name] = result
+                counts[result.status] += 1
+                mark = "[green]ok[/]" if result.status == "ok" else "[red]FALLÓ[/]"
+                progress.console.print(f"{mark} {task.run.name} ({result.duration or 0:.1f} s)")
+                progress.update(bar, advance=1, done=counts["ok"], failed=counts["failed"],
+                                left=len(tasks) - sum(counts.values()))
+    except KeyboardInterrupt:
+        guard.ignore()  # a second Ctrl-C must not break the clean-up
+        pool.kill()
+        raise
+    finally:
+        pool.close()
+
+
+def _publish(task: Task, result: RunResult, out: Path, manifest: dict) -> None:
+    """Publish a finished run and record it in the manifest."""
+    previous = (manifest["runs"].get(task.run.name, {}).get("last_success") or {}).get("files")
+    files = publish(task.run.name, result, task.stage, out, previous if isinstance(previous, dict) else None)
+    shutil.rmtree(task.stage, ignore_errors=True)
+    _record(manifest, task, result, files)
+    write_manifest(out, manifest)
+
+
+def _stopped(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict) -> RunInterrupted:
+    """After Ctrl-C: mark the runs that did not finish, write manifest and index, and say so."""
+    stopped = [run for run, _ in todo if run.name not in results]
+    for run in stopped:
+        manifest["runs"].setdefault(run.name, {})["this_call"] = "interrupted"
+    write_manifest(out, manifest)
+    write_index(runs, out, manifest=manifest)
+    finished = sum(1 for r in results.values() if r.status != "skipped")
+    return RunInterrupted(out, finished=finished, stopped=len(stopped))
+
+
+def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | None, force: bool,
+                quiet: bool) -> dict[str, RunResult]:
+    """The body of :func:`run_plan`, called while holding the output folder's lock."""
+    for leftover in out.glob(f"{STAGING_PREFIX}*"):  # left by a killed call (no other call is running)
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+    manifest = read_manifest(out)
+    todo, results = _triage(selected, manifest, out, force)
+    # a skipped run's notebook and parameters are those of a success that was checked
+    check_parameters_declared(run for run, _ in todo)
+    if todo:
+        staging_root = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}-", dir=out))  # this call's own
+        try:
+            with StopSignals() as guard:
+                try:
+                    _execute(todo, out, manifest, results, jobs=max(1, int(jobs or os.cpu_count() or 1)),
+                             staging_root=staging_root, guard=guard, quiet=quiet)
+                except KeyboardInterrupt:
+                    shutil.rmtree(staging_root, ignore_errors=True)
+                    raise _stopped(runs, todo, out, manifest, results) from None
+        finally:
+            shutil.rmtree(staging_root, ignore_errors=True)
+    write_manifest(out, manifest)
+    write_index(runs, out, manifest=manifest)
+    return results
+
+
+def _frame(selected: list[Run], results: dict[str, RunResult]) -> pd.DataFrame:
+    """The table :func:`run_plan` returns."""
+    rows = [{
+        "name": run.name,
+        "notebook": run.notebook.name,
+        "parameters": json.dumps(run.parameters, ensure_ascii=False, sort_keys=True),
+        "status": results[run.name].status,
+        "duration": results[run.name].duration,
+        "error": str(results[run.name].error) if results[run.name].error else None,
+    } for run in selected]
+    frame = pd.DataFrame(rows, columns=_COLUMNS)
+    for col in ("name", "notebook", "parameters", "status", "error"):
+        frame[col] = frame[col].astype("string")
+    frame["duration"] = pd.array(frame["duration"].tolist(), dtype="Float64")
+    return frame
+
+
+def run_plan(
+    plan: str | Path | None = None,
+    *,
+    out: str | Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    only: Iterable[str] | None = None,
+    quiet: bool = False,
+) -> pd.DataFrame:
+    """Execute a run plan with papermill and write the reports and their index.
+
+    Parameters
+    ----------
+    plan : str or Path, optional
+        Run plan (YAML; :mod:`pntlib.run.plan`); default ``notebooks/plan.yaml``.
+    out : str or Path, optional
+        Output folder; default ``reports/``.
+    jobs : int, optional
+        Runs executed at once, each in its own worker process and kernel;
+        default ``os.cpu_count()``.
+    force : bool, default False
+        Execute every selected run even when its inputs are unchanged.
+    only : iterable of str, optional
+        Execute only these runs: a run name (``indicator_3.2``) or a notebook
+        stem (``indicator``) selects; the index still lists the whole plan.
+    quiet : bool, default False
+        No progress display.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per selected run, in plan order, RangeIndex:
+
+        - ``name`` : string — run name;
+        - ``notebook`` : string — notebook file name;
+        - ``parameters`` : string — JSON of the run's parameters;
+        - ``status`` : string — ``ok``, ``failed`` or ``skipped`` (unchanged
+          since its last success);
+        - ``duration`` : Float64 — seconds, missing when skipped;
+        - ``error`` : string — ``ename: evalue`` of a failed run, else missing.
+
+    Raises
+    ------
+    PlanError
+        The plan is not valid (checked before anything runs; see
+        :func:`load_plan`), or ``only`` names no run of it (the message lists
+        the valid names).
+    RunLockedError
+        Another ``pnt run`` is writing into ``out`` (the message names it).
+    RunInterrupted
+        Ctrl-C (a ``KeyboardInterrupt``): the runs still executing were killed
+        with their kernels and nothing of theirs published; the manifest and
+        index were rewritten for the runs that finished.
+    """
+    runs = load_plan(plan, check_parameters=False)
+    selected = _select(runs, only)
+    out = Path(config.REPORTS_DIR if out is None else out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    with exclusive(out):
+        results = _run_locked(runs, selected, out, jobs=jobs, force=force, quiet=quiet)
+    return _frame(selected, results)

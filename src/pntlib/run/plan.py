@@ -1,0 +1,413 @@
+"""The run plan: the YAML file that lists what ``pnt run`` executes.
+
+Format (every key is optional except ``runs`` and each run's ``notebook``;
+unknown keys are an error)::
+
+    timeout: 900                 # seconds allowed per notebook (default 900)
+    parameters: {}               # passed to every run, e.g. {report: other.txt}
+                                 # (a report path is relative to the plan's folder)
+    runs:
+      - notebook: overview.ipynb           # path relative to the plan file
+      - notebook: objective.ipynb
+        for_each: objective                # one run per objective of the report
+      - notebook: indicator.ipynb
+        for_each: indicator                # one run per indicator of the report
+      - notebook: indicator.ipynb
+        parameters: {indicator: "3.2"}     # one run with these parameters
+      - notebook: objective.ipynb
+        parameter_sets: [{objective: 1}, {objective: 2}]
+        timeout: 120                       # overrides the plan's timeout
+
+Each run is named by :func:`pntlib.outputs.run_name` from the notebook stem
+and its own parameter values (``indicator_3.2``) unless the entry gives
+``name``; names match ``^[A-Za-z0-9][A-Za-z0-9_.-]*$`` and must be unique
+(ignoring case), and no two runs may execute the same notebook with equal
+parameters. A run's parameters must be declared in the notebook's
+``parameters`` cell. Every run also receives ``output_dir`` (its staging
+folder) and ``run_name`` (its name), so every notebook must declare both: it
+saves ``figures/`` and its summary in ``output_dir`` and names every file
+after ``run_name``; files not named after the run are not published.
+
+The model of the file is :class:`PlanFile` (pydantic, extra keys forbidden);
+:func:`load_plan` reads it and expands it into :class:`Run` records.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from .. import config
+from ..exceptions import PlanError
+from ..outputs import RUN_NAME_PATTERN, run_name
+from .state import sha256_file
+
+__all__ = [
+    "DEFAULT_PLAN",
+    "DEFAULT_TIMEOUT",
+    "FOR_EACH",
+    "RUNNER_PARAMETERS",
+    "PlanFile",
+    "PlanEntry",
+    "Run",
+    "load_plan",
+    "declared_parameters",
+    "check_parameters_declared",
+]
+
+#: The run plan used when none is given.
+DEFAULT_PLAN = config.NOTEBOOKS_DIR / "plan.yaml"
+#: Seconds allowed per notebook when the plan does not say.
+DEFAULT_TIMEOUT = 900.0
+#: ``for_each`` values: one run per objective or per indicator of the report.
+FOR_EACH = ("objective", "indicator")
+#: Parameters ``pnt run`` gives every run itself; a plan may not set them.
+RUNNER_PARAMETERS = ("output_dir", "run_name")
+#: Run names that would overwrite the runner's own files.
+RESERVED_NAMES = frozenset({"index", "manifest"})
+
+
+@dataclass(frozen=True)
+class Run:
+    """One notebook execution of a plan (built by :func:`load_plan`).
+
+    Attributes: ``name`` (the stem of every file it publishes), ``notebook``
+    (absolute path), ``parameters`` (plan-wide ones merged with the entry's,
+    ``report`` made absolute) and ``timeout`` (seconds for the whole notebook).
+    """
+
+    name: str
+    notebook: Path
+    parameters: dict = field(default_factory=dict)
+    timeout: float = DEFAULT_TIMEOUT
+
+    @property
+    def report(self) -> Path:
+        """The report file the run reads (its ``report`` parameter, else the default)."""
+        value = self.parameters.get("report")
+        return Path(value).resolve() if value else config.DEFAULT_REPORT
+
+
+# --------------------------------------------------------------------------- the file's model
+
+
+def _timeout(value: object) -> float:
+    """A timeout in seconds: a finite number greater than 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"timeout={value!r} must be a finite number of seconds greater than 0")
+    return float(value)
+
+
+def _mapping(value: object, what: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} must be a mapping, found {value!r}")
+    return value
+
+
+class PlanEntry(BaseModel):
+    """One entry of ``runs``: a notebook and its parameter sets (at most one of
+    ``parameters``, ``parameter_sets``, ``for_each``)."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    notebook: str
+    name: str | None = None
+    parameters: dict[str, Any] | None = None
+    parameter_sets: list[dict[str, Any]] | None = None
+    for_each: Literal["objective", "indicator"] | None = None
+    timeout: float | None = None
+
+    @field_validator("notebook", mode="before")
+    @classmethod
+    def _notebook(cls, value: object) -> str:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValueError(f"notebook={value!r} must be a file name")
+        return str(value)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: object) -> object:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError(f"name={value!r} must be text")
+        return str(value)
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _parameters(cls, value: object) -> dict:
+        return _mapping(value, "parameters")
+
+    @field_validator("parameter_sets", mode="before")
+    @classmethod
+    def _parameter_sets(cls, value: object) -> list:
+        if not isinstance(value, list) or not value or not all(isinstance(s, dict) for s in value):
+            raise ValueError(f"parameter_sets must be a non-empty list of mappings, found {value!r}")
+        return value
+
+    @field_validator("for_each", mode="before")
+    @classmethod
+    def _for_each(cls, value: object) -> object:
+        if value not in FOR_EACH:
+            raise ValueError(f"for_each={value!r} is not valid; choose one of: {', '.join(FOR_EACH)}")
+        return value
+
+    @field_validator("timeout", mode="before")
+    @classmethod
+    def _timeout(cls, value: object) -> float:
+        return _timeout(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_way_to_give_parameters(cls, data: object) -> object:
+        if not isinstance(data, dict) or "notebook" not in data:
+            raise ValueError(f"each run is a mapping with a 'notebook' key, found {data!r}")
+        given = [k for k in ("parameters", "parameter_sets", "for_each") if k in data]
+        if len(given) > 1:
+            raise ValueError(f"give only one of parameters, parameter_sets, for_each (found {given})")
+        return data
+
+
+class PlanFile(BaseModel):
+    """The whole plan file: ``timeout``, plan-wide ``parameters`` and ``runs``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timeout: float = DEFAULT_TIMEOUT
+    parameters: dict[str, Any] = {}
+    runs: list[PlanEntry]
+
+    @field_validator("timeout", mode="before")
+    @classmethod
+    def _timeout(cls, value: object) -> float:
+        return _timeout(value)
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _parameters(cls, value: object) -> dict:
+        return _mapping(value, "parameters")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: object) -> object:
+        if not isinstance(data, dict) or not isinstance(data.get("runs"), list):
+            raise ValueError("a plan is a mapping with a list under 'runs'")
+        return data
+
+
+def _plan_error(path: Path, exc: ValidationError) -> PlanError:
+    """The first problem of a plan, as a PlanError naming the entry."""
+    errors = exc.errors()
+    first = errors[0]
+    loc = first["loc"]
+    where = path.name
+    if len(loc) >= 2 and loc[0] == "runs" and isinstance(loc[1], int):
+        where, loc = f"{path.name}: run {loc[1] + 1}", loc[2:]
+    if first["type"] == "extra_forbidden":
+        model = PlanEntry if where != path.name else PlanFile
+        unknown = sorted(str(e["loc"][-1]) for e in errors if e["type"] == "extra_forbidden"
+                         and e["loc"][:-1] == first["loc"][:-1])
+        return PlanError(f"{where}: unknown keys {unknown}; valid keys: {sorted(model.model_fields)}")
+    error = (first.get("ctx") or {}).get("error")
+    message = str(error) if error is not None else f"{'.'.join(map(str, loc))}: {first['msg']}"
+    return PlanError(f"{where}: {message}")
+
+
+# --------------------------------------------------------------------------- expanding it into runs
+
+
+def _report_parameter(params: dict, base: Path, where: str) -> dict:
+    """``report`` made absolute (relative to the plan's folder) and checked."""
+    if not params.get("report"):
+        return params
+    report = (base / str(params["report"])).resolve()
+    if not report.is_file():
+        raise PlanError(f"{where}: report {params['report']!r} not found at {report}")
+    return {**params, "report": str(report)}
+
+
+def _parameter_sets(entry: PlanEntry, report: str | None) -> list[dict]:
+    """The parameter sets of one entry, ``for_each`` expanded in report order."""
+    if entry.for_each == "objective":
+        from ..tables import load_objectives
+
+        return [{"objective": int(o)} for o in load_objectives(report=report)["objective"]]
+    if entry.for_each == "indicator":
+        from ..tables import load_indicators
+
+        return [{"indicator": str(i)} for i in load_indicators(report=report).index]
+    if entry.parameter_sets is not None:
+        return [dict(s) for s in entry.parameter_sets]
+    return [dict(entry.parameters or {})]
+
+
+def _check_name(name: str, where: str) -> None:
+    """A run name: a safe file-name stem that does not clash with the runner's files."""
+    if not RUN_NAME_PATTERN.fullmatch(name):
+        raise PlanError(
+            f"{where}: run name {name!r} is not valid; a name starts with a letter or digit and holds only "
+            f"letters, digits, '_', '.' and '-' ({RUN_NAME_PATTERN.pattern})"
+        )
+    if name.casefold() in RESERVED_NAMES:
+        raise PlanError(f"{where}: run name {name!r} is reserved by pnt run (reserved: {sorted(RESERVED_NAMES)})")
+
+
+def _entry_runs(entry: PlanEntry, where: str, base: Path, common: dict, timeout: float) -> list[Run]:
+    """The runs of one plan entry."""
+    notebook = (base / entry.notebook).resolve()
+    if not notebook.is_file():
+        raise PlanError(f"{where}: notebook {entry.notebook!r} not found at {notebook}")
+    sets = _parameter_sets(entry, common.get("report"))
+    if entry.name is not None and len(sets) > 1:
+        raise PlanError(f"{where}: 'name' applies to a single run, but the entry makes {len(sets)}")
+    runs = []
+    for params in sets:
+        given = sorted(set({**common, **params}) & set(RUNNER_PARAMETERS))
+        if given:
+            raise PlanError(f"{where}: parameters {given} are set by pnt run itself; remove them from the plan")
+        name = entry.name if entry.name is not None else run_name(notebook.name, params)
+        _check_name(name, where)
+        parameters = _report_parameter({**common, **params}, base, where)
+        runs.append(Run(name, notebook, parameters, entry.timeout if entry.timeout is not None else timeout))
+    return runs
+
+
+def _check_unique(runs: list[Run], plan_name: str) -> None:
+    """No two runs with the same name (ignoring case), notebook and parameters."""
+    seen: dict[str, Run] = {}
+    for number, run in enumerate(runs):
+        other = seen.get(run.name.casefold())
+        if other is not None:
+            same = "" if other.name == run.name else f" and {other.name!r} (names differ only in case)"
+            raise PlanError(f"{plan_name}: two runs are named {run.name!r}{same}; give one a 'name'")
+        seen[run.name.casefold()] = run
+        for earlier in runs[:number]:
+            if earlier.notebook == run.notebook and earlier.parameters == run.parameters:
+                raise PlanError(
+                    f"{plan_name}: runs {earlier.name!r} and {run.name!r} execute {run.notebook.name} with "
+                    f"the same parameters {run.parameters!r}; remove one"
+                )
+
+
+def _read_yaml(path: Path) -> object:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PlanError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) -> list[Run]:
+    """Read a run plan and expand it into runs.
+
+    Parameters
+    ----------
+    plan : str or Path, optional
+        YAML file (format in the module docstring); default
+        ``notebooks/plan.yaml``. Notebook paths are relative to its folder.
+    check_parameters : bool, default True
+        Check every run's parameters against its notebook's parameters cell
+        (:func:`check_parameters_declared`; imports papermill).
+
+    Returns
+    -------
+    list of Run
+        In plan order; ``for_each`` entries expand in report order
+        (objectives 1-5, indicators 1.1-5.3, from the report named by the
+        plan's ``parameters.report`` or the default report).
+
+    Raises
+    ------
+    PlanError
+        Not YAML; unknown keys; a missing notebook; a bad ``for_each``; a bad
+        timeout (not a finite number > 0); a bad run name; two runs with the
+        same name (ignoring case) or the same notebook and parameters; a
+        parameter the notebook does not declare (the message lists the
+        declared ones) or one that ``pnt run`` sets itself. The message names
+        the entry.
+    FileNotFoundError
+        The plan file does not exist.
+    """
+    path = Path(DEFAULT_PLAN if plan is None else plan).resolve()
+    data = _read_yaml(path)
+    try:
+        model = PlanFile.model_validate(data)
+    except ValidationError as exc:
+        raise _plan_error(path, exc) from None
+    common = _report_parameter(model.parameters, path.parent, path.name)
+    runs: list[Run] = []
+    for number, entry in enumerate(model.runs, start=1):
+        runs += _entry_runs(entry, f"{path.name}: run {number}", path.parent, common, model.timeout)
+    _check_unique(runs, path.name)
+    if check_parameters:
+        check_parameters_declared(runs)
+    return runs
+
+
+# --------------------------------------------------------------------------- the notebooks' parameters
+
+
+_DECLARED: dict[tuple[Path, str], dict] = {}
+
+
+def declared_parameters(notebook: str | Path) -> dict:
+    """The parameters a notebook declares in its ``parameters`` cell.
+
+    Returns
+    -------
+    dict
+        ``{name: {"name", "inferred_type_name", "default", "help"}}`` as read
+        by :func:`papermill.inspect_notebook`, in cell order; cached by the
+        notebook's sha256.
+
+    Raises
+    ------
+    PlanError
+        The notebook cannot be read.
+    """
+    path = Path(notebook).resolve()
+    key = (path, sha256_file(path))
+    if key not in _DECLARED:
+        import papermill
+
+        try:
+            _DECLARED[key] = dict(papermill.inspect_notebook(str(path)))
+        except Exception as exc:  # not a notebook, bad JSON, ...
+            raise PlanError(f"{path}: cannot read its parameters: {exc}") from exc
+    return _DECLARED[key]
+
+
+def check_parameters_declared(runs: Iterable[Run]) -> None:
+    """Check that every run gives only parameters its notebook declares.
+
+    The notebook must also declare the parameters ``pnt run`` passes itself
+    (:data:`RUNNER_PARAMETERS`: ``output_dir`` and ``run_name``).
+
+    Raises
+    ------
+    PlanError
+        Naming the run, the undeclared parameters and the declared ones.
+    """
+    for run in runs:
+        declared = declared_parameters(run.notebook)
+        listing = ", ".join(declared) or "none"
+        missing = [p for p in RUNNER_PARAMETERS if p not in declared]
+        if missing:
+            raise PlanError(
+                f"run {run.name!r}: {run.notebook.name} does not declare {missing}, which pnt run passes to every "
+                f"notebook (its parameters cell needs e.g. run_name: str = \"\"); it declares: {listing}"
+            )
+        unknown = [p for p in run.parameters if p not in declared]
+        if unknown:
+            raise PlanError(
+                f"run {run.name!r}: {run.notebook.name} does not declare the parameters {unknown}; "
+                f"its parameters are: {listing}"
+            )

@@ -1,0 +1,270 @@
+"""Process control of ``pnt run``: the worker processes, the output folder's lock, and Ctrl-C.
+
+:class:`WorkerPool` owns its worker processes (one run at a time each, its
+kernel a child of the worker), so that :meth:`WorkerPool.kill` can stop every
+one of them with everything they started. :class:`StopSignals` turns Ctrl-C
+into a ``KeyboardInterrupt`` except while a run is being published.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.connection
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..exceptions import RunLockedError
+from .worker import ErrorDetails, RunResult, execute, init_worker
+
+__all__ = ["LOCK_NAME", "RunInterrupted", "StopSignals", "Task", "WorkerPool", "exclusive"]
+
+#: Lock file held in the output folder while a ``pnt run`` writes into it.
+LOCK_NAME = ".pnt-run.lock"
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped ``pnt run``.
+
+    The runs that had finished are published and in the manifest and index;
+    the others were killed with their kernels and keep their previous reports.
+    Attributes: ``out`` (the output folder), ``finished`` and ``stopped`` (run counts).
+    """
+
+    def __init__(self, out: Path, finished: int, stopped: int):
+        super().__init__(
+            f"interrumpido / interrupted: {finished} ejecuciones publicadas / runs published, "
+            f"{stopped} detenidas sin publicar / stopped, not published; índice / index: {out / 'index.html'}"
+        )
+        self.out, self.finished, self.stopped = out, finished, stopped
+
+
+@contextlib.contextmanager
+def exclusive(out: Path):
+    """Hold ``<out>/.pnt-run.lock`` (an exclusive, non-blocking ``flock``) while writing into ``out``.
+
+    Raises
+    ------
+    RunLockedError
+        Another process holds it; the message names the folder.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock
+        yield
+        return
+    path = out / LOCK_NAME
+    with open(path, "a") as handle:  # closing the file releases the lock
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise RunLockedError(
+                f"another pnt run is writing into {out} (it holds the lock {path}); "
+                "wait for it to finish, or give another --out"
+            ) from exc
+        yield
+
+
+class StopSignals:
+    """Ctrl-C handling of the main process while runs execute.
+
+    Inside :meth:`critical` (publishing one run and writing the manifest) a
+    SIGINT is held back until the section ends, so a run is published whole or
+    not at all; :meth:`ignore` drops further SIGINTs while cleaning up.
+    Only active in the main thread, and not when SIGINT was already ignored.
+    """
+
+    def __init__(self) -> None:
+        self.active = threading.current_thread() is threading.main_thread()
+        self.depth = 0
+        self.pending = False
+        self.previous = None
+
+    def __enter__(self):
+        if self.active:
+            self.previous = signal.getsignal(signal.SIGINT)
+            if self.previous is signal.SIG_IGN:
+                self.active = False
+            else:
+                signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.active:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _handler(self, signum, frame) -> None:
+        if self.depth:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def critical(self):
+        """A section a Ctrl-C does not cut short (it takes effect at its end)."""
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+        if self.pending and not self.depth:
+            self.pending = False
+            raise KeyboardInterrupt
+
+    def ignore(self) -> None:
+        """Drop further Ctrl-C (while cleaning up)."""
+        if self.active:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# --------------------------------------------------------------------------- workers
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run for the pool: the run, its key (for the manifest) and its staging folder."""
+
+    run: object
+    key: dict
+    stage: Path
+
+
+def _serve(conn, src_dir: str) -> None:
+    """A worker process: execute the runs it is sent, one at a time, until told to stop."""
+    init_worker(src_dir)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        run, stage = message
+        conn.send(execute(run, stage))
+
+
+class _Worker:
+    def __init__(self, context, src_dir: str) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, src_dir), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Task | None = None
+        self.sent = 0.0
+
+
+class WorkerPool:
+    """Up to ``size`` worker processes, each executing one run at a time.
+
+    Parameters
+    ----------
+    size : int
+        Runs executed at once.
+    src_dir : str
+        The folder holding this pntlib, put first on the kernels' ``PYTHONPATH``.
+    """
+
+    def __init__(self, size: int, src_dir: str) -> None:
+        self.size = max(1, size)
+        self.src_dir = src_dir
+        self.context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+        self.workers: list[_Worker] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _idle(self) -> _Worker:
+        for worker in self.workers:
+            if worker.task is None:
+                return worker
+        worker = _Worker(self.context, self.src_dir)
+        self.workers.append(worker)
+        return worker
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, RunResult]]:
+        """Execute every task, yielding ``(task, result)`` as each finishes.
+
+        A worker that dies gives its run a failed result (and is replaced).
+        """
+        queue = deque(tasks)
+        while queue or any(w.task for w in self.workers):
+            while queue and (len(self.workers) < self.size or any(w.task is None for w in self.workers)):
+                worker, task = self._idle(), queue.popleft()
+                worker.task, worker.sent = task, time.time()
+                worker.conn.send((task.run, str(task.stage)))
+            busy = [w for w in self.workers if w.task is not None]
+            ready = set(multiprocessing.connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+            for worker in busy:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    task, result = worker.task, self._receive(worker)
+                    worker.task = None
+                    yield task, result
+
+    def _receive(self, worker: _Worker) -> RunResult:
+        try:
+            if worker.conn.poll():
+                return worker.conn.recv()
+        except (EOFError, OSError):
+            pass
+        worker.process.join(5)
+        self.workers.remove(worker)
+        return RunResult.failure(worker.task.run.name, worker.sent, ErrorDetails(
+            "WorkerError", f"el proceso que ejecutaba el cuaderno terminó de forma inesperada "
+                           f"(código de salida {worker.process.exitcode})"))
+
+    def kill(self) -> None:
+        """Kill the worker processes and everything they started (kernels included)."""
+        import psutil
+
+        workers = []
+        for worker in self.workers:
+            try:
+                workers.append(psutil.Process(worker.process.pid))
+            except (psutil.Error, ValueError):
+                pass
+        for process in workers:  # stopped first, so that none starts a kernel while the tree is read
+            try:
+                process.suspend()
+            except psutil.Error:
+                pass
+        tree = list(workers)
+        for process in workers:
+            try:
+                tree += process.children(recursive=True)
+            except psutil.Error:
+                pass
+        for process in reversed(tree):
+            try:
+                process.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(tree, timeout=10)
+        for worker in self.workers:
+            worker.process.join(1)
+        self.workers = []
+
+    def close(self) -> None:
+        """Tell idle workers to stop and wait for them (those still busy are killed)."""
+        if any(w.task is not None for w in self.workers):
+            self.kill()
+            return
+        for worker in self.workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        for worker in self.workers:
+            worker.process.join(10)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(1)
+        self.workers = []

@@ -1,0 +1,310 @@
+"""One run, executed in a worker process: a :class:`~pntlib.run.plan.Run` in, a :class:`RunResult` out.
+
+:func:`execute` runs the notebook with papermill into the run's staging
+folder (its own kernel: the ipykernel of this interpreter), renders the
+executed notebook to HTML twice (for readers, without code; and with code),
+makes the thumbnail of the main chart, and never raises: a failure is a
+``RunResult`` with ``status="failed"`` and its :class:`ErrorDetails`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..outputs import SUMMARY_SUFFIX
+
+__all__ = ["ErrorDetails", "RunResult", "execute", "init_worker", "KERNEL_NAME"]
+
+_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+_INJECTED_TAG = "injected-parameters"
+_ERROR_TAG = "papermill-error-cell-tag"
+#: Name papermill is given for the kernel; :func:`_kernel_manager_class` always starts this interpreter's.
+KERNEL_NAME = "python3"
+
+
+@dataclass(frozen=True)
+class ErrorDetails:
+    """Why a run failed.
+
+    ``cell_index`` and ``execution_count`` refer to the executed notebook (with
+    papermill's injected-parameters cell); ``cell_number`` is the failing
+    cell's 1-based position in the source notebook, which the index shows;
+    ``source`` is that cell's code. All four are ``None`` when no cell is to blame.
+    """
+
+    ename: str
+    evalue: str
+    cell_index: int | None = None
+    cell_number: int | None = None
+    execution_count: int | None = None
+    source: str | None = None
+
+    def as_dict(self) -> dict:
+        """The details as stored in the manifest."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.ename}: {self.evalue}"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of one run: ``status`` ``ok`` or ``failed`` (``skipped`` when
+    not executed), ``started`` (epoch seconds), ``duration`` (seconds) and ``error``."""
+
+    name: str
+    status: str
+    started: float | None = None
+    duration: float | None = None
+    error: ErrorDetails | None = None
+
+    @classmethod
+    def failure(cls, name: str, started: float, error: ErrorDetails) -> RunResult:
+        return cls(name, "failed", started, time.time() - started, error)
+
+
+def init_worker(src_dir: str) -> None:
+    """Make the kernels import this pntlib and draw inline figures; leave Ctrl-C to the main process."""
+    # Ctrl-C reaches the whole process group; the main process decides what stops
+    # (it kills the workers and their kernels), so a worker must not die half-way on its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    current = os.environ.get("PYTHONPATH", "")
+    parts = [p for p in current.split(os.pathsep) if p and p != src_dir]
+    os.environ["PYTHONPATH"] = os.pathsep.join([src_dir, *parts])
+    # papermill only records figures drawn by the inline backend: a non-interactive
+    # MPLBACKEND (Agg) inherited from the caller would silently drop them.
+    os.environ.pop("MPLBACKEND", None)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def _kernel_manager_class():
+    """A kernel manager that always starts ipykernel with this interpreter.
+
+    The ``python3`` kernelspec found on the Jupyter path may belong to another
+    environment (a user-level ``~/.local/share/jupyter/kernels/python3``); this
+    builds the spec from the running interpreter instead, as ipykernel's own
+    default spec does.
+    """
+    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    class EnvironmentKernelManager(AsyncKernelManager):
+        @property
+        def kernel_spec(self):
+            if self._kernel_spec is None:
+                # the kernel app's own log (its TCP-transport warning at every start)
+                # is kept to errors; output of the notebook's cells is unaffected
+                spec = get_kernel_dict(extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
+            return self._kernel_spec
+
+    return EnvironmentKernelManager
+
+
+# --------------------------------------------------------------------------- rendering
+
+_EXPORTERS: dict[bool, object] = {}
+
+
+def _exporter(exclude_input: bool):
+    """Cached nbconvert HTML exporter (the lab template, without CDN scripts)."""
+    if exclude_input not in _EXPORTERS:
+        from nbconvert import HTMLExporter
+
+        _EXPORTERS[exclude_input] = HTMLExporter(
+            extra_template_basedirs=[str(_TEMPLATES / "nbconvert")],
+            template_name="pnt_lab",
+            exclude_input=exclude_input,
+            exclude_input_prompt=exclude_input,
+            exclude_output_prompt=exclude_input,
+            language_code="es",
+        )
+    return _EXPORTERS[exclude_input]
+
+
+def _render_html(nb, path: Path, *, exclude_input: bool, title: str, index_href: str, other: str | None) -> None:
+    body, _ = _exporter(exclude_input).from_notebook_node(
+        nb,
+        resources={
+            "metadata": {"name": title},
+            "pnt_index_href": index_href,
+            "pnt_other_href": other,
+            "pnt_other_label": "con código" if exclude_input else "sin código",
+        },
+    )
+    path.write_text(body, encoding="utf-8")
+
+
+def _thumbnail(source: Path, target: Path, *, width: int = 360) -> None:
+    from PIL import Image
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(source) as img:
+        img.thumbnail((width, width))
+        img.save(target, format="PNG", optimize=True)
+
+
+def _render(name: str, stage: Path, ok: bool) -> None:
+    """The run's pages (both for a success, the one with code for a failure) and thumbnail."""
+    import nbformat
+
+    nb_path = stage / f"{name}.ipynb"
+    if nb_path.is_file():
+        nb = nbformat.read(nb_path, as_version=4)
+        if ok:
+            _render_html(nb, stage / f"{name}.html", exclude_input=True, title=name,
+                         index_href="index.html", other=f"{name}.code.html")
+            _render_html(nb, stage / f"{name}.code.html", exclude_input=False, title=name,
+                         index_href="index.html", other=f"{name}.html")
+        else:
+            _render_html(nb, stage / f"{name}.html", exclude_input=False, title=name,
+                         index_href="../index.html", other=None)
+    summary_path = stage / f"{name}{SUMMARY_SUFFIX}"
+    if ok and summary_path.is_file():
+        main = json.loads(summary_path.read_text(encoding="utf-8")).get("main_figure")
+        if main and (stage / main).is_file() and main.lower().endswith(".png"):
+            _thumbnail(stage / main, stage / "figures" / "thumbs" / f"{name}.png")
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def _tags(cell) -> list:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _source_cell_number(cells: Sequence, index: int) -> int:
+    """1-based position, in the source notebook, of executed cell ``index``.
+
+    ``cells`` are the executed notebook's cells without papermill's error
+    cells; the injected-parameters cell is not in the source and is not counted.
+    """
+    return 1 + sum(1 for cell in cells[:index] if _INJECTED_TAG not in _tags(cell))
+
+
+def _error_details(nb_path: Path, exc: BaseException, timeout: float) -> ErrorDetails:
+    """The failing cell and error of a failed run."""
+    import nbformat
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    cells = []
+    if nb_path.is_file():
+        try:
+            cells = [c for c in nbformat.read(nb_path, as_version=4).cells if _ERROR_TAG not in _tags(c)]
+        except Exception:  # an unreadable partial notebook: no cell to point at
+            cells = []
+    if isinstance(exc, PapermillExecutionError):
+        # papermill counts cells before inserting its error cells: the same list as ``cells``
+        return ErrorDetails(
+            exc.ename, exc.evalue, cell_index=exc.cell_index,
+            cell_number=_source_cell_number(cells, exc.cell_index) if cells else None,
+            execution_count=exc.exec_count, source=exc.source,
+        )
+    evalue = str(exc)
+    if isinstance(exc, CellTimeoutError):
+        evalue = f"el cuaderno no terminó dentro de su tiempo límite de {timeout:g} s"
+    # the cell that was running: the last one papermill started
+    started = [i for i, cell in enumerate(cells) if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if not started:
+        return ErrorDetails(type(exc).__name__, evalue)
+    cell = cells[started[-1]]
+    return ErrorDetails(type(exc).__name__, evalue, cell_index=started[-1],
+                        cell_number=_source_cell_number(cells, started[-1]),
+                        execution_count=cell.get("execution_count"), source=cell.source)
+
+
+def _foreign_files(stage: Path, name: str) -> list[str]:
+    """Files in a run's staging folder that are not named after the run.
+
+    A run may write ``<name>.ipynb``, ``<name>.html``, ``<name>.code.html``,
+    ``<name>.summary.json``, ``figures/<name>.<ext>``, ``figures/<name>-<part>.<ext>``
+    and ``figures/thumbs/<name>.png``; anything else could overwrite another run's files.
+    """
+    own = {f"{name}.ipynb", f"{name}.html", f"{name}.code.html", f"{name}{SUMMARY_SUFFIX}", f"figures/thumbs/{name}.png"}
+    foreign = []
+    for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+        rel = path.relative_to(stage)
+        if rel.as_posix() in own:
+            continue
+        if len(rel.parts) == 2 and rel.parts[0] == "figures" and (path.stem == name or path.stem.startswith(f"{name}-")):
+            continue
+        foreign.append(rel.as_posix())
+    return foreign
+
+
+# --------------------------------------------------------------------------- one run
+
+
+def _papermill(run, nb_path: Path, stage: Path) -> None:
+    """Execute the notebook into ``nb_path``; raises what papermill raises."""
+    import papermill as pm
+
+    deadline = time.monotonic() + run.timeout
+    pm.execute_notebook(
+        str(run.notebook),
+        str(nb_path),
+        parameters={**run.parameters, "output_dir": str(stage), "run_name": run.name},
+        kernel_name=KERNEL_NAME,
+        language="python",
+        cwd=str(run.notebook.parent),
+        progress_bar=False,
+        log_output=False,
+        start_timeout=min(60.0, run.timeout),
+        kernel_manager_class=_kernel_manager_class(),
+        shutdown_kernel="immediate",  # the notebook is complete: no need to wait for a graceful exit
+        # whole-notebook timeout: each cell gets what is left of the budget
+        timeout_func=lambda cell: max(1.0, deadline - time.monotonic()),
+    )
+
+
+def execute(run, staging: str) -> RunResult:
+    """Execute one run into the folder ``staging`` (in a worker process); never raises.
+
+    Parameters
+    ----------
+    run : pntlib.run.Run
+    staging : str
+        An empty folder of the run's own; on success it holds every file the
+        run publishes, named after it.
+
+    Returns
+    -------
+    RunResult
+    """
+    started = time.time()
+    stage = Path(staging)
+    nb_path = stage / f"{run.name}.ipynb"
+    try:
+        _papermill(run, nb_path, stage)
+    except Exception as exc:  # the run failed: record why, keep going
+        return _failed(run, stage, started, _error_details(nb_path, exc, run.timeout))
+    foreign = _foreign_files(stage, run.name)
+    if foreign:  # publishing them could overwrite another run's files
+        return _failed(run, stage, started, ErrorDetails(
+            "OutputError",
+            f"el cuaderno escribió archivos que no llevan el nombre de la ejecución "
+            f"({run.name}, su parámetro run_name): {', '.join(foreign)}",
+        ))
+    try:
+        _render(run.name, stage, ok=True)
+    except Exception as exc:  # rendering failed: the run is not publishable
+        return RunResult.failure(run.name, started,
+                                 ErrorDetails(type(exc).__name__, f"no se pudo generar el HTML: {exc}"))
+    return RunResult(run.name, "ok", started, time.time() - started)
+
+
+def _failed(run, stage: Path, started: float, error: ErrorDetails) -> RunResult:
+    """A failed run, with the page of its failed notebook rendered when it can be."""
+    try:
+        _render(run.name, stage, ok=False)
+    except Exception:  # the failure is reported either way
+        pass
+    return RunResult.failure(run.name, started, error)
