@@ -426,6 +426,7 @@ def test_summary_disagreements_classify_the_summary_checks(real):
     assert kinds[("4.2", 2024)] == "missing"     # 0 vs ND (l.804, l.353)
 
 
+@pytest.mark.kernel
 def test_data_quality_notebook_runs(tmp_path, monkeypatch):
     papermill = pytest.importorskip("papermill")
     root = RAW_REPORT.parents[2]
@@ -437,6 +438,7 @@ def test_data_quality_notebook_runs(tmp_path, monkeypatch):
     assert (tmp_path / "figures" / "data_quality-discrepancias.png").stat().st_size > 0
 
 
+@pytest.mark.kernel
 def test_data_quality_notebook_rejects_a_missing_report(tmp_path, monkeypatch):
     papermill = pytest.importorskip("papermill")
     root = RAW_REPORT.parents[2]

@@ -98,6 +98,7 @@ def _papermill(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.kernel
 def test_papermill_command_line_float_indicator_and_bad_value(tmp_path):
     """`-p indicator 3.2` (a float) runs the indicator notebook; `-p indicator 3` fails clearly."""
     nb = str(PROJ_ROOT / "notebooks" / "indicator.ipynb")
@@ -112,6 +113,7 @@ def test_papermill_command_line_float_indicator_and_bad_value(tmp_path):
     assert "parameter indicator=3 is not valid; choose one of: '1.1'" in bad.stderr
 
 
+@pytest.mark.kernel
 def test_papermill_yaml_objective(tmp_path):
     nb = str(PROJ_ROOT / "notebooks" / "objective.ipynb")
     bad = _papermill(nb, str(tmp_path / "bad.ipynb"), "-y", "objective: 7", "-p", "output_dir", str(tmp_path),
