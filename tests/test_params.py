@@ -49,10 +49,9 @@ def test_indicator_rejects_ambiguous_values_with_the_choices(value):
     assert "choose one of: " + ", ".join(repr(i) for i in IDS) in str(err.value)
 
 
-def test_report_and_output_dir(tmp_path, report_text):
+def test_report_and_output_dir(tmp_path, damaged_report):
     assert params.validate_report("") is None
-    report = tmp_path / "r.txt"
-    report.write_text(report_text, encoding="utf-8")
+    report = damaged_report()  # an intact copy
     assert params.validate_report(str(report)) == report.resolve()
     with pytest.raises(ParameterError, match="no such file"):
         params.validate_report(str(tmp_path / "missing.txt"))
@@ -68,10 +67,9 @@ def test_report_and_output_dir(tmp_path, report_text):
         params.validate_output_dir(str(report / "sub"))
 
 
-def test_a_damaged_report_fails_in_validation(tmp_path, report_text):
+def test_a_damaged_report_fails_in_validation(damaged_report):
     # annex 3.2 (line 703): 66/P -> 66/Q is not a token of the report
-    damaged = tmp_path / "damaged.txt"
-    damaged.write_text(report_text.replace("66\t66/P\t100", "66\t66/Q\t100", 1), encoding="utf-8")
+    damaged = damaged_report({"66\t66/P\t100": "66\t66/Q\t100"})
     with pytest.raises(ReportFormatError, match="line 703"):
         params.validate_report(str(damaged))
 
