@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test extract lab bench clean-venv browser
+.PHONY: report test test-fast extract lab bench clean-venv browser
 
 $(STAMP): pyproject.toml
 	@if ! $(BIN)/python -c "import sys" >/dev/null 2>&1; then \
@@ -33,8 +33,15 @@ browser:
 	            || echo "could not install chromium: browser tests will be skipped"; \
 	    else echo "chromium not installed and not root: browser tests will be skipped"; fi; fi
 
+# The whole suite: tests/ (notebooks executed by pnt run, the browser checks) and,
+# through nbval, every notebook of notebooks/.
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The quick loop while editing: tests/ without the tests that start Jupyter kernels
+# (marker `kernel`, see pyproject.toml), no nbval of notebooks/; under a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not kernel" tests
 
 # LAB_ARGS passes options to JupyterLab (e.g. LAB_ARGS=--no-browser); as root
 # (a container) it needs --allow-root, added here.

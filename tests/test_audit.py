@@ -2,15 +2,13 @@
 complete list of findings on the real report, verified by reading it.
 
 Synthetic reports are the real text with single cells or words changed
-(:func:`edited`), so each case differs from the verified report by exactly the
-edit that should (or should not) trigger a check. Line numbers below are
+(``audit_of``, through the ``damaged_report`` fixture), so each case differs from
+the verified report by exactly the edit that should (or should not) trigger a check. Line numbers below are
 1-based lines of data/raw/pntdp-2022-2024_avance-y-resultados_2023-01_2024-06.txt;
 cells are tab-separated and counted from 0.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,10 +19,8 @@ from pntlib.formulas import FormulaError, evaluate_formula
 from pntlib.extract import DERIVED_TABLES
 from pntlib.tables import get_report
 
-RAW_REPORT = (
-    Path(__file__).resolve().parents[1]
-    / "data" / "raw" / "pntdp-2022-2024_avance-y-resultados_2023-01_2024-06.txt"
-)
+from .conftest import RAW_REPORT
+
 COLUMNS = ["check", "indicator_id", "year", "severity", "annex_raw", "summary_raw", "computed",
            "annex_line", "summary_line"]
 
@@ -32,37 +28,12 @@ COLUMNS = ["check", "indicator_id", "year", "severity", "annex_raw", "summary_ra
 # --------------------------------------------------------------------------- synthetic reports
 
 
-def edited(*edits: tuple) -> str:
-    """The real report text with edits applied.
-
-    Each edit is ``(line, cell, old, new)``: the ``cell``-th tab-separated cell
-    of 1-based ``line`` must read ``old`` (stripped) and becomes ``new``; or
-    ``(line, None, old, new)``: replace the substring ``old`` (which must occur
-    once in that line). Line count never changes, so line numbers stay valid.
-    """
-    lines = RAW_REPORT.read_text(encoding="utf-8").split("\n")
-    for line, cell, old, new in edits:
-        text = lines[line - 1]
-        if cell is None:
-            assert text.count(old) == 1, (line, old, text)
-            lines[line - 1] = text.replace(old, new)
-        else:
-            cells = text.split("\t")
-            assert cells[cell].strip() == old, (line, cell, cells[cell], old)
-            cells[cell] = new
-            lines[line - 1] = "\t".join(cells)
-    return "\n".join(lines)
-
-
 @pytest.fixture()
-def audit_of(tmp_path):
-    """Audit a synthetic report built by :func:`edited`."""
-    count = iter(range(1000))
+def audit_of(damaged_report):
+    """Audit a copy of the report with line edits ``(line, cell, old, new)`` (see conftest.damage)."""
 
     def _run(*edits: tuple) -> pd.DataFrame:
-        path = tmp_path / f"report_{next(count)}.txt"
-        path.write_text(edited(*edits), encoding="utf-8")
-        return audit(report=path)
+        return audit(report=damaged_report(edits=edits))
 
     return _run
 
@@ -82,11 +53,7 @@ def real() -> pd.DataFrame:
 # --------------------------------------------------------------------------- the real report
 
 # (check, indicator, year, severity, annex_raw, summary_raw, computed, annex_line, summary_line)
-# Summary rows: 1.1 l.188, 1.2 l.189, 1.3 l.194, 2.1-2.3 l.245-247, 3.1 l.301, 3.2-3.3 l.305-306,
-# 4.1-4.2 l.352-353, 4.3 l.357, 5.1-5.2 l.407-408, 5.3 l.413 ("baseline (year) | 2019 ... 2024").
-# Annex SERIE HISTÓRICA rows ("línea base | 2019 ... 2024 | Meta 2024"): 1.1 l.451, 1.2 l.490,
-# 1.3 l.518, 2.1 l.562, 2.2 l.594, 2.3 l.629, 3.1 l.668, 3.2 l.703, 3.3 l.735, 4.1 l.776,
-# 4.2 l.804, 4.3 l.841, 5.1 l.884, 5.2 l.919, 5.3 l.955.
+# The lines and tokens of both tables' rows are in tests/facts.py (SUMMARY, ANNEX).
 EXPECTED = [
     # 1.1 annex l.451 "5 | 5 | NA | NA | 10 | 15 | 20 | 15"; summary l.188 "5 (2019) | 5 | 0 | 0 | 10 | 15 | 20"
     ("summary_missing", "1.1", 2020, "warning", "NA", "0", None, 451, 188),
@@ -427,6 +394,7 @@ def test_summary_disagreements_classify_the_summary_checks(real):
     assert kinds[("4.2", 2024)] == "missing"     # 0 vs ND (l.804, l.353)
 
 
+@pytest.mark.kernel
 def test_data_quality_notebook_runs(tmp_path, monkeypatch):
     papermill = pytest.importorskip("papermill")
     root = RAW_REPORT.parents[2]
@@ -438,6 +406,7 @@ def test_data_quality_notebook_runs(tmp_path, monkeypatch):
     assert (tmp_path / "figures" / "data_quality-discrepancias.png").stat().st_size > 0
 
 
+@pytest.mark.kernel
 def test_data_quality_notebook_rejects_a_missing_report(tmp_path, monkeypatch):
     papermill = pytest.importorskip("papermill")
     root = RAW_REPORT.parents[2]

@@ -47,13 +47,11 @@ def test_findings_rules_on_synthetic_frames():
     assert found["sentence"].iloc[3].endswith("(el informe dice ND); su último dato es 40 (2023).")
 
 
-def test_objective_narrative_and_markdown_escape(tmp_path, report_text):
+def test_objective_narrative_and_markdown_escape(damaged_report):
     text = briefing.objective_narrative(4)
     # annex 4.1 and 4.3 reach 100 = Meta; 4.2 is 0 from 2021 to 2024 against a Meta of 50
     assert text.startswith("Alcanzaron su meta: 4.1, 4.3. Sin resultado en el año de la meta: ninguno. Estancados: 4.2.")
-    path = tmp_path / "r.txt"
-    path.write_text(report_text.replace("Estrategia prioritaria 1.1.- ", "Estrategia prioritaria 1.1.- <i>x</i> ", 1),
-                    encoding="utf-8")
+    path = damaged_report({"Estrategia prioritaria 1.1.- ": "Estrategia prioritaria 1.1.- <i>x</i> "})
     md = briefing.objective_markdown(1, report=path)
     assert "&lt;i&gt;x&lt;/i&gt;" in md and "<i>" not in md
     with pytest.raises(ParameterError, match="choose one of: 1, 2, 3, 4, 5"):

@@ -1,8 +1,10 @@
 """The rendered reports opened in Debian's headless chromium.
 
-No console errors, every link and image resolves, and text from the report is
-escaped on every page: a copy of the report whose indicator 1.1 *Nombre* holds
-markup is run through ``pnt run`` and the markup must show as text.
+Every page of the session's executed collection (``executed_collection`` in
+conftest.py: the whole plan on the real report, four runs on a copy of the report
+whose indicator 1.1 *Nombre*, objective 1 title and strategy 1.1 title hold
+markup, and one run that fails) loads without console errors, every link and image
+resolves, and the markup shows as text on every page that quotes it.
 """
 
 from __future__ import annotations
@@ -14,14 +16,10 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from pntlib import cli
-
-from .conftest import PROJ_ROOT, RAW_REPORT
+from .conftest import FAILING_RUN, MARKUP
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-NB_DIR = Path(__file__).resolve().parent / "data" / "notebooks"
-MARKUP = '<b>x</b><script>window.pwned = 1</script><img src="nowhere.png">'
 
 # Skipped on a developer machine without chromium; never in CI (CI=true), where
 # `make test` installs it and a missing browser must fail the run.
@@ -32,35 +30,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> Path:
-    """A run of real and tiny notebooks on a report whose indicator name holds markup."""
-    root = tmp_path_factory.mktemp("browser")
-    text = RAW_REPORT.read_text(encoding="utf-8")
-    assert text.count("Nombre\t1.1 ") == 1
-    report = root / "report-markup.txt"
-    # Markup in an indicator name, an objective title (section 3) and a strategy title.
-    text = text.replace("Nombre\t1.1 ", f"Nombre\t1.1 {MARKUP} ")
-    for heading in ("\nObjetivo prioritario 1. Promover la reforma", "\nEstrategia prioritaria 1.1.- Promover"):
-        assert text.count(heading) == 1
-        text = text.replace(heading, f"{heading} {MARKUP}")
-    report.write_text(text, encoding="utf-8")
-    plan = root / "plan.yaml"
-    plan.write_text(
-        "runs:\n"  # the report goes to the notebooks that read one (tiny.ipynb does not declare it)
-        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'overview.ipynb'}\n    name: overview\n"
-        f"    parameters: {{report: {report}}}\n"
-        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'indicator.ipynb'}\n    name: indicator_1.1\n"
-        f"    parameters: {{indicator: '1.1', report: {report}}}\n"
-        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'objective.ipynb'}\n    name: objective_1\n"
-        f"    parameters: {{objective: 1, report: {report}}}\n"
-        f"  - notebook: {PROJ_ROOT / 'notebooks' / 'data_quality.ipynb'}\n    name: data_quality\n"
-        f"    parameters: {{report: {report}}}\n"
-        f"  - notebook: {NB_DIR / 'tiny.ipynb'}\n    name: broken\n    parameters: {{fail: true}}\n",
-        encoding="utf-8",
-    )
-    out = root / "reports"
-    assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"]) == 1  # "broken" fails
-    return out
+def reports(executed_collection) -> Path:
+    return executed_collection
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +67,8 @@ def _local_target(url: str) -> Path | None:
 def test_every_page_loads_without_console_errors_and_its_links_resolve(reports, browser):
     pages = _pages(reports)
     names = {p.relative_to(reports).as_posix() for p in pages}
-    assert {"index.html", "overview.html", "overview.code.html", "indicator_1.1.html",
-            "indicator_1.1.code.html", "failed/broken.html"} <= names
+    assert {"index.html", "overview.html", "overview.code.html", "indicator_1.1.html", "indicator_5.3.html",
+            "indicator_1.1.code.html", "markup_overview.html", f"failed/{FAILING_RUN}.html"} <= names
     for page in pages:
         browser.get(page.as_uri())
         errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
@@ -123,8 +94,8 @@ def test_every_page_loads_without_console_errors_and_its_links_resolve(reports, 
 
 @pytest.mark.parametrize(
     "page",
-    ["index.html", "overview.html", "indicator_1.1.html", "indicator_1.1.code.html", "objective_1.html",
-     "data_quality.html", "data_quality.code.html"],
+    ["index.html", "markup_overview.html", "markup_indicator_1.1.html", "markup_indicator_1.1.code.html",
+     "markup_objective_1.html", "markup_data_quality.html", "markup_data_quality.code.html"],
 )
 def test_markup_in_the_report_shows_as_text(reports, browser, page):
     browser.get((reports / page).as_uri())
@@ -136,6 +107,6 @@ def test_markup_in_the_report_shows_as_text(reports, browser, page):
 
 def test_index_shows_the_failure(reports, browser):
     browser.get((reports / "index.html").as_uri())
-    text = browser.execute_script("return document.getElementById('run-broken').innerText")
+    text = browser.execute_script("return document.getElementById('run-' + arguments[0]).innerText", FAILING_RUN)
     assert "falló" in text and "ValueError" in text
     assert "fallo a propósito con value=1 <b>sin marcado</b>" in text  # the error text, escaped

@@ -67,8 +67,8 @@ def test_processed_data_is_not_stale(extracted):
             )
 
 
-def test_bad_report_exits_nonzero_and_writes_nothing(report_text, write_report, tmp_path, capsys):
-    bad = write_report(report_text.replace("77/P", "77/Q", 1))
+def test_bad_report_exits_nonzero_and_writes_nothing(damaged_report, tmp_path, capsys):
+    bad = damaged_report(edits=[(306, 8, "77/P", "77/Q")])  # summary table, 3.3 2024
     out = tmp_path / "out"
     assert main(["extract", "--report", str(bad), "--out", str(out)]) == 1
     err = capsys.readouterr().err

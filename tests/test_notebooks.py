@@ -1,8 +1,10 @@
-"""The whole notebook collection runs: `pnt run` over notebooks/plan.yaml into tmp_path.
+"""The whole notebook collection runs: every run of notebooks/plan.yaml, executed by `pnt run`.
 
-Executing the plan exercises every notebook with papermill (overview,
-data_quality, explore, the 5 objectives, the 15 indicators) in parallel; the
-assertions then read the executed notebooks and their summaries.
+The session's executed collection (``executed_collection`` in conftest.py) runs the
+plan on the real report: every notebook with papermill (overview, data_quality,
+explore, the 5 objectives, the 15 indicators) in parallel; the assertions read the
+executed notebooks and their summaries. The same call also holds the browser tests'
+runs on a copy of the report with markup in it (named ``markup_*``) and one that fails.
 """
 
 from __future__ import annotations
@@ -15,16 +17,12 @@ import pytest
 
 from pntlib import run as runner
 
-from .conftest import PROJ_ROOT
+from .conftest import FAILING_RUN, MARKUP_RUNS, PROJ_ROOT
 
 
 @pytest.fixture(scope="module")
-def collection(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("collection")
-    result = runner.run_plan(PROJ_ROOT / "notebooks" / "plan.yaml", out=out, quiet=True)
-    failed = result[result["status"] != "ok"]
-    assert failed.empty, failed[["name", "error"]].to_string()
-    return out
+def collection(executed_collection) -> Path:
+    return executed_collection
 
 
 def _outputs_text(path: Path) -> str:
@@ -43,6 +41,9 @@ def _outputs_text(path: Path) -> str:
 def test_every_notebook_of_the_plan_ran(collection):
     names = [r.name for r in runner.load_plan(PROJ_ROOT / "notebooks" / "plan.yaml")]
     assert len(names) == 1 + 1 + 1 + 5 + 15
+    manifest = json.loads((collection / "manifest.json").read_text(encoding="utf-8"))
+    statuses = {name: run["status"] for name, run in manifest["runs"].items()}
+    assert statuses == {**dict.fromkeys([*names, *MARKUP_RUNS], "ok"), FAILING_RUN: "failed"}
     for name in names:
         assert (collection / f"{name}.ipynb").is_file()
         summary = json.loads((collection / f"{name}.summary.json").read_text(encoding="utf-8"))

@@ -18,28 +18,13 @@ from pntlib.progress import (
     trends_from_frames,
 )
 
+from .facts import ANNEX
+
 # --------------------------------------------------------------------------- the real report, by hand
 #
-# Every number below was read off the annex cards' SERIE HISTÓRICA in
-# data/raw/pntdp-2022-2024_avance-y-resultados_2023-01_2024-06.txt
-# (columns: línea base, Resultado 2019 ... 2024, Meta 2024); the baseline year is
-# in the header "Valor de la línea base (YYYY)" of the line before.
-#
-#   line 451  1.1  5 (2019) | 5   NA    NA    10    15    20    | 15
-#   line 490  1.2  33.33 (2021, "(2021)" on line 489) | 16.67 33.34 50.01 66.68 83.35 100 | 100
-#   line 518  1.3  4 (2021) | 4   NA    4     8     12    16    | 16
-#   line 562  2.1  66.67 (2021) | 66.67 66.67 100 100 100 100 | 100
-#   line 594  2.2  0 (2021) | N/A N/A 100 100 100 100 | 100
-#   line 629  2.3  0 (2020) | N/A 0 N/D 100 100 100 | 100          (Periódico)
-#   line 668  3.1  0 (2020) | N/A 0 86 86 86 N/D | 100            (Periódico)
-#   line 703  3.2  0 (2020) | N/A 0 66 66 66 66/P | 100
-#   line 735  3.3  0 (2020) | N/A N/A 0 77 77 77/P | 100          (Periódico)
-#   line 776  4.1  0 (2021) | N/A N/A 66.66 100 100 100 | 100      (Periódico)
-#   line 804  4.2  0 (2021) | N/A N/A 0 0 0 0 | 50
-#   line 841  4.3  0 (2021) | N/A N/A 25 50 75 100 | 100
-#   line 884  5.1  0 (2021) | N/A N/A 0 33 66 100 | 100
-#   line 919  5.2  0 (2021) | N/A N/A 33.33 66.66 66.66 N/D | 100
-#   line 955  5.3  0 (2021) | N/A N/A 0 33 33 N/D | 100
+# Every number below is worked out by hand from the annex cards' SERIE HISTÓRICA
+# (línea base, Resultado 2019 ... 2024, Meta 2024) as read in tests/facts.py (ANNEX);
+# the test checks the baseline, target and latest value of each row against it.
 #
 # Columns: id, baseline, baseline year, latest year, latest value, latest status,
 # target, achievement %, distance covered %, expected %, pace, status.
@@ -91,6 +76,9 @@ def test_progress_real_report_every_indicator_by_hand():
     for row, expected in zip(table.itertuples(index=False), EXPECTED_ANNEX):
         (ind, base, base_year, latest_year, latest, latest_status, target,
          achievement, covered, expected_pct, pace, status) = expected
+        facts = ANNEX[ind]
+        assert (base, base_year, target) == (float(facts.baseline), facts.baseline_year, float(facts.target)), ind
+        assert facts.result(latest_year) in (f"{latest:g}", f"{latest:g}/P"), ind
         assert row.indicator_id == ind
         assert row.baseline_value == pytest.approx(base), ind
         assert row.baseline_year == base_year, ind

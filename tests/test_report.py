@@ -1,5 +1,6 @@
-"""The parser against the real report: every number of both indicator tables,
-read off data/raw/ by hand (line numbers of the raw file in comments)."""
+"""The parser against the real report: every number of both indicator tables and every
+card field, read off data/raw/ by hand (tests/facts.py; line numbers of the raw file in
+comments)."""
 
 from __future__ import annotations
 
@@ -9,56 +10,7 @@ import pytest
 import pntlib
 from pntlib.report import parse_token
 
-# Tokens that are not plain numbers, and what they mean (report's "Nota:" legend).
-SPECIAL = {
-    "NA": (None, "not_applicable", "M"),
-    "N/A": (None, "not_applicable", "M"),
-    "ND": (None, "not_available", "L"),
-    "N/D": (None, "not_available", "L"),
-    "66/P": (66.0, "provisional", "P"),
-    "77/P": (77.0, "provisional", "P"),
-}
-
-YEARS = [2019, 2020, 2021, 2022, 2023, 2024]
-
-# Annex, SERIE HISTÓRICA: line, baseline year, baseline, Resultado 2019..2024, Meta 2024.
-ANNEX = {
-    "1.1": (451, 2019, "5", "5 NA NA 10 15 20", "15"),
-    "1.2": (490, 2021, "33.33", "16.67 33.34 50.01 66.68 83.35 100", "100"),  # "(2021)" on line 489
-    "1.3": (518, 2021, "4", "4 NA 4 8 12 16", "16"),
-    "2.1": (562, 2021, "66.67", "66.67 66.67 100 100 100 100", "100"),
-    "2.2": (594, 2021, "0", "N/A N/A 100 100 100 100", "100"),
-    "2.3": (629, 2020, "0", "N/A 0 N/D 100 100 100", "100"),
-    "3.1": (668, 2020, "0", "N/A 0 86 86 86 N/D", "100"),
-    "3.2": (703, 2020, "0", "N/A 0 66 66 66 66/P", "100"),
-    "3.3": (735, 2020, "0", "N/A N/A 0 77 77 77/P", "100"),
-    "4.1": (776, 2021, "0", "N/A N/A 66.66 100 100 100", "100"),
-    "4.2": (804, 2021, "0", "N/A N/A 0 0 0 0", "50"),
-    "4.3": (841, 2021, "0", "N/A N/A 25 50 75 100", "100"),
-    "5.1": (884, 2021, "0", "N/A N/A 0 33 66 100", "100"),
-    "5.2": (919, 2021, "0", "N/A N/A 33.33 66.66 66.66 N/D", "100"),
-    "5.3": (955, 2021, "0", "N/A N/A 0 33 33 N/D", "100"),
-}
-
-# Section-3 summary tables: line, "Línea base (Año)", Resultado 2019..2024 (no Meta column).
-SUMMARY = {
-    "1.1": (188, "5", 2019, "5 0 0 10 15 20"),
-    "1.2": (189, "33.3", 2021, "16.67 33.34 50.01 66.68 83.35 100"),
-    "1.3": (194, "4", 2021, "0 0 4 8 12 16"),
-    "2.1": (245, "66.67", 2021, "66.67 66.67 66.67 100 100 100"),
-    "2.2": (246, "0.0", 2021, "0.0 0.0 100 100 100 100"),
-    "2.3": (247, "0.0", 2020, "0.0 0.0 0.0 100 100 100"),
-    "3.1": (301, "0.0", 2020, "0.0 0.0 86 86 86 ND"),
-    "3.2": (305, "0.0", 2020, "0.0 0.0 66 66 66 66/P"),
-    "3.3": (306, "0.0", 2020, "0.0 0.0 0.0 77 77 77/P"),
-    "4.1": (352, "0.0", 2021, "0.0 0.0 66.66 100 100 100"),
-    "4.2": (353, "0.0", 2021, "0.0 0.0 0.0 0.0 0.0 ND"),
-    "4.3": (357, "0.0", 2021, "0.0 0.0 25 50 75 100"),
-    "5.1": (407, "0.0", 2021, "0.0 0.0 0.0 33.33 66.66 100"),
-    "5.2": (408, "0.0", 2021, "0.0 0.0 33.33 66.66 66.66 ND"),
-    "5.3": (413, "0.0", 2021, "0.0 0.0 0.0 33 33 ND"),
-}
-
+from .facts import ANNEX, CARDS, SPECIAL, SUMMARY, YEARS
 
 def _expected(raw: str):
     if raw in SPECIAL:
@@ -114,27 +66,6 @@ def test_load_series_filters_one_table():
     assert set(pntlib.load_series(table="summary")["table"]) == {"summary"}
     with pytest.raises(ValueError, match="annex"):
         pntlib.load_series(table="cards")
-
-
-# Card fields: Nivel de desagregación, Tipo, Acumulado o periódico, Unidad de medida,
-# Disponibilidad de la información, Tendencia esperada (lines 439-443 for 1.1, etc.).
-CARDS = {
-    "1.1": ("Marco Normativo Federal", "Estratégico", "Acumulado", "Recomendaciones", "Enero", "Ascendente"),
-    "1.2": ("Marco Normativo Federal", "Estratégico", "Acumulado", "Porcentaje", "Enero", "Ascendente"),
-    "1.3": ("Federal", "Estratégico", "Acumulado", "Participaciones", "Enero", "Ascendente"),
-    "2.1": ("Federal", "Estratégico", "Acumulado", "Porcentaje", "Enero", "Ascendente"),
-    "2.2": ("Federal", "Estratégico", "Acumulado", "Porcentaje", "Marzo", "Ascendente"),
-    "2.3": ("Federal", "Estratégico", "Periódico", "Porcentaje", "Marzo", "Ascendente"),
-    "3.1": ("Federal", "Estratégico", "Periódico", "Porcentaje", "Enero", "Ascendente"),
-    "3.2": ("Federal", "Gestión", "Acumulado", "Porcentaje", "Marzo", "Ascendente"),
-    "3.3": ("Federal", "Gestión", "Periódico", "Porcentaje", "Marzo", "Ascendente"),
-    "4.1": ("Federal", "Estratégico", "Periódico", "Porcentaje", "Enero", "Ascendente"),
-    "4.2": ("Federal", "Estratégico", "Acumulado", "Porcentaje", "Enero", "Ascendente"),
-    "4.3": ("Federal", "Estratégico", "Acumulado", "Porcentaje", "Enero", "Ascendente"),
-    "5.1": ("Federal", "Estratégico", "Acumulado", "Porcentaje", "Enero", "Ascendente"),
-    "5.2": ("Federal", "Estratégico", "Acumulado", "Porcentaje", "Enero", "Ascendente"),
-    "5.3": ("Federal", "Gestión", "Acumulado", "Porcentaje", "Julio", "Ascendente"),
-}
 
 
 def test_card_fields_of_every_indicator():

@@ -13,6 +13,8 @@ from pntlib.exceptions import ReportChecksumError, ReportFormatError
 from pntlib import config
 from pntlib.report import parse_report
 
+from .conftest import damage
+
 
 def _lines(text: str) -> list[str]:
     return text.split("\n")
@@ -112,11 +114,8 @@ def test_values_row_with_a_missing_cell(report_text):
     assert (err.value.indicator, err.value.line) == ("4.3", 841)
 
 
-def test_a_changed_value_changes_exactly_that_value(report_text, write_report):
-    lines = _lines(report_text)
-    i = _index(lines, r"^0\tN/A\tN/A\t25\t50\t75\t100\t100$")  # 4.3, line 841: 2023 = 75
-    lines[i] = "0\tN/A\tN/A\t25\t50\t74.5\t100\t100"
-    path = write_report("\n".join(lines))
+def test_a_changed_value_changes_exactly_that_value(damaged_report):
+    path = damaged_report(edits=[(841, 5, "75", "74.5")])  # 4.3, line 841: 2023 = 75
     before = pntlib.load_series()
     after = pntlib.load_series(report=path)
     changed = (before != after).any(axis=1)
@@ -131,7 +130,7 @@ def test_a_changed_value_changes_exactly_that_value(report_text, write_report):
 
 
 def test_error_message_names_line_and_excerpt(report_text):
-    damaged = report_text.replace("0\tN/A\t0\t66\t66\t66\t66/P\t100", "0\tN/A\t0\t66\t66\t66\t66/Q\t100")
+    damaged = damage(report_text, {"0\tN/A\t0\t66\t66\t66\t66/P\t100": "0\tN/A\t0\t66\t66\t66\t66/Q\t100"})
     with pytest.raises(ReportFormatError) as err:
         parse_report(damaged, path="copy.txt")
     text = str(err.value)
@@ -218,7 +217,7 @@ def test_numbered_paragraph_is_not_a_section_heading(report_text):
 
 
 def test_empty_required_field(report_text):
-    damaged = report_text.replace("Tipo\tEstratégico\tAcumulado", "Tipo\t\tAcumulado", 1)  # card 1.1, line 440
+    damaged = damage(report_text, edits=[(440, 1, "Estratégico", "")])  # card 1.1, line 440
     with pytest.raises(ReportFormatError, match="'Tipo' is empty") as err:
         parse_report(damaged)
     assert (err.value.indicator, err.value.line) == ("1.1", 440)
@@ -280,7 +279,7 @@ def test_a_number_is_not_a_name_continuation(report_text):
 
 
 def test_ids_are_kept_as_printed(report_text):
-    damaged = report_text.replace("Nombre\t2.2 Porcentaje", "Nombre\t2.02 Porcentaje", 1)
+    damaged = damage(report_text, {"Nombre\t2.2 Porcentaje": "Nombre\t2.02 Porcentaje"})
     with pytest.raises(ReportFormatError) as err:
         parse_report(damaged)
     assert "2.02" in str(err.value)
@@ -312,18 +311,18 @@ def test_values_row_among_the_notes(report_text):
 
 @pytest.mark.parametrize("raw", ["٥", "５", "9" * 400])
 def test_only_ascii_numbers_of_sane_length(report_text, raw):
-    damaged = report_text.replace("5\t5\tNA\tNA\t10\t15\t20\t15", f"5\t5\tNA\tNA\t10\t15\t{raw}\t15", 1)
+    damaged = damage(report_text, edits=[(451, 6, "20", raw)])  # annex 1.1, Resultado 2024
     with pytest.raises(ReportFormatError, match="unknown value"):
         parse_report(damaged)
 
 
-def test_cache_notices_a_same_size_edit_with_the_same_mtime(report_text, write_report):
+def test_cache_notices_a_same_size_edit_with_the_same_mtime(report_text, damaged_report):
     import os
 
-    path = write_report(report_text)
+    path = damaged_report()  # an intact copy, then edited in place
     first = pntlib.load_series(report=path)
     st = path.stat()
-    path.write_text(report_text.replace("5\t5\tNA\tNA\t10\t15\t20\t15", "5\t5\tNA\tNA\t10\t15\t21\t15", 1), encoding="utf-8")
+    path.write_text(damage(report_text, edits=[(451, 6, "20", "21")]), encoding="utf-8")  # annex 1.1, 2024
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     second = pntlib.load_series(report=path)
     assert not first.equals(second)

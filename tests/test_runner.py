@@ -97,6 +97,7 @@ def test_run_key_changes_with_each_input(tmp_path):
     assert runner.run_key(run) == base
 
 
+@pytest.mark.kernel
 def test_pnt_run_end_to_end(tmp_path, capsys):
     """Two tiny runs, one that fails, one real notebook; then a call that skips everything."""
     plan = _plan(
@@ -157,6 +158,7 @@ def test_pnt_run_end_to_end(tmp_path, capsys):
     assert (out / "tiny_1.ipynb").stat().st_mtime_ns != first["tiny_1"]
 
 
+@pytest.mark.kernel
 def test_a_failing_rerun_leaves_the_previous_reports_intact(tmp_path):
     nb = tmp_path / "nb.ipynb"
     shutil.copy(NB_DIR / "tiny.ipynb", nb)
@@ -177,6 +179,7 @@ def test_a_failing_rerun_leaves_the_previous_reports_intact(tmp_path):
     assert not (out / ".staging").exists()
 
 
+@pytest.mark.kernel
 def test_timeout_stops_a_notebook(tmp_path):
     plan = _plan(tmp_path, "runs:\n  - notebook: @NB/slow.ipynb\n    timeout: 8\n    parameters: {seconds: 120}\n")
     result = runner.run_plan(plan, out=tmp_path / "out", quiet=True)
@@ -191,6 +194,7 @@ def test_timeout_stops_a_notebook(tmp_path):
     assert "did not finish" not in index
 
 
+@pytest.mark.kernel
 def test_ctrl_c_stops_at_once_and_leaves_the_previous_reports_intact(tmp_path):
     """SIGINT (twice) to `pnt run`: exit 130 without a traceback, queued runs never start,
     no process left behind, the previous reports untouched."""
@@ -285,6 +289,7 @@ def test_an_undeclared_parameter_stops_the_call_before_anything_runs(tmp_path):
     assert not list(out.glob("tiny*")) and not (out / "manifest.json").exists()
 
 
+@pytest.mark.kernel
 def test_each_run_publishes_only_files_named_after_it(tmp_path):
     """Runs whose notebook would derive the same name (value 1) each keep their own files."""
     plan = _plan(
@@ -318,6 +323,7 @@ def test_each_run_publishes_only_files_named_after_it(tmp_path):
     assert (out / "tiny_1.summary.json").read_bytes() == before and not (out / "mine.ipynb").exists()
 
 
+@pytest.mark.kernel
 def test_changed_or_missing_outputs_are_rebuilt(tmp_path):
     """A run is skipped only when every file it published is there and unchanged."""
     plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n    parameter_sets: [{value: 1}, {value: 2}]\n")
@@ -334,6 +340,7 @@ def test_changed_or_missing_outputs_are_rebuilt(tmp_path):
     assert runner.run_plan(plan, out=out, quiet=True)["status"].tolist() == ["skipped", "skipped"]
 
 
+@pytest.mark.kernel
 def test_a_later_success_removes_the_failed_copy(tmp_path):
     nb = tmp_path / "nb.ipynb"
     good = (NB_DIR / "tiny.ipynb").read_text(encoding="utf-8")
@@ -348,6 +355,7 @@ def test_a_later_success_removes_the_failed_copy(tmp_path):
     assert "failed/nb_5" not in _index(out)
 
 
+@pytest.mark.kernel
 def test_a_second_call_into_the_same_folder_fails_at_once(tmp_path, capsys):
     import fcntl
 

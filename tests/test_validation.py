@@ -51,10 +51,9 @@ def test_indicator_rejects_ambiguous_values_with_the_choices(value):
     assert "choose one of: " + ", ".join(repr(i) for i in IDS) in str(err.value)
 
 
-def test_report_and_output_dir(tmp_path, report_text):
+def test_report_and_output_dir(tmp_path, damaged_report):
     assert params.validate_report("") is None
-    report = tmp_path / "r.txt"
-    report.write_text(report_text, encoding="utf-8")
+    report = damaged_report()  # an intact copy
     assert params.validate_report(str(report)) == report.resolve()
     with pytest.raises(ReportNotFoundError, match="no such file"):
         params.validate_report(str(tmp_path / "missing.txt"))
@@ -70,10 +69,9 @@ def test_report_and_output_dir(tmp_path, report_text):
         params.validate_output_dir(str(report / "sub"))
 
 
-def test_a_damaged_report_fails_in_validation(tmp_path, report_text):
+def test_a_damaged_report_fails_in_validation(damaged_report):
     # annex 3.2 (line 703): 66/P -> 66/Q is not a token of the report
-    damaged = tmp_path / "damaged.txt"
-    damaged.write_text(report_text.replace("66\t66/P\t100", "66\t66/Q\t100", 1), encoding="utf-8")
+    damaged = damaged_report({"66\t66/P\t100": "66\t66/Q\t100"})
     with pytest.raises(ReportFormatError, match="line 703"):
         params.validate_report(str(damaged))
 
@@ -100,6 +98,7 @@ def _papermill(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.kernel
 def test_papermill_command_line_float_indicator_and_bad_value(tmp_path):
     """`-p indicator 3.2` (a float) runs the indicator notebook; `-p indicator 3` fails clearly."""
     nb = str(PROJ_ROOT / "notebooks" / "indicator.ipynb")
@@ -114,6 +113,7 @@ def test_papermill_command_line_float_indicator_and_bad_value(tmp_path):
     assert "parameter indicator=3 is not valid; choose one of: '1.1'" in bad.stderr
 
 
+@pytest.mark.kernel
 def test_papermill_yaml_objective(tmp_path):
     nb = str(PROJ_ROOT / "notebooks" / "objective.ipynb")
     bad = _papermill(nb, str(tmp_path / "bad.ipynb"), "-y", "objective: 7", "-p", "output_dir", str(tmp_path),
