@@ -376,6 +376,9 @@ def declared_parameters(notebook: str | Path) -> dict:
     path = Path(notebook).resolve()
     key = (path, sha256_file(path))
     if key not in _DECLARED:
+        from .worker import skip_unused_imports
+
+        skip_unused_imports()
         import papermill
 
         try:

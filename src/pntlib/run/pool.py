@@ -1,8 +1,8 @@
 """Process control of ``pnt run``: the worker processes, the output folder's lock, and Ctrl-C.
 
-:class:`WorkerPool` owns its worker processes (one run at a time each, its
-kernel a child of the worker), so that :meth:`WorkerPool.kill` can stop every
-one of them with everything they started. :class:`StopSignals` turns Ctrl-C
+:class:`WorkerPool` owns its worker processes (one run at a time each) and
+the kernel server that forks their kernels, so that :meth:`WorkerPool.kill`
+can stop every one of them with everything they started. :class:`StopSignals` turns Ctrl-C
 into a ``KeyboardInterrupt`` except while a run is being published.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import multiprocessing.connection
+import os
 import signal
 import sys
 import threading
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..exceptions import RunLockedError
+from .kernels import KernelServer, kernel_environment
 from .worker import ErrorDetails, RunResult, execute, init_worker
 
 __all__ = ["LOCK_NAME", "RunInterrupted", "StopSignals", "Task", "WorkerPool", "exclusive"]
@@ -135,9 +137,9 @@ class Task:
     stage: Path
 
 
-def _serve(conn, src_dir: str) -> None:
+def _serve(conn, env: dict, kernels: str | None) -> None:
     """A worker process: execute the runs it is sent, one at a time, until told to stop."""
-    init_worker(src_dir)
+    init_worker(env, kernels)
     while True:
         try:
             message = conn.recv()
@@ -150,9 +152,9 @@ def _serve(conn, src_dir: str) -> None:
 
 
 class _Worker:
-    def __init__(self, context, src_dir: str) -> None:
+    def __init__(self, context, env: dict, kernels: str | None) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, src_dir), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, env, kernels), daemon=True)
         self.process.start()
         child.close()
         self.task: Task | None = None
@@ -168,13 +170,17 @@ class WorkerPool:
         Runs executed at once.
     src_dir : str
         The folder holding this pntlib, put first on the kernels' ``PYTHONPATH``.
+
+    The kernels are forked by one kernel server (:class:`~pntlib.run.kernels.KernelServer`),
+    started with the first tasks, before the workers.
     """
 
     def __init__(self, size: int, src_dir: str) -> None:
         self.size = max(1, size)
-        self.src_dir = src_dir
+        self.env = kernel_environment(src_dir)
         self.context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         self.workers: list[_Worker] = []
+        self.server: KernelServer | None = None
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -186,9 +192,15 @@ class WorkerPool:
         for worker in self.workers:
             if worker.task is None:
                 return worker
-        worker = _Worker(self.context, self.src_dir)
+        worker = _Worker(self.context, self.env, self.server.address if self.server else None)
         self.workers.append(worker)
         return worker
+
+    def _start_server(self, tasks: list[Task]) -> None:
+        """Start the kernel server, for ``tasks``' kernels (where processes can fork)."""
+        if self.server is None and tasks and hasattr(os, "fork"):
+            reports = dict.fromkeys("" if not t.run.parameters.get("report") else str(t.run.report) for t in tasks)
+            self.server = KernelServer(len(tasks), list(reports), self.env)
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, RunResult]]:
         """Execute every task, yielding ``(task, result)`` as each finishes.
@@ -196,6 +208,7 @@ class WorkerPool:
         A worker that dies gives its run a failed result (and is replaced).
         """
         queue = deque(tasks)
+        self._start_server(list(queue))
         while queue or any(w.task for w in self.workers):
             while queue and (len(self.workers) < self.size or any(w.task is None for w in self.workers)):
                 worker, task = self._idle(), queue.popleft()
@@ -222,13 +235,14 @@ class WorkerPool:
                            f"(código de salida {worker.process.exitcode})"))
 
     def kill(self) -> None:
-        """Kill the worker processes and everything they started (kernels included)."""
+        """Kill the worker processes, the kernel server and everything they started (kernels included)."""
         import psutil
 
         workers = []
-        for worker in self.workers:
+        pids = [w.process.pid for w in self.workers] + ([self.server.process.pid] if self.server else [])
+        for pid in pids:
             try:
-                workers.append(psutil.Process(worker.process.pid))
+                workers.append(psutil.Process(pid))
             except (psutil.Error, ValueError):
                 pass
         for process in workers:  # stopped first, so that none starts a kernel while the tree is read
@@ -251,9 +265,15 @@ class WorkerPool:
         for worker in self.workers:
             worker.process.join(1)
         self.workers = []
+        self._close_server()
+
+    def _close_server(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
 
     def close(self) -> None:
-        """Tell idle workers to stop and wait for them (those still busy are killed)."""
+        """Tell idle workers to stop and wait for them (those still busy are killed), then stop the kernel server."""
         if any(w.task is not None for w in self.workers):
             self.kill()
             return
@@ -268,3 +288,4 @@ class WorkerPool:
                 worker.process.kill()
                 worker.process.join(1)
         self.workers = []
+        self._close_server()

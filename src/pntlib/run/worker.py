@@ -12,19 +12,21 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..outputs import SUMMARY_SUFFIX
+from .kernels import KernelClient, kernel_manager_class, set_client
 
-__all__ = ["ErrorDetails", "RunResult", "execute", "init_worker", "KERNEL_NAME"]
+__all__ = ["ErrorDetails", "RunResult", "execute", "init_worker", "skip_unused_imports", "KERNEL_NAME"]
 
 _TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _INJECTED_TAG = "injected-parameters"
 _ERROR_TAG = "papermill-error-cell-tag"
-#: Name papermill is given for the kernel; :func:`_kernel_manager_class` always starts this interpreter's.
+#: Name papermill is given for the kernel; :func:`pntlib.run.kernels.kernel_manager_class` always starts this interpreter's.
 KERNEL_NAME = "python3"
 
 
@@ -69,43 +71,47 @@ class RunResult:
         return cls(name, "failed", started, time.time() - started, error)
 
 
-def init_worker(src_dir: str) -> None:
-    """Make the kernels import this pntlib and draw inline figures; leave Ctrl-C to the main process."""
+def init_worker(env: dict, kernels: str | None = None) -> None:
+    """Prepare a worker process: its environment, its kernel server, papermill and the HTML exporters.
+
+    Parameters
+    ----------
+    env : dict
+        The worker's environment, and its kernels' (:func:`pntlib.run.kernels.kernel_environment`).
+    kernels : str, optional
+        Address of the call's kernel server (:class:`pntlib.run.kernels.KernelServer`);
+        without it each kernel is launched as a new process.
+    """
     # Ctrl-C reaches the whole process group; the main process decides what stops
     # (it kills the workers and their kernels), so a worker must not die half-way on its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    current = os.environ.get("PYTHONPATH", "")
-    parts = [p for p in current.split(os.pathsep) if p and p != src_dir]
-    os.environ["PYTHONPATH"] = os.pathsep.join([src_dir, *parts])
-    # papermill only records figures drawn by the inline backend: a non-interactive
-    # MPLBACKEND (Agg) inherited from the caller would silently drop them.
-    os.environ.pop("MPLBACKEND", None)
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    os.environ.clear()
+    os.environ.update(env)
+    set_client(KernelClient(kernels) if kernels else None)
+    _warm_up()
 
 
-def _kernel_manager_class():
-    """A kernel manager that always starts ipykernel with this interpreter.
+def skip_unused_imports() -> None:
+    """Keep jsonschema (imported by nbformat) from importing ``rfc3987_syntax``.
 
-    The ``python3`` kernelspec found on the Jupyter path may belong to another
-    environment (a user-level ``~/.local/share/jupyter/kernels/python3``); this
-    builds the spec from the running interpreter instead, as ipykernel's own
-    default spec does.
+    jsonschema imports it, when installed, for its ``iri`` format checker, and
+    building its grammar takes about 1.8 s of CPU; nbformat validates notebooks
+    without format checkers, so nothing of pnt run uses it. Call before
+    importing nbformat or papermill (it has no effect once jsonschema is imported).
     """
-    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
+    sys.modules.setdefault("rfc3987_syntax", None)  # None: "import rfc3987_syntax" raises ImportError
 
-    class EnvironmentKernelManager(AsyncKernelManager):
-        @property
-        def kernel_spec(self):
-            if self._kernel_spec is None:
-                # the kernel app's own log (its TCP-transport warning at every start)
-                # is kept to errors; output of the notebook's cells is unaffected
-                spec = get_kernel_dict(extra_arguments=["--IPKernelApp.log_level=ERROR"])
-                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
-            return self._kernel_spec
 
-    return EnvironmentKernelManager
+def _warm_up() -> None:
+    """Import papermill and compile the exporters' templates (what the first run would otherwise pay)."""
+    skip_unused_imports()
+    import nbformat
+    import papermill  # noqa: F401
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("#"), nbformat.v4.new_code_cell("1")])
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    for exclude_input in (True, False):
+        _html(nb, exclude_input=exclude_input, title="", index_href="", other=None)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -130,6 +136,11 @@ def _exporter(exclude_input: bool):
 
 
 def _render_html(nb, path: Path, *, exclude_input: bool, title: str, index_href: str, other: str | None) -> None:
+    path.write_text(_html(nb, exclude_input=exclude_input, title=title, index_href=index_href, other=other),
+                    encoding="utf-8")
+
+
+def _html(nb, *, exclude_input: bool, title: str, index_href: str, other: str | None) -> str:
     body, _ = _exporter(exclude_input).from_notebook_node(
         nb,
         resources={
@@ -139,7 +150,7 @@ def _render_html(nb, path: Path, *, exclude_input: bool, title: str, index_href:
             "pnt_other_label": "con código" if exclude_input else "sin código",
         },
     )
-    path.write_text(body, encoding="utf-8")
+    return body
 
 
 def _thumbnail(source: Path, target: Path, *, width: int = 360) -> None:
@@ -151,13 +162,17 @@ def _thumbnail(source: Path, target: Path, *, width: int = 360) -> None:
         img.save(target, format="PNG", optimize=True)
 
 
-def _render(name: str, stage: Path, ok: bool) -> None:
-    """The run's pages (both for a success, the one with code for a failure) and thumbnail."""
+def _render(name: str, stage: Path, ok: bool, nb=None) -> None:
+    """The run's pages (both for a success, the one with code for a failure) and thumbnail.
+
+    ``nb``: the executed notebook, when at hand (else read from the staging folder).
+    """
     import nbformat
 
     nb_path = stage / f"{name}.ipynb"
-    if nb_path.is_file():
+    if nb is None and nb_path.is_file():
         nb = nbformat.read(nb_path, as_version=4)
+    if nb is not None:
         if ok:
             _render_html(nb, stage / f"{name}.html", exclude_input=True, title=name,
                          index_href="index.html", other=f"{name}.code.html")
@@ -243,12 +258,67 @@ def _foreign_files(stage: Path, name: str) -> list[str]:
 # --------------------------------------------------------------------------- one run
 
 
-def _papermill(run, nb_path: Path, stage: Path) -> None:
-    """Execute the notebook into ``nb_path``; raises what papermill raises."""
+_ENGINE = "pnt"
+
+
+def _register_engine() -> None:
+    """papermill's nbclient engine, saving the notebook when it starts and when it ends.
+
+    papermill's own engine also writes the whole notebook (validated, with its
+    figures) before and after every cell, about 40 times per notebook; the
+    file is read only once the run is over, or to show where it stopped.
+    """
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    if _ENGINE in papermill_engines._engines:
+        return
+
+    class Manager(NotebookExecutionManager):
+        holding = False
+
+        def save(self, **kwargs):
+            if not self.holding:
+                super().save(**kwargs)
+
+        def cell_start(self, cell, cell_index=None, **kwargs):
+            self.holding = True
+            try:
+                super().cell_start(cell, cell_index, **kwargs)
+            finally:
+                self.holding = False
+
+        def cell_complete(self, cell, cell_index=None, **kwargs):
+            self.holding = True
+            try:
+                super().cell_complete(cell, cell_index, **kwargs)
+            finally:
+                self.holding = False
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                             autosave_cell_every=30, **kwargs):
+            # papermill's Engine.execute_notebook, with the manager above
+            nb_man = Manager(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                             autosave_cell_every=autosave_cell_every)
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register(_ENGINE, Engine)
+
+
+def _papermill(run, nb_path: Path, stage: Path):
+    """Execute the notebook into ``nb_path`` and return it; raises what papermill raises."""
     import papermill as pm
 
+    _register_engine()
     deadline = time.monotonic() + run.timeout
-    pm.execute_notebook(
+    return pm.execute_notebook(
         str(run.notebook),
         str(nb_path),
         parameters={**run.parameters, "output_dir": str(stage), "run_name": run.name},
@@ -258,7 +328,8 @@ def _papermill(run, nb_path: Path, stage: Path) -> None:
         progress_bar=False,
         log_output=False,
         start_timeout=min(60.0, run.timeout),
-        kernel_manager_class=_kernel_manager_class(),
+        kernel_manager_class=kernel_manager_class(),
+        engine_name=_ENGINE,
         shutdown_kernel="immediate",  # the notebook is complete: no need to wait for a graceful exit
         # whole-notebook timeout: each cell gets what is left of the budget
         timeout_func=lambda cell: max(1.0, deadline - time.monotonic()),
@@ -283,7 +354,7 @@ def execute(run, staging: str) -> RunResult:
     stage = Path(staging)
     nb_path = stage / f"{run.name}.ipynb"
     try:
-        _papermill(run, nb_path, stage)
+        nb = _papermill(run, nb_path, stage)
     except Exception as exc:  # the run failed: record why, keep going
         return _failed(run, stage, started, _error_details(nb_path, exc, run.timeout))
     foreign = _foreign_files(stage, run.name)
@@ -294,7 +365,7 @@ def execute(run, staging: str) -> RunResult:
             f"({run.name}, su parámetro run_name): {', '.join(foreign)}",
         ))
     try:
-        _render(run.name, stage, ok=True)
+        _render(run.name, stage, ok=True, nb=nb)
     except Exception as exc:  # rendering failed: the run is not publishable
         return RunResult.failure(run.name, started,
                                  ErrorDetails(type(exc).__name__, f"no se pudo generar el HTML: {exc}"))
