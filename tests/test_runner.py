@@ -387,3 +387,20 @@ def test_plan_wide_parameters_do_not_change_run_names(tmp_path):
     plan = _plan(tmp_path, f"parameters: {{report: {report}}}\nruns:\n  - notebook: @NB/tiny.ipynb\n")
     with pytest.raises(PlanError, match=re.escape("tiny.ipynb does not declare the parameters ['report']")):
         runner.load_plan(plan)
+
+
+@pytest.mark.kernel
+def test_no_state_passes_from_one_notebook_to_the_next(tmp_path):
+    """One worker runs a notebook that leaves a global, a module attribute, an environment
+    variable and an import behind, then one that checks that none is there: every notebook
+    gets a kernel of its own, forked by the kernel server with the heavy imports done."""
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/leak.ipynb\n    parameter_sets: [{leave: true}, {leave: false}]\n")
+    out = tmp_path / "out"
+    result = runner.run_plan(plan, out=out, jobs=1, quiet=True)
+    assert result["status"].tolist() == ["ok", "ok"], result["error"].tolist()
+    kernels = []
+    for name in result["name"]:
+        summary = json.loads((out / f"{name}.summary.json").read_text(encoding="utf-8"))
+        kernels.append({f["label"]: f["value"] for f in summary["key_figures"]})
+    assert kernels[0]["pid"] != kernels[1]["pid"]
+    assert all("pntlib.run.kernel_server" in k["parent"] for k in kernels)

@@ -374,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     ``FD`` is a listening Unix socket; ``RUNS`` the number of kernels the call will ask for.
     """
     args = sys.argv[1:] if argv is None else argv
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # pnt run decides what stops (as in its workers)
     # like ipykernel_launcher: the folder the server was started from is not an import path
     if sys.path and (sys.path[0] == "" or os.path.realpath(sys.path[0]) == os.path.realpath(os.getcwd())):
         del sys.path[0]

@@ -73,6 +73,9 @@ class KernelServer:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "pntlib.run.kernel_server", str(listener.fileno()), str(runs), *reports],
                 pass_fds=[listener.fileno()], stdin=subprocess.PIPE, env=env,
+                # out of the terminal's process group: Ctrl-C is for pnt run, which stops the
+                # server (WorkerPool.kill); the server exits when pnt run's end of stdin closes
+                start_new_session=True,
             )
         finally:
             listener.close()
