@@ -22,6 +22,19 @@ RAW_REPORT = PROJ_ROOT / "data" / "raw" / "pntdp-2022-2024_avance-y-resultados_2
 SHARED_REPORT = PROJ_ROOT.parent / "shared" / "data" / RAW_REPORT.name
 NB_DIR = TESTS_DIR / "data" / "notebooks"  # small notebooks the runner tests execute
 
+def is_kernel(process) -> bool:
+    """Whether a process (psutil) is a notebook kernel: forked by pnt run's kernel server
+    (its command line is then the server's), or an ipykernel started as a program."""
+    import psutil
+
+    try:
+        parent = process.parent()
+        return "ipykernel" in " ".join(process.cmdline()) or (
+            parent is not None and "pntlib.run.kernel_server" in " ".join(parent.cmdline()))
+    except psutil.Error:
+        return False
+
+
 # tests/data holds inputs of the tests (slow.ipynb sleeps for a minute), not tests.
 collect_ignore = ["data"]
 

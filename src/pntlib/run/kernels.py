@@ -28,18 +28,22 @@ __all__ = ["KernelServer", "KernelClient", "kernel_environment", "kernel_manager
 _CLIENT: KernelClient | None = None
 
 
-def kernel_environment(src_dir: str, environ: dict | None = None) -> dict:
-    """The environment of the workers and of their kernels.
+def kernel_environment(src_dir: str, mpl_dir: str, environ: dict | None = None) -> dict:
+    """The environment of the workers, of the kernel server and of the kernels.
 
     ``src_dir`` (the folder holding this pntlib) comes first on ``PYTHONPATH``;
     ``MPLBACKEND`` is removed: papermill only records figures drawn by the
     inline backend, and a non-interactive one (Agg) inherited from the caller
-    would silently drop them.
+    would silently drop them; matplotlib reads its settings from ``mpl_dir``
+    (:func:`pntlib.run.worker.matplotlib_config_dir`), never from the caller's
+    ``MATPLOTLIBRC``.
     """
     env = dict(os.environ if environ is None else environ)
     parts = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != src_dir]
     env["PYTHONPATH"] = os.pathsep.join([src_dir, *parts])
     env.pop("MPLBACKEND", None)
+    env["MPLCONFIGDIR"] = mpl_dir
+    env.pop("MATPLOTLIBRC", None)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     return env
 
