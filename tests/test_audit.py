@@ -428,3 +428,17 @@ def test_audit_of_one_objective_or_indicator(real):
     pd.testing.assert_frame_equal(one, real[real["indicator_id"] == "3.2"].reset_index(drop=True))
     with pytest.raises(ParameterError, match="indicator='9.9'"):
         audit(indicator="9.9")
+
+
+def test_audit_and_progress_are_computed_once_per_report_and_returned_as_copies():
+    """Computed once per parsed report (pnt run's kernels inherit them); changing a returned table changes nothing else."""
+    from pntlib import progress
+    from pntlib.tables import get_report
+
+    first = audit()
+    first.loc[0, "detail"] = "cambiado"
+    assert audit().loc[0, "detail"] != "cambiado"
+    verdicts = progress()
+    verdicts["status"] = verdicts["status"].cat.codes
+    assert progress()["status"].dtype.name == "category"
+    assert len(get_report().__dict__["_derived"]) >= 2  # the audit and the progress table, kept

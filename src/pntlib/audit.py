@@ -813,7 +813,7 @@ def audit(
     SERIE HISTÓRICA, APLICACIÓN DEL MÉTODO DE CÁLCULO).
     """
     parsed = get_report(report)
-    findings = audit_table(parsed)
+    findings = parsed.derived(audit_table).copy()
     if objective is not None:
         findings = findings[findings["objective"] == validate_objective(objective, report=parsed)]
     if indicator is not None:

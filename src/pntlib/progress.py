@@ -511,7 +511,13 @@ def progress(
     table = validate_choice("table", table, TABLE_CHOICES)
     as_of = validate_as_of(as_of, report=parsed)
     validate_thresholds(thresholds)
+    if thresholds is None:  # the usual call: computed once per parsed report
+        return parsed.derived(_default_progress, as_of, table).set_index("indicator_id")
     return progress_table(parsed, as_of=as_of, table=table, thresholds=thresholds).set_index("indicator_id")
+
+
+def _default_progress(parsed: ParsedReport, as_of: int | None, table: str) -> pd.DataFrame:
+    return progress_table(parsed, as_of=as_of, table=table)
 
 
 def trends(*, table: str = "annex", report: str | Path | None = None) -> pd.DataFrame:

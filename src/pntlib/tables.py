@@ -67,6 +67,20 @@ class ParsedReport:
     substitutions: pd.DataFrame
     source_lines: pd.DataFrame
 
+    def derived(self, make, *args) -> pd.DataFrame:
+        """``make(self, *args)``, computed once per parsed report (``args`` hashable).
+
+        For tables derived from the report alone (the audit, the progress
+        table): every caller in the process, and every kernel ``pnt run``
+        forks after computing them (:mod:`pntlib.run.kernel_server`), shares
+        the result. Shared: never modify it; copy it first.
+        """
+        cache = self.__dict__.setdefault("_derived", {})  # frozen: kept beside the fields, as cached_property
+        key = (make, args)
+        if key not in cache:
+            cache[key] = make(self, *args)
+        return cache[key]
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables ``pnt extract`` writes, by name (copies: safe to modify)."""
         return {name: getattr(self, name).copy() for name in TABLE_NAMES}

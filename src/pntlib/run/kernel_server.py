@@ -2,7 +2,8 @@
 
 ``pnt run`` starts one kernel server per call, before its workers. The server
 imports what every notebook imports (IPython and ipykernel, pandas,
-matplotlib, seaborn, pntlib) and parses the plan's reports. For each run, a
+matplotlib, seaborn, pntlib), parses the plan's reports and derives their
+audit and progress tables (:meth:`pntlib.tables.ParsedReport.derived`). For each run, a
 worker asks it for a kernel: the server forks, and the child becomes a new
 ipykernel (in its own session, with the run's working folder, arguments and
 environment, like a kernel launched by jupyter_client). While a notebook runs,
@@ -83,16 +84,19 @@ def _preload(reports: list[str]) -> None:
         importlib.import_module(name)
     if _NOT_PRELOADED in sys.modules:  # pragma: no cover - a library changed its imports
         raise RuntimeError(f"{_NOT_PRELOADED} was imported before the kernel started")
-    from ..exceptions import PntlibError
+    from ..audit import audit
+    from ..progress import progress
     from ..tables import get_report
 
     for report in reports:
         try:
             parsed = get_report(report or None)
-        except PntlibError:  # the notebook reports it, in its validation cell
+            for name in ("cards", "indicator_ids", "objective_numbers", "result_years", "_lines"):
+                getattr(parsed, name)  # cached on the parsed report
+            audit(report=report or None)  # the tables every notebook derives, computed once
+            progress(report=report or None)
+        except Exception:  # noqa: BLE001 - a damaged report: the notebook reports it, in its validation cell
             continue
-        for name in ("cards", "indicator_ids", "objective_numbers", "result_years", "_lines"):
-            getattr(parsed, name)  # cached on the parsed report
 
 
 def _kernel_args(argv: list[str]) -> list[str]:
@@ -233,10 +237,12 @@ class Server:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
 
     def kill(self, pid: int) -> None:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
+        """Kill a kernel and its process group (a kernel just forked may not lead its group yet)."""
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
     def kill_all(self) -> None:
         for pid in list(self.children):
