@@ -23,7 +23,8 @@ MATH_RE = re.compile(r"\$([^$]*)\$")
 _LATEX_ESC_RE = re.compile(r"\\([%_&#$])")
 _SPACE_RE = re.compile(r"[ \t\u00a0]+")
 _WORD_RE = re.compile(r"\w+")
-_SECTION_RE = re.compile(r"^(\d)\s*\.?\s*-\s*(\S.*)$")
+#: A numbered section heading, in the text or the table of contents: "3.- Avances y Resultados".
+SECTION_RE = re.compile(r"^(\d)\s*\.?\s*-\s*(\S.*)$")
 
 
 def fold(text: str) -> str:
@@ -201,7 +202,7 @@ class Document:
         for i, line in enumerate(self.lines):
             if len(line.cells) != 1 or not line.first:
                 continue
-            m = _SECTION_RE.match(line.first)
+            m = SECTION_RE.match(line.first)
             if not m:
                 continue
             number = int(m.group(1))
