@@ -379,3 +379,43 @@ def test_every_section_of_the_table_of_contents_is_required(report_text):
 def test_a_report_without_its_table_of_contents_is_refused(report_text):
     with pytest.raises(ReportFormatError, match="no table of contents"):
         parse_report(report_text.replace("\nÍndice\n", "\n\n", 1))
+
+
+# --------------------------------------------------------------------------- control characters
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\x85"])
+@pytest.mark.parametrize(
+    "anchor, line",
+    [
+        ("Nombre\t3.2 Porcentaje", 688),  # an annex card's name
+        ("Objetivo prioritario 1. Promover la reforma", 141),  # a section-3 heading
+        ("TdP: Trata de personas.", 1110),  # the last section, which the parser does not read
+    ],
+)
+def test_control_characters_are_refused_naming_the_line(report_text, char, anchor, line):
+    assert anchor in report_text
+    damaged = report_text.replace(anchor, anchor[:-3] + char + anchor[-3:], 1)
+    with pytest.raises(ReportFormatError, match=f"control character U\\+{ord(char):04X} at column") as err:
+        parse_report(damaged)
+    assert err.value.line == line
+
+
+def test_line_endings_and_tabs_are_not_control_characters(report_text):
+    crlf = parse_report(report_text.replace("\n", "\r\n"))
+    assert [(o.indicator_id, o.token.raw, o.source_line) for o in crlf.observations] == [
+        (o.indicator_id, o.token.raw, o.source_line) for o in parse_report(report_text).observations
+    ]
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(report_text.replace("\n", "\r\n").replace("TdP: Trata", "TdP:\x00Trata", 1))
+    assert err.value.line == 1110
+
+
+def test_a_control_character_writes_nothing(report_text, write_report, tmp_path):
+    from pntlib.extract import extract
+
+    path = write_report(report_text.replace("77/P", "77/P\x00", 1))
+    with pytest.raises(ReportFormatError, match="control character U\\+0000") as err:
+        extract(report=path, out=tmp_path / "out")
+    assert err.value.line == 306
+    assert not (tmp_path / "out").exists()
