@@ -55,6 +55,11 @@ SYMBOL_RE = re.compile(r"[^\W\d]\w*(?:\s?%)?")
 _DEFINITION_RE = re.compile(r"(?:(?<=^)|(?<=\s))([A-Z][A-Z0-9]*\s?%?)\s*:\s")
 
 
+def _text(value: object) -> str:
+    """A table cell as text: a missing value (None, ``pd.NA``) is empty text."""
+    return value if isinstance(value, str) else ""
+
+
 def norm_symbol(symbol: str) -> str:
     """A symbol without spaces and ``%``: ``"DPVT %"`` -> ``"DPVT"``."""
     return re.sub(r"[\s%]", "", symbol)
@@ -102,8 +107,11 @@ def split_method(text: str) -> tuple[str, str]:
 
 
 def defined_symbols(definitions: str | None) -> list[str]:
-    """The symbols defined by :func:`split_method`'s definitions, as printed, in order."""
-    return [line.split(":", 1)[0].strip() for line in (definitions or "").split("\n") if ":" in line]
+    """The symbols defined by :func:`split_method`'s definitions, as printed, in order.
+
+    A missing value (``None``, ``pd.NA``: a card without definitions) defines none.
+    """
+    return [line.split(":", 1)[0].strip() for line in _text(definitions).split("\n") if ":" in line]
 
 
 def input_symbols(formula: str, definitions: str) -> list[str]:
@@ -124,7 +132,7 @@ def input_symbols(formula: str, definitions: str) -> list[str]:
         (``"NRR: ..."``) has that variable.
     """
     own = None
-    if "=" in (formula or ""):
+    if "=" in _text(formula):
         lhs, _ = split_formula(formula)
         own = norm_symbol(lhs or "").upper()
     return [d for d in defined_symbols(definitions) if norm_symbol(d).upper() != own]
@@ -133,9 +141,12 @@ def input_symbols(formula: str, definitions: str) -> list[str]:
 # --------------------------------------------------------------------------- expressions
 
 
-def split_formula(method: str) -> tuple[str | None, str]:
-    """``"PEPC% = (NEC/NEP) * 100"`` -> ``("PEPC%", "(NEC/NEP) * 100")``; ``"NRR"`` -> ``(None, "NRR")``."""
-    text = (method or "").strip()
+def split_formula(method: str | None) -> tuple[str | None, str]:
+    """``"PEPC% = (NEC/NEP) * 100"`` -> ``("PEPC%", "(NEC/NEP) * 100")``; ``"NRR"`` -> ``(None, "NRR")``.
+
+    A missing value (``None``, ``pd.NA``) is ``(None, "")``.
+    """
+    text = _text(method).strip()
     if "=" in text:
         lhs, rhs = text.rsplit("=", 1)
         lhs = lhs.strip().rstrip(":").strip()
