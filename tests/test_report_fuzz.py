@@ -22,6 +22,7 @@ from pntlib import schema
 from pntlib.exceptions import ReportFormatError
 from pntlib.extract import extract
 from pntlib.report import parse_report
+from pntlib.report.lines import strip_quotes
 
 from .test_report_csv_parquet import assert_csv_equals_parquet
 
@@ -94,16 +95,11 @@ def _targets(report_text: str) -> list[Target]:
     for line, value, table, key, column in found:
         cells = lines[line - 1].split("\t")
         holding = [k for k, c in enumerate(cells) if value in c]
-        exact = [k for k in holding if c_strip(cells[k]) == value]
+        exact = [k for k in holding if strip_quotes(cells[k].strip()) == value]
         chosen = exact or holding
         if len(chosen) == 1:  # a name mended across lines is not one cell: left out
             targets.append(Target(line, chosen[0], value, table, key, column))
     return targets
-
-
-def c_strip(cell: str) -> str:
-    cell = cell.strip()
-    return cell[1:-1].strip() if len(cell) >= 2 and cell[0] == cell[-1] == '"' else cell
 
 
 def _payload(rng: random.Random) -> str:
