@@ -432,6 +432,8 @@ def _check_method(ctx: _Context) -> list[dict]:
                     except ZeroDivisionError:
                         shown = ", ".join(f"{s} = {_fmt(values[s])}" for s in _symbols(method.rhs))
                         problem = f"divide entre cero ({shown}; VARLINES)"
+                    except FormulaError as exc:  # e.g. a result too large for a float
+                        problem = str(exc)
             used = [k for s, k in method.inputs.items() if s in _symbols(method.rhs)]
             var_lines = _lines_span([int(these.loc[k, "source_line"]) for k in used]) if used else ""
             if problem is not None:

@@ -233,16 +233,57 @@ def columns(table: str) -> list[Column]:
 
 
 def apply(table: str, records: list[dict] | pd.DataFrame) -> pd.DataFrame:
-    """Build the DataFrame of ``table`` with its fixed column order and dtypes."""
+    """Build the DataFrame of ``table`` with its fixed column order and dtypes.
+
+    Empty text is a missing value (``<NA>``), as in the CSV files, whose
+    Data Package declares ``missingValues: [""]``: a table holds the same
+    values whether it is built, read from Parquet or read from CSV
+    (:func:`read_csv`).
+    """
     frame = pd.DataFrame(records, columns=[c.name for c in columns(table)])
     for col in columns(table):
         if col.categories is not None:
             frame[col.name] = pd.Categorical(frame[col.name], categories=col.categories, ordered=True)
         elif col.dtype == "string":
-            frame[col.name] = frame[col.name].astype("string")
+            text = frame[col.name].astype("string")
+            if "" in text.to_numpy(dtype=object, na_value=None).tolist():  # rare: mask only then
+                text = text.mask(text.eq("").fillna(False))
+            frame[col.name] = text
         else:
             frame[col.name] = pd.array(frame[col.name].tolist(), dtype=col.dtype)
     return frame
+
+
+def read_csv(path, table: str) -> pd.DataFrame:
+    """Read a CSV file written by ``pnt extract`` back into the typed table.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``<table>.csv``.
+    table : str
+        Its name in :data:`TABLES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns and dtypes of :func:`apply`. An empty field is a missing
+        value (the Data Package's ``missingValues``); every other text, such as
+        ``NA`` or ``N/D``, is kept as written.
+    """
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8")
+    return apply(table, {c.name: _parse_column(frame[c.name], c) for c in columns(table)})
+
+
+def _parse_column(values: pd.Series, col: Column) -> pd.Series:
+    """A CSV column (text) as the values :func:`apply` expects for ``col``."""
+    if col.dtype == "Int64":
+        return pd.array([None if pd.isna(v) else int(v) for v in values], dtype="Int64")
+    if col.dtype == "Float64":
+        return pd.array([None if pd.isna(v) else float(v) for v in values], dtype="Float64")
+    if col.dtype == "boolean":
+        return pd.array([None if pd.isna(v) else {"True": True, "False": False}[v] for v in values], dtype="boolean")
+    return values
 
 
 def datapackage(tables: list[str], *, name: str = "pntdp-indicators", extra: dict | None = None) -> dict:
