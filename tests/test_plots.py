@@ -219,29 +219,3 @@ def test_plot_disagreements_one_cell_per_disagreement():
         assert cells[f"cell-{row.indicator_id}-{row.year}"] == f"{annex} | {summary}"
     assert [t.get_text() for t in ax.get_yticklabels()] == list(pntlib.load_indicators().index)
     plt.close(fig)
-
-
-def test_computed_value_drawn_where_it_differs():
-    # 2.3: ARAR% = (NAR/TAO) * 100 = 0 in 2023 and 2024, printed 100 -> two crosses at 0
-    fig = pntlib.plot_indicator("2.3")
-    ax = fig.axes[0]
-    marks = {line.get_gid(): line for line in ax.get_lines() if (line.get_gid() or "").startswith("computed-2")}
-    assert sorted(marks) == ["computed-2023", "computed-2024"]
-    assert [float(marks["computed-2024"].get_ydata()[0])] == [0.0]
-    assert any("según las variables" in t.get_text() for t in ax.get_legend().get_texts())
-    plt.close(fig)
-    # 1.1: 10 + 5 = 15 and 15 + 5 = 20 as printed (accumulated): nothing drawn
-    fig = pntlib.plot_indicator("1.1")
-    assert not [ln for ln in fig.axes[0].get_lines() if (ln.get_gid() or "").startswith("computed-")]
-    plt.close(fig)
-
-
-def test_progress_overview_marks_weak_evidence():
-    fig = pntlib.plot_progress_overview()
-    ax = fig.axes[0]
-    labels = {t.get_gid(): t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("bar-label-")}
-    assert labels["bar-label-2.3"].endswith("evidencia débil")  # 0 vs 100
-    assert not labels["bar-label-1.1"].endswith("evidencia débil")  # reproduced as accumulated
-    bars = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("bar-")}
-    assert bars["bar-2.3"].get_hatch() == "///" and bars["bar-1.1"].get_hatch() is None
-    plt.close(fig)
