@@ -447,7 +447,7 @@ def test_data_quality_notebook_rejects_a_missing_report(tmp_path, monkeypatch):
     papermill = pytest.importorskip("papermill")
     root = RAW_REPORT.parents[2]
     monkeypatch.setenv("PYTHONPATH", str(root / "src"))
-    with pytest.raises(papermill.PapermillExecutionError, match="ParameterError"):
+    with pytest.raises(papermill.PapermillExecutionError, match="ReportNotFoundError"):
         papermill.execute_notebook(
             str(root / "notebooks" / "data_quality.ipynb"), str(tmp_path / "dq.ipynb"),
             parameters={"report": str(tmp_path / "nope.txt"), "output_dir": str(tmp_path)},

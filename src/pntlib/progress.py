@@ -34,6 +34,15 @@ baseline of 0 — common in this report — is judged rather than replaced by
 * ``no_data`` — no reported value, no baseline or target, or no reported
   year after the baseline year (the pace cannot be measured).
 
+``progress(method="opensdg")`` judges instead with the Open SDG measure on
+compound annual growth rates, as sdg-build implements it (see
+:mod:`pntlib.methods`); :func:`compare_methods` puts both side by side.
+
+Every verdict carries its evidence: whether the card's own variables
+(*APLICACIÓN DEL MÉTODO DE CÁLCULO*) give the value judged
+(:func:`pntlib.audit.method_relations`), what they give, whether the section-3
+summary table prints the same value, and since when the value is unchanged.
+
 Values are compared, never summed: a cumulative ("Acumulado") indicator already
 prints the running total each year, and a periodic ("Periódico") one measures
 each year on its own, so in both cases the latest value is the one judged.
