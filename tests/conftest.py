@@ -7,6 +7,7 @@ Hand-read facts of the report live in :mod:`tests.facts`.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -168,4 +169,7 @@ def executed_collection(tmp_path_factory) -> Path:
     plan_path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = root / "reports"
     assert cli.main(["run", "--plan", str(plan_path), "--out", str(out), "--quiet"]) == 1  # FAILING_RUN fails
+    runs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["runs"]
+    failed = {name: run.get("error") for name, run in runs.items() if run["status"] != "ok" and name != FAILING_RUN}
+    assert not failed, f"runs of the executed collection failed: {failed}"
     return out

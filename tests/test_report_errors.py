@@ -327,3 +327,94 @@ def test_cache_notices_a_same_size_edit_with_the_same_mtime(report_text, damaged
     second = pntlib.load_series(report=path)
     assert not first.equals(second)
     assert "21" in set(second["raw"])
+
+
+# --------------------------------------------------------------------------- a report cut short
+
+
+def _cut_in_the_last_substitution(report_text: str) -> str:
+    """The report up to the middle of 5.3's 2024 substitution (line 966): 'DPVT %=((0-0)'."""
+    lines = _lines(report_text)
+    i = _index(lines, r"^Sustitución en método de cálculo para 2024\tDPVT")
+    assert i + 1 == 966
+    return "\n".join(lines[:i] + [lines[i][: lines[i].index("(0-0)") + len("(0-0)")]])
+
+
+@pytest.mark.parametrize(
+    "cut, line, indicator, listed",
+    [
+        (_cut_in_the_last_substitution, 966, "5.3", "sections 5 ('Glosario'), 6 ('Siglas y abreviaturas')"),
+        (lambda t: "\n".join(_lines(t)[:972]), 972, "5.3", "sections 5 ('Glosario'), 6"),  # after the p/ legend
+        (lambda t: "\n".join(_lines(t)[:1000]), 1000, None, "section 6 ('Siglas y abreviaturas')"),  # in the Glosario
+    ],
+    ids=["in 5.3's 2024 substitution", "after the last legend", "in the Glosario"],
+)
+def test_a_report_cut_short_is_refused_naming_where_it_ends(report_text, cut, line, indicator, listed):
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(cut(report_text))
+    assert (err.value.line, err.value.indicator) == (line, indicator)
+    msg = str(err.value)
+    assert f"the report ends at line {line}" in msg and listed in msg and "cut short" in msg
+    assert "table of contents (line 5" in msg  # the Índice's entries, lines 52-53
+
+
+def test_a_report_cut_after_its_last_heading_is_refused(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^6\.- Siglas y abreviaturas$", 100)  # line 1030
+    with pytest.raises(ReportFormatError, match=r"right after the heading of its last section, 6") as err:
+        parse_report("\n".join(lines[: i + 1]))
+    assert err.value.line == 1030
+
+
+def test_every_section_of_the_table_of_contents_is_required(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^2\.- Resumen ejecutivo$", 60)  # line 89: heading of section 2
+    lines[i] = "Resumen ejecutivo"
+    with pytest.raises(ReportFormatError, match=r"section 2 \('Resumen ejecutivo'\), listed in the table of contents, has no heading") as err:
+        parse_report("\n".join(lines))
+    assert err.value.line == 26  # its entry in the Índice
+
+
+def test_a_report_without_its_table_of_contents_is_refused(report_text):
+    with pytest.raises(ReportFormatError, match="no table of contents"):
+        parse_report(report_text.replace("\nÍndice\n", "\n\n", 1))
+
+
+# --------------------------------------------------------------------------- control characters
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\x85"])
+@pytest.mark.parametrize(
+    "anchor, line",
+    [
+        ("Nombre\t3.2 Porcentaje", 688),  # an annex card's name
+        ("Objetivo prioritario 1. Promover la reforma", 141),  # a section-3 heading
+        ("TdP: Trata de personas.", 1110),  # the last section, which the parser does not read
+    ],
+)
+def test_control_characters_are_refused_naming_the_line(report_text, char, anchor, line):
+    assert anchor in report_text
+    damaged = report_text.replace(anchor, anchor[:-3] + char + anchor[-3:], 1)
+    with pytest.raises(ReportFormatError, match=f"control character U\\+{ord(char):04X} at column") as err:
+        parse_report(damaged)
+    assert err.value.line == line
+
+
+def test_line_endings_and_tabs_are_not_control_characters(report_text):
+    crlf = parse_report(report_text.replace("\n", "\r\n"))
+    assert [(o.indicator_id, o.token.raw, o.source_line) for o in crlf.observations] == [
+        (o.indicator_id, o.token.raw, o.source_line) for o in parse_report(report_text).observations
+    ]
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(report_text.replace("\n", "\r\n").replace("TdP: Trata", "TdP:\x00Trata", 1))
+    assert err.value.line == 1110
+
+
+def test_a_control_character_writes_nothing(report_text, write_report, tmp_path):
+    from pntlib.extract import extract
+
+    path = write_report(report_text.replace("77/P", "77/P\x00", 1))
+    with pytest.raises(ReportFormatError, match="control character U\\+0000") as err:
+        extract(report=path, out=tmp_path / "out")
+    assert err.value.line == 306
+    assert not (tmp_path / "out").exists()

@@ -291,6 +291,7 @@ def _set_source(index: int, text: str):
     return change
 
 
+@pytest.mark.kernel
 def test_runs_that_stop_early_fail_and_a_missing_kernelspec_runs(tmp_path):
     """sys.exit(0) and a missing summary fail the run; no kernelspec (or no language) runs on the project's
     kernel; a worker process that dies fails its run only."""
@@ -349,6 +350,7 @@ def _without_timing(nb: dict) -> dict:
     return nb
 
 
+@pytest.mark.kernel
 def test_two_calls_give_the_same_files_whatever_the_environment(tmp_path):
     """Locale, timezone, umask, a read-only HOME and MPLBACKEND=Agg change nothing a reader sees."""
     import subprocess
@@ -399,6 +401,7 @@ def test_two_calls_give_the_same_files_whatever_the_environment(tmp_path):
 # --------------------------------------------------------------------------- 11.5 signals
 
 
+@pytest.mark.kernel
 def test_sighup_and_sigterm_stop_like_ctrl_c():
     import signal
 
@@ -413,6 +416,7 @@ def test_sighup_and_sigterm_stop_like_ctrl_c():
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("signame", ["SIGTERM", "SIGKILL"])
 def test_no_process_outlives_pnt_run(tmp_path, signame):
     """SIGTERM: exit 143, everything killed at once. SIGKILL: workers and kernels notice and exit in seconds."""

@@ -17,6 +17,7 @@ This module
 from __future__ import annotations
 
 import ast
+import math
 import re
 
 from .report.lines import MATH_RE, clean_markup
@@ -41,9 +42,22 @@ class FormulaError(ValueError):
     """A formula that cannot be evaluated; the message says why, in Spanish."""
 
 
+#: Bounds of an expression the evaluator accepts: characters, operators
+#: (``+ - * /``, each a node of the tree) and nesting of brackets. A formula of
+#: the report has a handful of each; the bounds keep parsing, evaluating and
+#: comparing within fixed time, memory and recursion depth whatever the text.
+MAX_LENGTH = 2000
+MAX_OPERATORS = 100
+MAX_NESTING = 50
+
 #: A symbol of a formula: letters, digits, ``_``, an optional final ``%`` ("PEPC%", "DPVT %").
 SYMBOL_RE = re.compile(r"[^\W\d]\w*(?:\s?%)?")
 _DEFINITION_RE = re.compile(r"(?:(?<=^)|(?<=\s))([A-Z][A-Z0-9]*\s?%?)\s*:\s")
+
+
+def _text(value: object) -> str:
+    """A table cell as text: a missing value (None, ``pd.NA``) is empty text."""
+    return value if isinstance(value, str) else ""
 
 
 def norm_symbol(symbol: str) -> str:
@@ -93,8 +107,11 @@ def split_method(text: str) -> tuple[str, str]:
 
 
 def defined_symbols(definitions: str | None) -> list[str]:
-    """The symbols defined by :func:`split_method`'s definitions, as printed, in order."""
-    return [line.split(":", 1)[0].strip() for line in (definitions or "").split("\n") if ":" in line]
+    """The symbols defined by :func:`split_method`'s definitions, as printed, in order.
+
+    A missing value (``None``, ``pd.NA``: a card without definitions) defines none.
+    """
+    return [line.split(":", 1)[0].strip() for line in _text(definitions).split("\n") if ":" in line]
 
 
 def input_symbols(formula: str, definitions: str) -> list[str]:
@@ -115,7 +132,7 @@ def input_symbols(formula: str, definitions: str) -> list[str]:
         (``"NRR: ..."``) has that variable.
     """
     own = None
-    if "=" in (formula or ""):
+    if "=" in _text(formula):
         lhs, _ = split_formula(formula)
         own = norm_symbol(lhs or "").upper()
     return [d for d in defined_symbols(definitions) if norm_symbol(d).upper() != own]
@@ -124,9 +141,12 @@ def input_symbols(formula: str, definitions: str) -> list[str]:
 # --------------------------------------------------------------------------- expressions
 
 
-def split_formula(method: str) -> tuple[str | None, str]:
-    """``"PEPC% = (NEC/NEP) * 100"`` -> ``("PEPC%", "(NEC/NEP) * 100")``; ``"NRR"`` -> ``(None, "NRR")``."""
-    text = (method or "").strip()
+def split_formula(method: str | None) -> tuple[str | None, str]:
+    """``"PEPC% = (NEC/NEP) * 100"`` -> ``("PEPC%", "(NEC/NEP) * 100")``; ``"NRR"`` -> ``(None, "NRR")``.
+
+    A missing value (``None``, ``pd.NA``) is ``(None, "")``.
+    """
+    text = _text(method).strip()
     if "=" in text:
         lhs, rhs = text.rsplit("=", 1)
         lhs = lhs.strip().rstrip(":").strip()
@@ -136,12 +156,40 @@ def split_formula(method: str) -> tuple[str | None, str]:
 
 def symbols(expression: str) -> list[str]:
     """Symbols named by an expression (normalised by :func:`norm_symbol`), in order of first appearance."""
-    seen: list[str] = []
-    for m in SYMBOL_RE.finditer(expression):
-        name = norm_symbol(m.group(0))
-        if name not in seen:
-            seen.append(name)
-    return seen
+    seen = dict.fromkeys(norm_symbol(m.group(0)) for m in SYMBOL_RE.finditer(expression))
+    return list(seen)
+
+
+def _shown(expression: str, limit: int = 80) -> str:
+    """The expression for a message: whole when short, else its start."""
+    return expression if len(expression) <= limit else expression[: limit - 1] + "…"
+
+
+def _check_size(expression: str) -> None:
+    """Refuse an expression beyond :data:`MAX_LENGTH`, :data:`MAX_OPERATORS` or :data:`MAX_NESTING`."""
+    if len(expression) > MAX_LENGTH:
+        raise FormulaError(
+            f"la expresión «{_shown(expression)}» es demasiado larga para evaluarla "
+            f"({len(expression)} caracteres; el máximo es {MAX_LENGTH})"
+        )
+    operators = sum(expression.count(op) for op in "+-*/")
+    if operators > MAX_OPERATORS:
+        raise FormulaError(
+            f"la expresión «{_shown(expression)}» tiene demasiadas operaciones para evaluarla "
+            f"({operators}; el máximo es {MAX_OPERATORS})"
+        )
+    depth = deepest = 0
+    for char in expression:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise FormulaError(
+            f"la expresión «{_shown(expression)}» anida demasiados paréntesis para evaluarla "
+            f"({deepest} niveles; el máximo es {MAX_NESTING})"
+        )
 
 
 def parse_expression(expression: str) -> tuple[ast.Expression, dict[str, str]]:
@@ -157,9 +205,11 @@ def parse_expression(expression: str) -> tuple[ast.Expression, dict[str, str]]:
     Raises
     ------
     FormulaError
-        The text is not arithmetic, or uses something other than numbers,
-        symbols, ``+ - * /`` and parentheses.
+        The text is not arithmetic, uses something other than numbers,
+        symbols, ``+ - * /`` and parentheses, or is beyond the bounds
+        :data:`MAX_LENGTH`, :data:`MAX_OPERATORS`, :data:`MAX_NESTING`.
     """
+    _check_size(expression)
     names: dict[str, str] = {}
 
     def rename(m: re.Match) -> str:
@@ -171,7 +221,7 @@ def parse_expression(expression: str) -> tuple[ast.Expression, dict[str, str]]:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"la expresión «{expression}» no es aritmética") from exc
+        raise FormulaError(f"la expresión «{_shown(expression)}» no es aritmética") from exc
     for node in ast.walk(tree):
         allowed = (
             isinstance(node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load))
@@ -180,12 +230,28 @@ def parse_expression(expression: str) -> tuple[ast.Expression, dict[str, str]]:
         )
         if not allowed:
             raise FormulaError(
-                f"la expresión «{expression}» usa algo distinto de números, símbolos, + - * / y paréntesis"
+                f"la expresión «{_shown(expression)}» usa algo distinto de números, símbolos, + - * / y paréntesis"
             )
+        if isinstance(node, ast.Constant) and not _finite(node.value):
+            raise FormulaError(f"la expresión «{_shown(expression)}» usa un número demasiado grande")
     return tree, {v: k for k, v in names.items()}
 
 
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _evaluate(node: ast.AST, values: dict[str, float]) -> float:
+    result = _evaluate_node(node, values)
+    if not math.isfinite(result):
+        raise FormulaError("el resultado es demasiado grande para representarlo")
+    return result
+
+
+def _evaluate_node(node: ast.AST, values: dict[str, float]) -> float:
     if isinstance(node, ast.Expression):
         return _evaluate(node.body, values)
     if isinstance(node, ast.Constant):
@@ -228,7 +294,8 @@ def evaluate_formula(expression: str, values: dict[str, float] | None = None) ->
     ------
     FormulaError
         The expression is not arithmetic, uses another operation or function,
-        or names a symbol without a value.
+        is beyond the evaluator's bounds (:func:`parse_expression`), or names a
+        symbol without a value.
     ZeroDivisionError
         It divides by zero.
     """

@@ -19,6 +19,12 @@ OBS_STATUS_ORDER = ["A", "P", "M", "L"]
 #: Verdicts of :func:`pntlib.progress.progress`, best first.
 PROGRESS_STATUS_ORDER = ["achieved", "on_track", "needs_acceleration", "limited", "deterioration", "no_data"]
 SEVERITY_ORDER = ["error", "warning", "info"]
+#: How a year's result relates to the card's own variables (pntlib.audit.method_relations).
+RELATION_ORDER = ["reproduced", "reproduced_as_accumulated", "not_reproduced", "unevaluable"]
+#: The evidence behind a verdict of pntlib.progress: the relation of the value judged, or why there is none.
+EVIDENCE_ORDER = ["reproduced", "reproduced_as_accumulated", "not_reproduced", "unverifiable", "no_variables"]
+#: The methods of pntlib.progress.
+METHOD_ORDER = ["linear", "opensdg"]
 #: The audit's checks, in the order findings are listed (see :mod:`pntlib.audit`).
 AUDIT_CHECK_ORDER = [
     "summary_name",
@@ -163,9 +169,23 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("achievement_pct", "Float64", "latest / target * 100 (target / latest * 100 for a descending trend)."),
             Column("distance_covered_pct", "Float64", "(latest - baseline) / (target - baseline) * 100; missing when target == baseline."),
             Column("expected_pct", "Float64", "(latest_year - baseline_year) / (target_year - baseline_year) * 100, clipped to 0-100."),
-            Column("pace_ratio", "Float64", "distance_covered_pct / expected_pct; missing when expected_pct is 0."),
+            Column("pace_ratio", "Float64", "distance_covered_pct / expected_pct; missing when expected_pct is 0 (progress(method='opensdg'): observed / required compound annual growth rate)."),
             Column("status", _cat(PROGRESS_STATUS_ORDER), "Verdict: achieved, on_track (pace >= 0.95), needs_acceleration (>= 0.60), limited (>= 0), deterioration (< 0), no_data."),
             Column("method_note", "string", "How the row was judged, in Spanish."),
+            Column("evidence", _cat(EVIDENCE_ORDER), "Whether the card's own variables give the value judged (latest_value): reproduced, reproduced_as_accumulated (previous result plus the formula), not_reproduced, unverifiable (the formula cannot be evaluated), no_variables (none for that year)."),
+            Column("computed_value", "Float64", "What the card's variables give for latest_year, read as evidence says; missing when unverifiable or without variables."),
+            Column("tables_agree", "boolean", "The section-3 summary table prints the same number for latest_year."),
+            Column("stagnant_since", "Int64", "First year of the final run of two or more equal reported values while the target is not reached; missing otherwise."),
+        ],
+    ),
+    "progress_methods": (
+        "One row per indicator and progress method: the straight path (linear) and the Open SDG "
+        "measure (opensdg, open-sdg/sdg-build sdg/ProgressMeasure.py), pntlib.compare_methods().",
+        [
+            _ID,
+            Column("method", _cat(METHOD_ORDER), "linear (straight path from the línea base to the Meta 2024) or opensdg (compound annual growth rates)."),
+            Column("status", _cat(PROGRESS_STATUS_ORDER), "Verdict of the method, as in progress."),
+            Column("progress_value", "Float64", "Observed over required progress: pace_ratio of the method; missing when the target is reached (opensdg) or it cannot be computed."),
         ],
     ),
     "trends": (
@@ -223,6 +243,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("computed", "Float64", "The card's formula evaluated with its variables for that year (method checks); otherwise missing."),
             Column("annex_line", "Int64", "1-based report line of annex_raw (or of the card element concerned)."),
             Column("summary_line", "Int64", "1-based report line of summary_raw."),
+            Column("relation", _cat(RELATION_ORDER), "Method checks: how the year's annex result relates to the card's variables (reproduced, reproduced_as_accumulated: an Acumulado card whose previous result plus the formula gives it, not_reproduced, unevaluable); missing for other checks."),
         ],
     ),
 }
@@ -233,16 +254,57 @@ def columns(table: str) -> list[Column]:
 
 
 def apply(table: str, records: list[dict] | pd.DataFrame) -> pd.DataFrame:
-    """Build the DataFrame of ``table`` with its fixed column order and dtypes."""
+    """Build the DataFrame of ``table`` with its fixed column order and dtypes.
+
+    Empty text is a missing value (``<NA>``), as in the CSV files, whose
+    Data Package declares ``missingValues: [""]``: a table holds the same
+    values whether it is built, read from Parquet or read from CSV
+    (:func:`read_csv`).
+    """
     frame = pd.DataFrame(records, columns=[c.name for c in columns(table)])
     for col in columns(table):
         if col.categories is not None:
             frame[col.name] = pd.Categorical(frame[col.name], categories=col.categories, ordered=True)
         elif col.dtype == "string":
-            frame[col.name] = frame[col.name].astype("string")
+            text = frame[col.name].astype("string")
+            if "" in text.to_numpy(dtype=object, na_value=None).tolist():  # rare: mask only then
+                text = text.mask(text.eq("").fillna(False))
+            frame[col.name] = text
         else:
             frame[col.name] = pd.array(frame[col.name].tolist(), dtype=col.dtype)
     return frame
+
+
+def read_csv(path, table: str) -> pd.DataFrame:
+    """Read a CSV file written by ``pnt extract`` back into the typed table.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``<table>.csv``.
+    table : str
+        Its name in :data:`TABLES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns and dtypes of :func:`apply`. An empty field is a missing
+        value (the Data Package's ``missingValues``); every other text, such as
+        ``NA`` or ``N/D``, is kept as written.
+    """
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8")
+    return apply(table, {c.name: _parse_column(frame[c.name], c) for c in columns(table)})
+
+
+def _parse_column(values: pd.Series, col: Column) -> pd.Series:
+    """A CSV column (text) as the values :func:`apply` expects for ``col``."""
+    if col.dtype == "Int64":
+        return pd.array([None if pd.isna(v) else int(v) for v in values], dtype="Int64")
+    if col.dtype == "Float64":
+        return pd.array([None if pd.isna(v) else float(v) for v in values], dtype="Float64")
+    if col.dtype == "boolean":
+        return pd.array([None if pd.isna(v) else {"True": True, "False": False}[v] for v in values], dtype="boolean")
+    return values
 
 
 def datapackage(tables: list[str], *, name: str = "pntdp-indicators", extra: dict | None = None) -> dict:

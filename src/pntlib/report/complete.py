@@ -4,14 +4,22 @@ A report is refused (:class:`~pntlib.exceptions.ReportFormatError`) when a
 section is missing, when a table covers other years than the others, when an
 indicator has a summary row but no card (or the other way round), or when an
 objective lacks its Meta para el bienestar or one of its two Parámetros.
+
+What "every part" means is read from the report itself: its table of contents
+(*Índice*) lists its numbered sections ("5.- Glosario ..... 65"), and a
+complete report has a heading for each, in that order (:func:`check_contents`).
+A file cut short (at any line after the table of contents) lacks at least the
+last of them, and is refused naming the line where it ends.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .lines import Document, Line
+
+from .lines import SECTION_RE, Document, Line, fold, is_noise
 from .records import KIND_LABELS, Card, Objective, SummaryRow
 
 #: The sections the parser reads, with a heading as the report prints it.
@@ -132,3 +140,129 @@ def check_complete(
             raise doc.error(
                 f"belongs to objective {stray[0]}, which section 3 does not introduce", first.line, first.indicator_id
             )
+
+
+_PAGE_NUMBER_RE = re.compile(r"^\d{1,4}$")
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    """A section listed in the table of contents: "5.- Glosario ..... 65"."""
+
+    number: int
+    title: str
+    line: int
+
+
+def table_of_contents(doc: Document, sections: dict[int, tuple[int, int]]) -> list[ContentsEntry]:
+    """The numbered sections the *Índice* lists, in its order.
+
+    The Índice is a line "Índice" of its own before the first section heading;
+    its section entries are the lines "N.- Title[.....]<tab>page".
+
+    Raises
+    ------
+    ReportFormatError
+        There is no Índice, or it lists no numbered section.
+    """
+    first_heading = min((start for start, _ in sections.values()), default=len(doc.lines))
+    index = next((i for i in range(first_heading) if fold(doc.lines[i].first) == "INDICE" and
+                  len(doc.lines[i].filled) == 1), None)
+    if index is None:
+        raise doc.error(
+            "no table of contents ('Índice' on a line of its own, then 'N.- Title <tab> page' for each "
+            "section) before the first section heading; a complete report starts with one",
+            doc.last_content(first_heading),
+        )
+    entries: list[ContentsEntry] = []
+    for line in doc.lines[index + 1 : first_heading]:
+        filled = line.filled
+        if is_noise(line) or len(filled) != 2 or not _PAGE_NUMBER_RE.match(filled[1]):
+            continue
+        m = SECTION_RE.match(filled[0])
+        if m:
+            entries.append(ContentsEntry(int(m.group(1)), m.group(2).rstrip(". ").strip(), line.number))
+    if not entries:
+        raise doc.error("the table of contents ('Índice') lists no numbered section ('N.- Title <tab> page')",
+                        doc.lines[index])
+    return entries
+
+
+def check_contents(
+    doc: Document, sections: dict[int, tuple[int, int]], cards: Sequence[Card] = ()
+) -> None:
+    """Every section the table of contents lists has its heading, in the listed order.
+
+    Parameters
+    ----------
+    sections : dict
+        :meth:`Document.sections` of the report.
+    cards : sequence of Card
+        The annex cards, to say in which card a file cut short ends.
+
+    Raises
+    ------
+    ReportFormatError
+        A listed section has no heading: when every section from it on is
+        missing the file is cut short, and the error points at its last line
+        of text (and names the card it is in); otherwise it names the section
+        and its entry in the table of contents.
+    """
+    entries = table_of_contents(doc, sections)
+    missing = [e for e in entries if e.number not in sections]
+    if missing:
+        present = [e for e in entries if e.number in sections]
+        after = [e for e in missing if not present or entries.index(e) > entries.index(present[-1])]
+        if after == missing:
+            last = doc.last_content(len(doc.lines))
+            listed = ", ".join(f"{e.number} ({e.title!r})" for e in missing)
+            raise doc.error(
+                f"the report ends at line {last.number}{_where(last, sections, cards)}, but its table of contents "
+                f"(line {missing[0].line}) lists section{'s' if len(missing) > 1 else ''} {listed} after it: "
+                "the file is cut short; use the complete report",
+                last,
+                _card_at(last, sections, cards),
+            )
+        first = missing[0]
+        raise doc.error(
+            f"section {first.number} ({first.title!r}), listed in the table of contents, has no heading "
+            f"('{first.number}.- {first.title}' on a line of its own after its banner '{first.number}')",
+            first.line,
+        )
+    last = entries[-1]
+    start, end = sections[last.number]
+    if doc.next_content(start + 1, end) >= end:
+        raise doc.error(
+            f"the report ends at line {doc.last_content(end).number}, right after the heading of its last section, "
+            f"{last.number} ({last.title!r}), which has no text: the file is cut short; use the complete report",
+            doc.last_content(end),
+        )
+    starts = [(sections[e.number][0], e) for e in entries]
+    for (start_a, a), (start_b, b) in zip(starts, starts[1:]):
+        if start_b < start_a:
+            raise doc.error(
+                f"section {b.number} comes before section {a.number}, unlike the table of contents "
+                f"(lines {a.line}-{b.line})",
+                start_b + 1,
+            )
+
+
+def _section_at(line: Line, sections: dict[int, tuple[int, int]]) -> int | None:
+    return next((n for n, (start, end) in sections.items() if start <= line.number - 1 < end), None)
+
+
+def _card_at(line: Line, sections: dict[int, tuple[int, int]], cards: Sequence[Card]) -> str | None:
+    """The indicator whose annex card holds ``line``, if any."""
+    if _section_at(line, sections) != 4:
+        return None
+    before = [c for c in cards if c.line <= line.number]
+    return max(before, key=lambda c: c.line).indicator_id if before else None
+
+
+def _where(line: Line, sections: dict[int, tuple[int, int]], cards: Sequence[Card]) -> str:
+    """" (section 4, card 5.3)" for the line a file ends at."""
+    section = _section_at(line, sections)
+    if section is None:
+        return ""
+    card = _card_at(line, sections, cards)
+    return f" (section {section}" + (f", card {card})" if card else ")")

@@ -23,7 +23,10 @@ MATH_RE = re.compile(r"\$([^$]*)\$")
 _LATEX_ESC_RE = re.compile(r"\\([%_&#$])")
 _SPACE_RE = re.compile(r"[ \t\u00a0]+")
 _WORD_RE = re.compile(r"\w+")
-_SECTION_RE = re.compile(r"^(\d)\s*\.?\s*-\s*(\S.*)$")
+#: Control characters (Unicode category Cc) other than tab, line feed and carriage return.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: A numbered section heading, in the text or the table of contents: "3.- Avances y Resultados".
+SECTION_RE = re.compile(r"^(\d)\s*\.?\s*-\s*(\S.*)$")
 
 
 def fold(text: str) -> str:
@@ -124,7 +127,24 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str, path: Path) -> "Document":
-        return cls(split_lines(text), path, Counter(w.lower() for w in _WORD_RE.findall(text)))
+        """Split ``text`` into lines.
+
+        Raises
+        ------
+        ReportFormatError
+            A line holds a control character (NUL, form feed, ESC, DEL, ...;
+            tab, line feed and carriage return are the text's own).
+        """
+        doc = cls(split_lines(text), path, Counter())
+        if _CONTROL_RE.search(text):
+            line = next(ln for ln in doc.lines if _CONTROL_RE.search(ln.text))
+            m = _CONTROL_RE.search(line.text)
+            raise doc.error(
+                f"control character U+{ord(m.group(0)):04X} at column {m.start() + 1}: report text must be "
+                "printable; remove it (or replace it with a space) and read the file again",
+                line,
+            )
+        return cls(doc.lines, path, Counter(w.lower() for w in _WORD_RE.findall(text)))
 
     def error(self, message: str, line: Line | int | None = None, indicator: str | None = None) -> ReportFormatError:
         """A :class:`ReportFormatError` at ``line`` (a Line or a 1-based number), with its text."""
@@ -201,7 +221,7 @@ class Document:
         for i, line in enumerate(self.lines):
             if len(line.cells) != 1 or not line.first:
                 continue
-            m = _SECTION_RE.match(line.first)
+            m = SECTION_RE.match(line.first)
             if not m:
                 continue
             number = int(m.group(1))

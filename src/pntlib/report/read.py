@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import config
 from ..exceptions import ReportChecksumError, ReportFormatError
 from .annex import parse_annex
-from .complete import check_complete, check_sections
+from .complete import check_complete, check_contents, check_sections
 from .lines import Document
 from .records import Report, id_key
 from .summary import parse_section3
@@ -96,6 +96,7 @@ def parse_report(text: str, *, path: str | Path = "<report>", sha256: str = "") 
     section3 = parse_section3(doc, *sections[3])
     annex = parse_annex(doc, *sections[4], section3.years)
     check_complete(doc, section3.objectives, section3.rows, annex.cards)
+    check_contents(doc, sections, annex.cards)
     order = {c.indicator_id: k for k, c in enumerate(sorted(annex.cards, key=lambda c: id_key(c.indicator_id)))}
     observations = sorted(
         section3.observations + annex.observations,

@@ -62,6 +62,7 @@ PRELOAD = (
     "seaborn",
     "pntlib",
     "pntlib.briefing",
+    "pntlib.evidence",
     "pntlib.notebook",
     "pntlib.outputs",
     "pntlib.plots",
