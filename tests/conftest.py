@@ -31,7 +31,7 @@ def is_kernel(process) -> bool:
     try:
         parent = process.parent()
         return "ipykernel" in " ".join(process.cmdline()) or (
-            parent is not None and "pntlib.run.kernel_server" in " ".join(parent.cmdline()))
+            parent is not None and "pntlib/run/kernel_server.py" in " ".join(parent.cmdline()))
     except psutil.Error:
         return False
 

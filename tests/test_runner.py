@@ -402,4 +402,4 @@ def test_no_state_passes_from_one_notebook_to_the_next(tmp_path):
         summary = json.loads((out / f"{name}.summary.json").read_text(encoding="utf-8"))
         kernels.append({f["label"]: f["value"] for f in summary["key_figures"]})
     assert kernels[0]["pid"] != kernels[1]["pid"]
-    assert all("pntlib.run.kernel_server" in k["parent"] for k in kernels)
+    assert all("pntlib/run/kernel_server.py" in k["parent"] for k in kernels)

@@ -1,4 +1,4 @@
-"""A process that starts fresh kernels with the heavy imports already done: ``python -m pntlib.run.kernel_server``.
+"""A process that starts fresh kernels with the heavy imports already done: ``python .../pntlib/run/kernel_server.py``.
 
 ``pnt run`` starts one kernel server per call, before its workers. The server
 imports what every notebook imports (IPython and ipykernel, pandas,
@@ -73,6 +73,12 @@ _NOT_PRELOADED = "matplotlib_inline.backend_inline"
 _ENV_SET_BY_SERVER = "JPY_PARENT_PID"  # the kernel's parent: this server
 
 
+class _KernelShell:
+    """What ``get_ipython()`` is to an import-time check while the server imports: a kernel's shell."""
+
+    kernel = None
+
+
 def _preload(reports: list[str]) -> None:
     """Import :data:`PRELOAD` and parse ``reports`` ("" for the default report)."""
     import importlib
@@ -81,13 +87,21 @@ def _preload(reports: list[str]) -> None:
     # matplotlib reads it when imported
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    for name in PRELOAD:
-        importlib.import_module(name)
+    # libraries that look at import time whether they run in a Jupyter kernel (pandas sets
+    # display.max_columns to 20 there, to 0 in a terminal) must find one, as in a kernel
+    import builtins
+
+    builtins.get_ipython = _KernelShell
+    try:
+        for name in PRELOAD:
+            importlib.import_module(name)
+    finally:
+        del builtins.get_ipython
     if _NOT_PRELOADED in sys.modules:  # pragma: no cover - a library changed its imports
         raise RuntimeError(f"{_NOT_PRELOADED} was imported before the kernel started")
-    from ..audit import audit
-    from ..progress import progress
-    from ..tables import get_report
+    from pntlib.audit import audit
+    from pntlib.progress import progress
+    from pntlib.tables import get_report
 
     for report in reports:
         try:
@@ -376,14 +390,18 @@ def _comparable(env: dict) -> tuple:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m pntlib.run.kernel_server FD RUNS [REPORT ...]`` (started by :class:`pntlib.run.kernels.KernelServer`).
+    """``python .../kernel_server.py FD RUNS [REPORT ...]`` (started by :class:`pntlib.run.kernels.KernelServer`).
+
+    Run as a script, not as ``-m pntlib.run.kernel_server``: importing the
+    package would import pandas before :func:`_preload` can make it see a kernel.
 
     ``FD`` is a listening Unix socket; ``RUNS`` the number of kernels the call will ask for.
     """
     args = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # pnt run decides what stops (as in its workers)
-    # like ipykernel_launcher: the folder the server was started from is not an import path
-    if sys.path and (sys.path[0] == "" or os.path.realpath(sys.path[0]) == os.path.realpath(os.getcwd())):
+    # started as a script (python .../kernel_server.py), so that nothing is imported before
+    # _preload: its folder is not an import path (pntlib comes from PYTHONPATH, as in a kernel)
+    if sys.path and os.path.realpath(sys.path[0]) == os.path.dirname(os.path.realpath(__file__)):
         del sys.path[0]
     listener = socket.socket(fileno=int(args[0]))
     _preload(args[2:])

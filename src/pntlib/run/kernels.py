@@ -1,8 +1,8 @@
 """The kernels of ``pnt run``: each run gets a new ipykernel of this interpreter, forked by a kernel server.
 
-:class:`KernelServer` (in the main process) starts ``python -m
-pntlib.run.kernel_server``, which imports what the notebooks import, parses
-the reports and forks the kernels (see :mod:`pntlib.run.kernel_server`); each
+:class:`KernelServer` (in the main process) starts
+``pntlib/run/kernel_server.py``, which imports what the notebooks import,
+parses the reports and forks the kernels (see :mod:`pntlib.run.kernel_server`); each
 worker asks it for its kernels through a :class:`KernelClient`.
 :func:`kernel_manager_class` is the jupyter_client kernel manager papermill is
 given: it builds the kernel's command from this interpreter (never from a
@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from pathlib import Path
 
 __all__ = ["KernelServer", "KernelClient", "kernel_environment", "kernel_manager_class", "set_client"]
 
@@ -75,7 +76,8 @@ class KernelServer:
             listener.bind(self.address)
             listener.listen(64)
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "pntlib.run.kernel_server", str(listener.fileno()), str(runs), *reports],
+                [sys.executable, str(Path(__file__).with_name("kernel_server.py")), str(listener.fileno()),
+                 str(runs), *reports],
                 pass_fds=[listener.fileno()], stdin=subprocess.PIPE, env=env,
                 # out of the terminal's process group: Ctrl-C is for pnt run, which stops the
                 # server (WorkerPool.kill); the server exits when pnt run's end of stdin closes
