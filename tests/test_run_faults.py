@@ -303,7 +303,8 @@ def test_runs_that_stop_early_fail_and_a_missing_kernelspec_runs(tmp_path):
 
     _notebook(tmp_path, "bare", bare)
     _notebook(tmp_path, "nolanguage", lambda nb: nb["metadata"]["kernelspec"].pop("language"))
-    _notebook(tmp_path, "dies", _set_source(3, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"))
+    # JPY_PARENT_PID: the worker that started the kernel (its parent, or pnt run's kernel server's client)
+    _notebook(tmp_path, "dies", _set_source(3, "import os, signal\nos.kill(int(os.environ['JPY_PARENT_PID']), signal.SIGKILL)"))
     plan = _plan(tmp_path, "timeout: 120\nruns:\n" + "".join(
         f"  - notebook: {n}.ipynb\n" for n in ("stops", "nosummary", "bare", "nolanguage", "dies")))
     out = tmp_path / "out"

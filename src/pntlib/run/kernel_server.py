@@ -7,9 +7,10 @@ audit and progress tables (:meth:`pntlib.tables.ParsedReport.derived`). For each
 worker asks it for a kernel: the server forks, and the child becomes a new
 ipykernel (in its own session, with the run's working folder, arguments and
 environment, like a kernel launched by jupyter_client). While a notebook runs,
-the server already starts the next kernel (a *spare*, launched exactly as the
-last request asked) so that the next run finds it ready; a spare whose launch
-does not match the next request is killed, never adapted. The server never
+the server already starts that worker's next kernel (a *spare*, launched
+exactly as the worker's last request asked) so that its next run finds it
+ready; a spare whose launch does not match the next request is killed, never
+adapted. The server never
 runs notebook code and gives each kernel to one run only: every notebook gets
 a kernel no other notebook has touched.
 
@@ -21,7 +22,8 @@ formatted, ``python -m ipykernel_launcher -f FILE ...``); the server answers
 "connection": {...}}`` (a spare, started with the same command but its own
 connection file: these are its ports and key), or ``{"error": "..."}``.
 When the server's standard input closes (``pnt run`` ended, or died), it kills
-the kernels it started that are still running and exits.
+the kernels it started that are still running and exits; a kernel whose server
+is gone exits within a second (ipykernel's parent poller watches the server).
 
 A forked kernel differs from one launched with ``Popen`` only in what fork
 implies: the modules above are already imported (with the inline matplotlib
@@ -70,7 +72,6 @@ PRELOAD = (
 # matplotlib_inline's backend module hooks into the running IPython shell when it is
 # first imported: it must be imported by the kernel (when pyplot first needs it), never here.
 _NOT_PRELOADED = "matplotlib_inline.backend_inline"
-_ENV_SET_BY_SERVER = "JPY_PARENT_PID"  # the kernel's parent: this server
 
 
 class _KernelShell:
@@ -161,9 +162,7 @@ def _become_kernel(args: list[str], cwd: str, env: dict, close: list, ready: int
         os.close(devnull)
         os.chdir(cwd)
         os.environ.clear()
-        os.environ.update(env)
-        # the kernel's parent is this server: its parent poller exits the kernel when the server is gone
-        os.environ[_ENV_SET_BY_SERVER] = str(os.getppid())
+        os.environ.update(env)  # JPY_PARENT_PID: the worker that asked for the kernel
         import importlib.util
 
         sys.argv = [importlib.util.find_spec(LAUNCHER).origin, *args]
@@ -172,8 +171,8 @@ def _become_kernel(args: list[str], cwd: str, env: dict, close: list, ready: int
         numpy.random.seed()  # a fresh global generator, as in a new interpreter
         from ipykernel.kernelapp import IPKernelApp
 
-        # ipykernel reads JPY_PARENT_PID when imported (here, before the variable was set):
-        # the parent it watches, which a kernel started by Popen gets from its environment
+        # the parent the kernel watches (it exits when it is gone): this server, whose own
+        # end comes with pnt run's (ipykernel would read JPY_PARENT_PID, the worker, when imported)
         app = IPKernelApp.instance(parent_handle=os.getppid())
         app.initialize(args)
         if ready is not None:
@@ -204,6 +203,7 @@ class _Spare:
     """A kernel started ahead of its request."""
 
     pid: int
+    client: socket.socket  # the worker it is for
     match: tuple
     pipe: int
     info: dict | None = None
@@ -265,13 +265,13 @@ class Server:
 
     # ---------------------------------------------------------------- spares
 
-    def start_spare(self, args: list[str], cwd: str, env: dict) -> None:
+    def start_spare(self, client, args: list[str], cwd: str, env: dict) -> None:
         self.count += 1
         path = os.path.join(self.folder, f"kernel-{os.getpid()}-{self.count}.json")
         read, write = os.pipe()
         pid = self.fork(_with_connection_file(args, path), cwd, env, ready=write)
         os.close(write)
-        spare = _Spare(pid, (_without_connection_file(args), cwd, _comparable(env)), read)
+        spare = _Spare(pid, client, (_without_connection_file(args), cwd, _comparable(env)), read)
         self.spares.append(spare)
         self.selector.register(read, selectors.EVENT_READ, spare)
 
@@ -293,16 +293,14 @@ class Server:
         for client, request in spare.waiting:
             self.launch(client, request)
 
-    def top_up(self, args: list[str], cwd: str, env: dict) -> None:
-        """Keep one spare per worker, launched as the last request, while runs remain."""
+    def top_up(self, client, args: list[str], cwd: str, env: dict) -> None:
+        """Keep one spare for the worker, launched as its last request, while runs remain for it."""
         match = (_without_connection_file(args), cwd, _comparable(env))
-        for spare in [s for s in self.spares if s.match != match]:
+        for spare in [s for s in self.spares if s.client is client and s.match != match]:
             self.drop(spare)
-        wanted = min(self.remaining, len(self.buffers))
-        while len(self.spares) < wanted:
-            self.start_spare(args, cwd, env)
-        while len(self.spares) > wanted:  # fewer runs left than spares
-            self.drop(self.spares[-1])
+        others = sum(1 for s in self.spares if s.client is not client)
+        if self.remaining > others and not any(s.client is client for s in self.spares):
+            self.start_spare(client, args, cwd, env)
 
     def drop(self, spare: _Spare) -> None:
         self.spares.remove(spare)
@@ -327,7 +325,7 @@ class Server:
             args = _kernel_args(request["argv"])
             cwd, env = request["cwd"], request["env"]
             match = (_without_connection_file(args), cwd, _comparable(env))
-            spares = [s for s in self.spares if s.match == match and s.pid in self.children]
+            spares = [s for s in self.spares if s.client is client and s.match == match and s.pid in self.children]
             spares.sort(key=lambda s: s.info is None)  # ready ones first
             if spares:
                 spare = spares[0]
@@ -339,7 +337,7 @@ class Server:
             else:
                 self.answer(client, {"pid": self.fork(args, cwd, env)})
             self.remaining = max(0, self.remaining - 1)
-            self.top_up(args, cwd, env)
+            self.top_up(client, args, cwd, env)
         except Exception as exc:  # answered to the worker, which raises it
             self.answer(client, {"error": f"{type(exc).__name__}: {exc}"})
 
@@ -365,6 +363,8 @@ class Server:
         except OSError:
             data = b""
         if not data:  # the worker ended
+            for spare in [s for s in self.spares if s.client is client]:
+                self.drop(spare)
             self.selector.unregister(client)
             del self.buffers[client]
             client.close()
@@ -386,7 +386,7 @@ class Server:
 
 
 def _comparable(env: dict) -> tuple:
-    return tuple(sorted((k, v) for k, v in env.items() if k != _ENV_SET_BY_SERVER))
+    return tuple(sorted(env.items()))
 
 
 def main(argv: list[str] | None = None) -> int:

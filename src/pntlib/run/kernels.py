@@ -233,8 +233,13 @@ def kernel_manager_class():
             if client is None:
                 return await super().launch_kernel(cmd, **kwargs)
             env = dict(kwargs.get("env") or os.environ)
+            env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it
             cwd = str(kwargs.get("cwd") or os.getcwd())
-            answer = client.spawn(list(cmd), cwd, env)
+            try:
+                answer = client.spawn(list(cmd), cwd, env)
+            except RuntimeError:  # the server is gone (killed): this worker's kernels are launched as programs
+                set_client(None)
+                return await super().launch_kernel(cmd, **kwargs)
             if "connection" in answer:  # a spare, listening on its own ports: the truth
                 info = dict(answer["connection"])
                 info["key"] = info["key"].encode()
