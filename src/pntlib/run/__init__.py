@@ -3,8 +3,9 @@
 A *run plan* (YAML, default ``notebooks/plan.yaml``; format in
 :mod:`pntlib.run.plan`) lists notebooks and their parameter sets.
 :func:`run_plan` executes every run in parallel worker processes (each
-papermill run starts its own kernel: the ``python3`` ipykernel of the
-interpreter running pntlib, with this pntlib first on ``PYTHONPATH``), renders
+papermill run gets a new kernel of its own: the ``python3`` ipykernel of the
+interpreter running pntlib, with this pntlib first on ``PYTHONPATH``, forked
+by the call's kernel server with the notebooks' imports done), renders
 each executed notebook to HTML twice (for readers, without code; and with
 code), collects the figures and the notebook's JSON summary, and writes
 ``index.html``. Runs whose inputs did not change since their last success are
@@ -32,7 +33,9 @@ Output folder layout (default ``reports/``)::
 Modules: ``plan`` (the plan file and its runs), ``state`` (run keys, the
 manifest), ``worker`` (one run in a worker process), ``publish`` (moving a
 run's files into place), ``index`` (the index page), ``pool`` (worker
-processes, the lock, Ctrl-C), ``pipeline`` (:func:`run_plan`).
+processes, the lock, Ctrl-C), ``kernels`` and ``kernel_server`` (the
+kernels: launched by a server that imports once and forks one per run),
+``pipeline`` (:func:`run_plan`).
 """
 
 from .index import index_rows, write_index
