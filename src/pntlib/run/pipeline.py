@@ -94,11 +94,10 @@ def _progress(quiet: bool):
 
 
 def _execute(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict, *,
-             jobs: int, staging_root: Path, guard: StopSignals, quiet: bool) -> None:
-    """Execute ``todo`` in worker processes, publishing each run as it finishes (updates ``manifest``)."""
+             pool: WorkerPool, staging_root: Path, guard: StopSignals, quiet: bool) -> None:
+    """Execute ``todo`` in ``pool``'s worker processes, publishing each run as it finishes (updates ``manifest``)."""
     tasks = [Task(run, key, Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root)), out) for run, key in todo]
     counts = {"ok": 0, "failed": 0}
-    pool = WorkerPool(min(jobs, len(tasks)), _SRC_DIR, str(matplotlib_config_dir(staging_root)))
     try:
         with _progress(quiet) as progress:
             bar = progress.add_task("run", total=len(tasks), done=0, failed=0, left=len(tasks))
@@ -173,20 +172,24 @@ def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | 
             shutil.rmtree(leftover, ignore_errors=True)
     manifest = read_manifest(out)
     todo, results = _triage(selected, manifest, out, force)
-    # a skipped run's notebook and parameters are those of a success that was checked
-    check_parameters_declared(run for run, _ in todo)
     staging_root = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}-", dir=out))  # this call's own
+    pool = WorkerPool(min(max(1, int(jobs or os.cpu_count() or 1)), max(1, len(todo))), _SRC_DIR,
+                      str(matplotlib_config_dir(staging_root)))
     try:
+        pool.start_kernels([run for run, _ in todo])  # its imports overlap the check below
+        # a skipped run's notebook and parameters are those of a success that was checked
+        check_parameters_declared(run for run, _ in todo)
         if todo:
             with StopSignals() as guard:
                 try:
-                    _execute(runs, todo, out, manifest, results, jobs=max(1, int(jobs or os.cpu_count() or 1)),
-                             staging_root=staging_root, guard=guard, quiet=quiet)
+                    _execute(runs, todo, out, manifest, results, pool=pool, staging_root=staging_root,
+                             guard=guard, quiet=quiet)
                 except KeyboardInterrupt as exc:
                     raise _stopped(runs, todo, out, manifest, results, staging_root,
                                    getattr(exc, "signum", signal.SIGINT)) from None
         _write_state(runs, out, manifest, staging_root)
     finally:
+        pool.close()
         shutil.rmtree(staging_root, ignore_errors=True)
     return results
 

@@ -256,11 +256,14 @@ class WorkerPool:
         self.workers.append(worker)
         return worker
 
-    def _start_server(self, tasks: list[Task]) -> None:
-        """Start the kernel server, for ``tasks``' kernels (where processes can fork)."""
-        if self.server is None and tasks and hasattr(os, "fork"):
-            reports = dict.fromkeys("" if not t.run.parameters.get("report") else str(t.run.report) for t in tasks)
-            self.server = KernelServer(len(tasks), list(reports), self.env)
+    def start_kernels(self, runs: list) -> None:
+        """Start the kernel server for the kernels of ``runs`` (where processes can fork), if not yet.
+
+        Called early, its imports overlap the caller's remaining checks; :meth:`results` calls it anyway.
+        """
+        if self.server is None and runs and hasattr(os, "fork"):
+            reports = dict.fromkeys("" if not r.parameters.get("report") else str(r.report) for r in runs)
+            self.server = KernelServer(len(runs), list(reports), self.env)
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, RunResult]]:
         """Execute every task, yielding ``(task, result)`` as each finishes.
@@ -268,7 +271,7 @@ class WorkerPool:
         A worker that dies gives its run a failed result (and is replaced).
         """
         queue = deque(tasks)
-        self._start_server(list(queue))
+        self.start_kernels([task.run for task in queue])
         while queue or any(w.task for w in self.workers):
             while queue and (len(self.workers) < self.size or any(w.task is None for w in self.workers)):
                 worker, task = self._idle(), queue.popleft()
