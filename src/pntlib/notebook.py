@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config, outputs
-from .labels import SEVERITY_LABELS, STATUS_LABELS
+from .labels import SEVERITY_LABELS, STATUS_LABELS, VALUE_STATUS_LABELS
 from .tables import get_report
 from .validation import validate_indicator, validate_objective, validate_output_dir, validate_report
 
@@ -147,9 +147,10 @@ def key_figures(run: Setup) -> list[dict]:
         return [{"label": f"Indicador {i}", "value": STATUS_LABELS[s]} for i, s in zip(table.index, table["status"])]
     if run.notebook == "indicator":
         row = status_table(report=run.report).loc[run.indicator]
+        note = row["latest_status"] if row["latest_status"] != VALUE_STATUS_LABELS["normal"] else None
         return [
             {"label": f"Último dato ({row['latest_year']})", "value": row["latest_value"],
-             "raw": row["latest_raw"], "unit": row["unit"]},
+             "raw": row["latest_raw"], "unit": row["unit"], "note": note},
             {"label": "Meta 2024", "value": row["target_value"], "unit": row["unit"]},
             {"label": "Estado", "value": STATUS_LABELS[row["status"]]},
         ]
@@ -164,7 +165,10 @@ def key_figures(run: Setup) -> list[dict]:
 
 
 def write_summary(run: Setup, figures: list[Path]) -> Path:
-    """Write the run's summary (:func:`pntlib.outputs.write_summary`): title, figures, key figures.
+    """Write the run's summary (:func:`pntlib.outputs.write_summary`): title, figures, key figures,
+    the report it read (``source``: :class:`pntlib.provenance.Source` with its ``citation``) and,
+    for an objective's or an indicator's page, the ``objective`` and its ``objective_title``
+    (the run index groups the pages by them).
 
     Parameters
     ----------
@@ -178,10 +182,23 @@ def write_summary(run: Setup, figures: list[Path]) -> Path:
     Path
         ``<output_dir>/<name>.summary.json``.
     """
+    from dataclasses import asdict
+
+    from .provenance import source
+
+    parsed = get_report(run.report)
     name = None
+    objective = run.objective
     if run.indicator is not None:
-        name = get_report(run.report).cards.loc[run.indicator, "name"]
+        name = parsed.cards.loc[run.indicator, "name"]
+        objective = int(parsed.cards.loc[run.indicator, "objective"])
     title = TITLES[run.notebook].format(objective=run.objective, indicator=run.indicator, name=name)
+    src = source(run.report)
+    about: dict[str, object] = {"source": {**asdict(src), "citation": src.citation}}
+    if objective is not None:
+        titles = parsed.objectives.set_index("objective")["title"]
+        about.update(objective=objective, objective_title=str(titles[objective]))
     return outputs.write_summary(
-        run.output_dir, run.name, title=title, figures=figures, parameters=run.given, key_figures=key_figures(run)
+        run.output_dir, run.name, title=title, figures=figures, parameters=run.given, key_figures=key_figures(run),
+        about=about,
     )

@@ -142,33 +142,46 @@ def _render_html(nb, path: Path, *, exclude_input: bool, title: str, index_href:
     path.write_text(body, encoding="utf-8")
 
 
-def _thumbnail(source: Path, target: Path, *, width: int = 360) -> None:
+def _thumbnail(source: Path, target: Path, *, width: int = 720) -> None:
+    """A thumbnail ``width`` pixels wide (shown at half that on the index: sharp on high-density screens)."""
     from PIL import Image
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with Image.open(source) as img:
-        img.thumbnail((width, width))
+        img.thumbnail((width, width * 2))
         img.save(target, format="PNG", optimize=True)
 
 
+def shows_code(nb) -> bool:
+    """Whether a notebook's page for readers keeps its code: notebook metadata ``pntlib.show_code``
+    (set by notebooks whose subject is the code, such as ``explore.ipynb``)."""
+    return bool(nb.get("metadata", {}).get("pntlib", {}).get("show_code", False))
+
+
 def _render(name: str, stage: Path, ok: bool) -> None:
-    """The run's pages (both for a success, the one with code for a failure) and thumbnail."""
+    """The run's pages (both for a success, the one with code for a failure) and thumbnail.
+
+    Each page's title (the browser tab's) is the title of the run's summary, else the run name.
+    """
     import nbformat
 
     nb_path = stage / f"{name}.ipynb"
+    summary_path = stage / f"{name}{SUMMARY_SUFFIX}"
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {}
+    title = str(summary.get("title") or name)
     if nb_path.is_file():
         nb = nbformat.read(nb_path, as_version=4)
         if ok:
-            _render_html(nb, stage / f"{name}.html", exclude_input=True, title=name,
-                         index_href="index.html", other=f"{name}.code.html")
-            _render_html(nb, stage / f"{name}.code.html", exclude_input=False, title=name,
+            code = shows_code(nb)  # the page for readers is then the page with code
+            _render_html(nb, stage / f"{name}.html", exclude_input=not code, title=title,
+                         index_href="index.html", other=None if code else f"{name}.code.html")
+            _render_html(nb, stage / f"{name}.code.html", exclude_input=False, title=f"{title} (con código)",
                          index_href="index.html", other=f"{name}.html")
         else:
-            _render_html(nb, stage / f"{name}.html", exclude_input=False, title=name,
+            _render_html(nb, stage / f"{name}.html", exclude_input=False, title=title,
                          index_href="../index.html", other=None)
-    summary_path = stage / f"{name}{SUMMARY_SUFFIX}"
-    if ok and summary_path.is_file():
-        main = json.loads(summary_path.read_text(encoding="utf-8")).get("main_figure")
+    if ok and summary:
+        main = summary.get("main_figure")
         if main and (stage / main).is_file() and main.lower().endswith(".png"):
             _thumbnail(stage / main, stage / "figures" / "thumbs" / f"{name}.png")
 
