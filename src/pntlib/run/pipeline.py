@@ -83,7 +83,7 @@ def _progress(quiet: bool):
     return Progress(
         TextColumn("[bold]pnt run[/]"),
         BarColumn(),
-        TextColumn("{task.fields[done]} hechos · {task.fields[failed]} fallidos · {task.fields[left]} por hacer"),
+        TextColumn("{task.fields[done]} ok · {task.fields[failed]} failed · {task.fields[left]} to go"),
         TimeElapsedColumn(),
         console=Console(stderr=True, quiet=quiet),
         transient=False,
@@ -104,7 +104,7 @@ def _execute(todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: d
                     _publish(task, result, out, manifest)
                     results[task.run.name] = result
                 counts[result.status] += 1
-                mark = "[green]ok[/]" if result.status == "ok" else "[red]FALLÓ[/]"
+                mark = "[green]ok[/]" if result.status == "ok" else "[red]FAILED[/]"
                 progress.console.print(f"{mark} {task.run.name} ({result.duration or 0:.1f} s)")
                 progress.update(bar, advance=1, done=counts["ok"], failed=counts["failed"],
                                 left=len(tasks) - sum(counts.values()))

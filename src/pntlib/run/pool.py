@@ -39,8 +39,8 @@ class RunInterrupted(KeyboardInterrupt):
 
     def __init__(self, out: Path, finished: int, stopped: int):
         super().__init__(
-            f"interrumpido / interrupted: {finished} ejecuciones publicadas / runs published, "
-            f"{stopped} detenidas sin publicar / stopped, not published; índice / index: {out / 'index.html'}"
+            f"interrupted: {finished} runs published, {stopped} stopped and not published; "
+            f"index: {out / 'index.html'}"
         )
         self.out, self.finished, self.stopped = out, finished, stopped
 
