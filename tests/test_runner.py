@@ -386,3 +386,22 @@ def test_plan_wide_parameters_do_not_change_run_names(tmp_path):
     plan = _plan(tmp_path, f"parameters: {{report: {report}}}\nruns:\n  - notebook: @NB/tiny.ipynb\n")
     with pytest.raises(PlanError, match=re.escape("tiny.ipynb does not declare the parameters ['report']")):
         runner.load_plan(plan)
+
+
+def test_index_groups_runs_by_objective_and_words_key_figures():
+    from pntlib.run.index import _format_value, index_sections
+
+    def row(name, objective=None, objective_page=False, title=None):
+        return {"name": name, "objective": objective, "is_objective_page": objective_page, "objective_title": title}
+
+    rows = [row("overview"), row("data_quality"), row("objective_1", 1, True, "Promover"),
+            row("objective_2", 2, True), row("indicator_1.1", 1), row("indicator_2.1", 2, title="Coordinar")]
+    sections = index_sections(rows)
+    assert [s["title"] for s in sections] == ["El programa en conjunto", "Objetivo prioritario 1. Promover",
+                                              "Objetivo prioritario 2. Coordinar"]
+    assert [[r["name"] for r in s["rows"]] for s in sections] == [
+        ["overview", "data_quality"], ["objective_1", "indicator_1.1"], ["objective_2", "indicator_2.1"]]
+    assert _format_value({"value": 66.0, "raw": "66/P", "unit": "Porcentaje", "note": "preliminar"}) == "66 % (preliminar)"
+    assert _format_value({"value": None, "raw": "N/D", "note": "no disponible (ND)"}) == "N/D (no disponible (ND))"
+    assert _format_value({"value": 33.333, "unit": "Documento"}) == "33.33 documento"
+    assert _format_value({"value": "Meta alcanzada"}) == "Meta alcanzada"
