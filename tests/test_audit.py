@@ -513,3 +513,20 @@ def test_each_relation_on_synthetic_cards(tmp_path):
     findings = audit(report=path)
     assert "falta el valor de NRR (variable 1, ND)" in found(findings, "method_unevaluable", "1.1", 2023)["detail"].iloc[0]
     assert found(findings, "method_result", "2.1", 2023).empty
+
+
+def test_each_evidence_value_on_synthetic_cards(tmp_path):
+    import pntlib
+
+    path = tmp_path / "r.txt"
+    path.write_text(edited(
+        (567, 4, "2", "3"),                  # 2.1 2024: NMCE = 3, TMCP = 3: 3/3*100 = 100 = printed 100
+        (456, 3, "5", "ND"),                 # 1.1 2024: NRR printed ND: the formula cannot be evaluated
+        (804, 5, "0", "ND"), (804, 6, "0", "ND"),  # 4.2: 2023 and 2024 ND: judged on 2022, no variables
+    ), encoding="utf-8")
+    table = pntlib.progress(report=path)
+    assert table.loc["2.1", "evidence"] == "reproduced" and table.loc["2.1", "computed_value"] == 100.0
+    assert table.loc["1.1", "evidence"] == "unverifiable" and pd.isna(table.loc["1.1", "computed_value"])
+    assert table.loc["4.2", "latest_year"] == 2022 and table.loc["4.2", "evidence"] == "no_variables"
+    assert table.loc["1.3", "evidence"] == "reproduced_as_accumulated"  # unedited: 12 + 4 = 16
+    assert table.loc["1.2", "evidence"] == "not_reproduced"  # unedited: 2/6*100 = 33.33 vs 100

@@ -15,9 +15,8 @@ from pntlib.progress import (
     objective_summary,
     progress,
     progress_from_frames,
-    trends,
-    trends_from_frames,
 )
+from pntlib.trends import trends, trends_from_frames
 
 from .facts import ANNEX
 

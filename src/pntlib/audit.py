@@ -26,7 +26,11 @@ checks, in the order findings are listed (:data:`CHECKS`):
     card does not define, a variable is missing, or it divides by zero;
 ``method_result``
     the formula evaluated with the variables of a year does not give the
-    reported (annex) result of that year;
+    reported (annex) result of that year (an error), or gives it only when an
+    *Acumulado* result is read as the previous result plus the year's increment
+    (information: "se reproduce si el resultado se lee como acumulado: 10 + 5 =
+    15"); each method finding carries the year's ``relation``
+    (:func:`method_relations`);
 ``method_substitution``
     the printed *Sustitución en método de cálculo* is not the card's formula
     with the variables' values;
@@ -81,7 +85,10 @@ from .validation import validate_indicator, validate_objective
 
 __all__ = [
     "audit",
+    "audit_table",
+    "method_relations",
     "summary_disagreements",
+    "RELATIONS",
     "CHECKS",
     "CHECK_LABELS",
     "SEVERITY_LABELS",
@@ -923,7 +930,11 @@ def audit(
           indicator's unit; ``<NA>`` otherwise;
         - ``annex_line`` : Int64 — 1-based line of the report file holding
           ``annex_raw`` (or the card field concerned);
-        - ``summary_line`` : Int64 — line holding ``summary_raw``.
+        - ``summary_line`` : Int64 — line holding ``summary_raw``;
+        - ``relation`` : ordered category {reproduced,
+          reproduced_as_accumulated, not_reproduced, unevaluable} — for the
+          method checks, how the year's annex result relates to the card's
+          variables (:func:`method_relations`); ``<NA>`` for the other checks.
 
     Raises
     ------

@@ -34,6 +34,15 @@ baseline of 0 — common in this report — is judged rather than replaced by
 * ``no_data`` — no reported value, no baseline or target, or no reported
   year after the baseline year (the pace cannot be measured).
 
+``progress(method="opensdg")`` judges instead with the Open SDG measure on
+compound annual growth rates, as sdg-build implements it (see
+:mod:`pntlib.methods`); :func:`compare_methods` puts both side by side.
+
+Every verdict carries its evidence: whether the card's own variables
+(*APLICACIÓN DEL MÉTODO DE CÁLCULO*) give the value judged
+(:func:`pntlib.audit.method_relations`), what they give, whether the section-3
+summary table prints the same value, and since when the value is unchanged.
+
 Values are compared, never summed: a cumulative ("Acumulado") indicator already
 prints the running total each year, and a periodic ("Periódico") one measures
 each year on its own, so in both cases the latest value is the one judged.
@@ -41,7 +50,6 @@ each year on its own, so in both cases the latest value is the one judged.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -50,20 +58,18 @@ import pandas as pd
 from . import schema
 from .labels import STATUS_LABELS
 from .methods import METHODS, Point, linear, opensdg
-from .rules import expected_direction, latest_reported, reached, stagnant_since
+from .rules import anchors, as_float, as_int, expected_direction, latest_reported, reported_values, stagnation
 from .tables import ParsedReport, get_report
 from .text import fold
+from .trends import trends_table
 from .validation import DEFAULT_THRESHOLDS, validate_as_of, validate_choice, validate_thresholds
 
 __all__ = [
     "progress",
-    "trends",
     "objective_summary",
     "progress_from_frames",
-    "trends_from_frames",
     "summary_from_progress",
     "progress_table",
-    "trends_table",
     "methods_table",
     "compare_methods",
     "DEFAULT_THRESHOLDS",
@@ -83,43 +89,6 @@ _ACCUMULATION_NOTES = {
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _num(value: object) -> float | None:
-    """A plain float, or None for any missing value."""
-    if value is None or value is pd.NA:
-        return None
-    out = float(value)
-    return None if math.isnan(out) else out
-
-
-def _int(value: object) -> int | None:
-    number_ = _num(value)
-    return None if number_ is None else int(number_)
-
-
-def _anchors(own: pd.DataFrame, card: pd.Series) -> tuple[float | None, int | None, float | None, int | None]:
-    """Baseline and target (value, year) of one indicator: from its own series rows
-    when the table has them, else from the card (the summary table has no target)."""
-    out: list = []
-    for measure in ("baseline", "target"):
-        rows = own[own["measure"] == measure]
-        if len(rows):
-            out += [_num(rows["value"].iloc[0]), _int(rows["year"].iloc[0])]
-        else:
-            out += [_num(card.get(f"{measure}_value")), _int(card.get(f"{measure}_year"))]
-    return tuple(out)  # type: ignore[return-value]
-
-
-def _reported(results: pd.DataFrame) -> list[tuple[int, float]]:
-    """(year, value) of the result rows that hold a number, in year order."""
-    ordered = results.sort_values("year")
-    return [(int(y), float(v)) for y, v in zip(ordered["year"], ordered["value"]) if _num(v) is not None]
-
-
-def _stagnant_since(reported: list[tuple[int, float]], target: float | None, direction: int) -> int | None:
-    """:func:`pntlib.rules.stagnant_since` of a reported series against its target."""
-    return stagnant_since(reported, target_reached=bool(reported) and reached(reported[-1][1], target, direction))
 
 
 def _years_word(years: list[int]) -> str:
@@ -188,7 +157,7 @@ def progress_from_frames(
         results = own[own["measure"] == "result"].sort_values("year")
         if as_of is not None:
             results = results[results["year"] <= as_of]
-        base, base_year, target, target_year = _anchors(own, card)
+        base, base_year, target, target_year = anchors(own, card)
         direction, trend_note = expected_direction(card.get("expected_trend"), base, target)
         last = latest_reported(results)
         notes: list[str] = []
@@ -200,7 +169,7 @@ def progress_from_frames(
             notes.append(trend_note)
         latest = latest_year = latest_status = None
         if last is not None:
-            latest, latest_year, latest_status = _num(last["value"]), _int(last["year"]), str(last["status"])
+            latest, latest_year, latest_status = as_float(last["value"]), as_int(last["year"]), str(last["status"])
             after = results[results["year"] > latest_year]
             if len(after):
                 tokens = sorted(set(after["raw"].astype(str)))
@@ -252,7 +221,7 @@ def progress_from_frames(
                 "method_note": " ".join(notes),
                 **_evidence(relations[relations["indicator_id"] == indicator_id], latest_year),
                 "tables_agree": None if other is None else _tables_agree(other, str(indicator_id), last),
-                "stagnant_since": _stagnant_since(_reported(results), target, direction),
+                "stagnant_since": stagnation(reported_values(results), target, direction),
             }
         )
     return schema.apply("progress", rows)
@@ -271,7 +240,7 @@ def _evidence(relations: pd.DataFrame, year: int | None) -> dict[str, object]:
     if mine.empty:
         return {"evidence": "no_variables", "computed_value": None}
     return {"evidence": _EVIDENCE[str(mine["relation"].iloc[0])],
-            "computed_value": _num(mine["computed_value"].iloc[0])}
+            "computed_value": as_float(mine["computed_value"].iloc[0])}
 
 
 def _tables_agree(other: pd.DataFrame, indicator_id: str, last: pd.Series | None) -> bool | None:
@@ -280,75 +249,7 @@ def _tables_agree(other: pd.DataFrame, indicator_id: str, last: pd.Series | None
         return None
     same = other[(other["indicator_id"] == indicator_id) & (other["measure"] == "result")
                  & (other["year"] == last["year"])]
-    return bool(len(same)) and _num(same["value"].iloc[0]) == _num(last["value"])
-
-
-def trends_from_frames(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """The trends table computed from a series table and an indicators table.
-
-    The engine behind :func:`trends`; inputs as in :func:`progress_from_frames`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The columns of :func:`trends`.
-    """
-    rows = []
-    for indicator_id, card in indicators.iterrows():
-        own = series[series["indicator_id"] == indicator_id]
-        results = own[own["measure"] == "result"].sort_values("year")
-        base, base_year, target, target_year = _anchors(own, card)
-        direction, _ = expected_direction(card.get("expected_trend"), base, target)
-
-        reported = _reported(results)
-        first_year = reported[0][0] if reported else None
-        last_year = reported[-1][0] if reported else None
-        observed = agrees = None
-        since = _stagnant_since(reported, target, direction)
-        if len(reported) >= 2:
-            delta = reported[-1][1] - reported[0][1]
-            observed = "Ascendente" if delta > 0 else "Descendente" if delta < 0 else "Sin cambio"
-            agrees = observed == ("Ascendente" if direction == 1 else "Descendente")
-        previous: float | None = None
-        for _, row in results.iterrows():
-            year, value = int(row["year"]), _num(row["value"])
-            change = None
-            if value is not None:
-                change = None if previous is None else value - previous
-                previous = value
-            expected = None
-            if (
-                base is not None
-                and target is not None
-                and base_year is not None
-                and target_year is not None
-                and target_year != base_year
-                and year >= base_year
-            ):
-                expected = base + (target - base) * (year - base_year) / (target_year - base_year)
-            gap = None if value is None or expected is None else value - expected
-            rows.append(
-                {
-                    "indicator_id": str(indicator_id),
-                    "objective": card.get("objective"),
-                    "year": year,
-                    "raw": row["raw"],
-                    "value": value,
-                    "status": row["status"],
-                    "change": change,
-                    "expected_value": expected,
-                    "gap_to_expected": gap,
-                    "first_reported_year": first_year,
-                    "last_reported_year": last_year,
-                    "n_reported_years": len(reported),
-                    "stagnation": since is not None,
-                    "stagnant_since": since,
-                    "expected_trend": card.get("expected_trend"),
-                    "observed_trend": observed,
-                    "trend_agrees": agrees,
-                }
-            )
-    return schema.apply("trends", rows)
+    return bool(len(same)) and as_float(same["value"].iloc[0]) == as_float(last["value"])
 
 
 def summary_from_progress(progress_table: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
@@ -372,7 +273,7 @@ def summary_from_progress(progress_table: pd.DataFrame, objectives: pd.DataFrame
         row = {"objective": obj["objective"], "title": obj["title"], "n_indicators": len(own)}
         for status in STATUS_ORDER:
             row[f"n_{status}"] = int((own["status"] == status).sum())
-        covered = [_num(v) for v in own["distance_covered_pct"]]
+        covered = [as_float(v) for v in own["distance_covered_pct"]]
         covered = [v for v in covered if v is not None]
         row["mean_distance_covered_pct"] = sum(covered) / len(covered) if covered else None
         rows.append(row)
@@ -412,11 +313,6 @@ def methods_table(parsed: ParsedReport) -> pd.DataFrame:
                  for i, s, v in zip(judged["indicator_id"], judged["status"], judged["pace_ratio"])]
     rows.sort(key=lambda r: parsed.indicator_ids.index(r["indicator_id"]))  # stable: linear, then opensdg
     return schema.apply("progress_methods", rows)
-
-
-def trends_table(parsed: ParsedReport, *, table: str = "annex") -> pd.DataFrame:
-    """:func:`trends` of an already parsed report."""
-    return trends_from_frames(parsed.rows(table), parsed.cards)
 
 
 def progress(
@@ -561,54 +457,6 @@ def compare_methods(*, report: str | Path | None = None) -> pd.DataFrame:
         See :func:`pntlib.tables.get_report`.
     """
     return methods_table(get_report(report))
-
-
-def trends(*, table: str = "annex", report: str | Path | None = None) -> pd.DataFrame:
-    """Year by year: each result, its change, and its gap to the straight path.
-
-    Parameters
-    ----------
-    table : {"annex", "summary"}, default "annex"
-        The annex cards' SERIE HISTÓRICA (section 4) or the section-3 summary
-        tables (whose target comes from the annex card: they have none).
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per indicator and result year (2019-2024), RangeIndex, in
-        report order then year:
-
-        - ``indicator_id`` : string; ``objective`` : Int64; ``year`` : Int64;
-        - ``raw`` : string — the token as printed; ``value`` : Float64
-          (missing for NA/ND); ``status`` : ordered category (as in
-          :func:`pntlib.load_series`);
-        - ``change`` : Float64 — value minus the previous reported year's
-          value (missing for the first reported year and NA/ND years);
-        - ``expected_value`` : Float64 — the straight path from
-          (baseline_year, baseline_value) to (target_year, target_value) at
-          ``year`` (missing before the baseline year);
-        - ``gap_to_expected`` : Float64 — value - expected_value;
-        - per indicator, repeated on its rows: ``first_reported_year``,
-          ``last_reported_year``, ``n_reported_years`` : Int64;
-          ``stagnation`` : boolean — the last two or more reported values are
-          equal while the target is not reached; ``stagnant_since`` : Int64 —
-          first year of that run; ``expected_trend`` : string;
-          ``observed_trend`` : string {Ascendente, Descendente, Sin cambio} —
-          last reported value against the first; ``trend_agrees`` : boolean.
-
-        Values are in the indicator's unit.
-
-    Raises
-    ------
-    ParameterError
-        ``table`` is not "annex" or "summary".
-    ReportChecksumError, ReportFormatError
-        See :func:`pntlib.report.read_report`.
-    """
-    parsed = get_report(report)
-    return trends_table(parsed, table=validate_choice("table", table, TABLE_CHOICES))
 
 
 def objective_summary(*, report: str | Path | None = None) -> pd.DataFrame:
