@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from .files import write_atomic
 
 __all__ = [
     "run_name",
@@ -182,7 +182,8 @@ def write_summary(
     Returns
     -------
     Path
-        The JSON file written (atomically).
+        The JSON file written (atomically, with the permissions the umask
+        gives any new file).
     """
     out = Path(output_dir)
     rel = []
@@ -201,13 +202,8 @@ def write_summary(
         "key_figures": [{k: _plain(v) for k, v in item.items()} for item in key_figures],
         **{k: v for k, v in (about or {}).items() if k not in ("name", "title", "figures", "key_figures")},
     }
-    target = out / f"{name}{SUMMARY_SUFFIX}"
     out.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=out)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=2)
-    os.replace(tmp, target)
-    return target
+    return write_atomic(out / f"{name}{SUMMARY_SUFFIX}", json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def read_summary(path: str | Path) -> dict:

@@ -19,11 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..outputs import SUMMARY_SUFFIX
+from ..exceptions import OutputError
+from ..files import inside, write_atomic
 from ..provenance import PUBLISHED_README, RAW_README
 from ..text import number
-from .state import read_manifest, write_atomic
+from .state import read_manifest
 
-__all__ = ["INDEX_NAME", "index_rows", "index_sections", "write_index"]
+__all__ = ["INDEX_NAME", "index_rows", "index_sections", "render_index", "provenance_files", "write_index"]
 
 #: File name of the index page in the output folder.
 INDEX_NAME = "index.html"
@@ -62,6 +64,16 @@ def _summary(out: Path, name: str) -> dict | None:
         return None
 
 
+def _inside_or_none(out: Path, rel: object) -> str | None:
+    """A path from a summary, when it names a file inside ``out``."""
+    if not isinstance(rel, str) or not rel:
+        return None
+    try:
+        return rel if inside(out, rel).is_file() else None
+    except OutputError:
+        return None
+
+
 def _row(run, record: dict, out: Path) -> dict:
     """What the index shows of one run."""
     success = record.get("last_success") or {}
@@ -73,7 +85,7 @@ def _row(run, record: dict, out: Path) -> dict:
             if (out / rel).is_file():
                 links.append({"label": label, "href": rel})
     thumb = f"figures/thumbs/{run.name}.png"
-    main = summary.get("main_figure")
+    main = _inside_or_none(out, summary.get("main_figure"))
     page = f"{run.name}.html" if success and (out / f"{run.name}.html").is_file() else None
     failed_html = f"failed/{run.name}.html"
     return {
@@ -90,7 +102,7 @@ def _row(run, record: dict, out: Path) -> dict:
         "key_figures": [{"label": k.get("label", ""), "value": _format_value(k)}
                         for k in summary.get("key_figures", [])],
         "thumb": thumb if (out / thumb).is_file() else None,
-        "main_figure": main if main and (out / main).is_file() else None,
+        "main_figure": main,
         "page": page,
         "links": links,
         "has_success": bool(success),
@@ -140,6 +152,28 @@ def index_rows(runs: Sequence, out: Path, manifest: dict) -> list[dict]:
     return [_row(run, manifest["runs"].get(run.name, {}), out) for run in runs]
 
 
+def render_index(runs: Sequence, out: Path, manifest: dict) -> str:
+    """The HTML of the index page (see :func:`write_index`)."""
+    import jinja2
+
+    rows = index_rows(runs, Path(out), manifest)
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("ok", "failed", "pending")}
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("index.html.j2").render(
+        sections=index_sections(rows),
+        sources=_sources(rows),
+        readme=PUBLISHED_README,
+        counts=counts,
+        generated=_dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+    )
+
+
 def write_index(runs: Sequence, out: str | Path, *, manifest: dict | None = None) -> Path:
     """Write ``<out>/index.html`` listing every run of the plan.
 
@@ -158,28 +192,11 @@ def write_index(runs: Sequence, out: str | Path, *, manifest: dict | None = None
         The index file. All text (report names, parameters, errors) is
         HTML-escaped by jinja2's autoescaping.
     """
-    import jinja2
-
     out = Path(out)
-    rows = index_rows(runs, out, manifest or read_manifest(out))
-    counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("ok", "failed", "pending")}
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    html = env.get_template("index.html.j2").render(
-        sections=index_sections(rows),
-        sources=_sources(rows),
-        readme=PUBLISHED_README,
-        counts=counts,
-        generated=_dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-    )
-    path = out / INDEX_NAME
-    write_atomic(path, html)
-    _copy_provenance(out)
+    path = write_atomic(out / INDEX_NAME, render_index(runs, out, manifest or read_manifest(out)))
+    for rel, text in provenance_files().items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out / rel, text)
     return path
 
 
@@ -193,9 +210,8 @@ def _sources(rows: Sequence[dict]) -> list[dict]:
     return list(seen.values())
 
 
-def _copy_provenance(out: Path) -> None:
-    """Copy the raw data's README to ``<out>/data/raw/README.md``, where the pages link to it."""
-    if RAW_README.is_file():
-        target = out / PUBLISHED_README
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, RAW_README.read_text(encoding="utf-8"))
+def provenance_files() -> dict[str, str]:
+    """Files published beside the index, by path relative to it: the raw data's README
+    (:data:`pntlib.provenance.RAW_README`, as ``data/raw/README.md``), which every page's
+    provenance note links to."""
+    return {PUBLISHED_README: RAW_README.read_text(encoding="utf-8")} if RAW_README.is_file() else {}

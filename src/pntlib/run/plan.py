@@ -45,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from .. import config
 from ..exceptions import PlanError
 from ..outputs import RUN_NAME_PATTERN, run_name
+from . import yaml_loader
 from .state import sha256_file
 
 __all__ = [
@@ -272,6 +273,7 @@ def _entry_runs(entry: PlanEntry, where: str, base: Path, common: dict, timeout:
         given = sorted(set({**common, **params}) & set(RUNNER_PARAMETERS))
         if given:
             raise PlanError(f"{where}: parameters {given} are set by pnt run itself; remove them from the plan")
+        yaml_loader.check_ids(params, where)
         name = entry.name if entry.name is not None else run_name(notebook.name, params)
         _check_name(name, where)
         parameters = _report_parameter({**common, **params}, base, where)
@@ -296,15 +298,6 @@ def _check_unique(runs: list[Run], plan_name: str) -> None:
                 )
 
 
-def _read_yaml(path: Path) -> object:
-    import yaml
-
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PlanError(f"{path}: not valid YAML: {exc}") from exc
-
-
 def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) -> list[Run]:
     """Read a run plan and expand it into runs.
 
@@ -327,8 +320,10 @@ def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) 
     Raises
     ------
     PlanError
-        Not YAML; unknown keys; a missing notebook; a bad ``for_each``; a bad
-        timeout (not a finite number > 0); a bad run name; two runs with the
+        Not YAML, or YAML pnt does not accept (anchors and aliases, a key
+        given twice, a file over 1 MiB: :mod:`pntlib.run.yaml_loader`); a
+        number where an id is expected (``indicator: 3.10``: quote it);
+        unknown keys; a missing notebook; a bad ``for_each``; a bad timeout (not a finite number > 0); a bad run name; two runs with the
         same name (ignoring case) or the same notebook and parameters; a
         parameter the notebook does not declare (the message lists the
         declared ones) or one that ``pnt run`` sets itself. The message names
@@ -337,11 +332,12 @@ def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) 
         The plan file does not exist.
     """
     path = Path(DEFAULT_PLAN if plan is None else plan).resolve()
-    data = _read_yaml(path)
+    data = yaml_loader.load(path)
     try:
         model = PlanFile.model_validate(data)
     except ValidationError as exc:
         raise _plan_error(path, exc) from None
+    yaml_loader.check_ids(model.parameters, path.name)
     common = _report_parameter(model.parameters, path.parent, path.name)
     runs: list[Run] = []
     for number, entry in enumerate(model.runs, start=1):
@@ -389,7 +385,9 @@ def check_parameters_declared(runs: Iterable[Run]) -> None:
     """Check that every run gives only parameters its notebook declares.
 
     The notebook must also declare the parameters ``pnt run`` passes itself
-    (:data:`RUNNER_PARAMETERS`: ``output_dir`` and ``run_name``).
+    (:data:`RUNNER_PARAMETERS`: ``output_dir`` and ``run_name``). A number
+    given for a parameter the notebook declares as text (``name: str``) is
+    refused: YAML reads ``3.10`` as the number 3.1, so such values are quoted.
 
     Raises
     ------
@@ -411,3 +409,5 @@ def check_parameters_declared(runs: Iterable[Run]) -> None:
                 f"run {run.name!r}: {run.notebook.name} does not declare the parameters {unknown}; "
                 f"its parameters are: {listing}"
             )
+        text = {p for p in run.parameters if declared[p].get("inferred_type_name") == "str"}
+        yaml_loader.check_ids(run.parameters, f"run {run.name!r}", names=text)
