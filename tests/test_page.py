@@ -53,7 +53,7 @@ def test_reader_cells_of_the_variables_table():
     english = {c.name for _, cols in TABLES.values() for c in cols}
     assert not set(texts.columns) & english
     assert list(texts.columns) == ["Variable", "Nombre", "Año", "Valor impreso", "Valor", "Estado", "Fuente"]
-    assert list(kinds.iloc[0]) == ["number", "text", "number", "text", "number", "text", "text"]
+    assert list(kinds.iloc[0]) == ["number", "text", "number", "token", "number", "text", "text"]
 
 
 def test_reader_cells_show_tokens_dashes_and_si_no():
@@ -78,8 +78,8 @@ def test_reader_table_html_has_no_row_numbers_and_aligns_cells():
     assert "row_heading" not in shown and "<NA>" not in shown and "nan" not in shown
     assert "text-align: right" in shown and "text-align: left" in shown
     transposed = page.table(pntlib.progress().loc[["3.2"]], transpose="Medida")
-    assert list(transposed.data.columns) == ["Medida", "3.2"]
-    assert transposed.data.set_index("Medida").loc["Veredicto", "3.2"] == "Requiere acelerar"
+    assert list(transposed.data.columns) == ["Medida", "Indicador 3.2"]
+    assert transposed.data.set_index("Medida").loc["Veredicto", "Indicador 3.2"] == "Requiere acelerar"
 
 
 def test_indicator_data_and_alt_text():

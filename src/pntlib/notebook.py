@@ -20,7 +20,7 @@ from .labels import EVIDENCE_LABELS, SEVERITY_LABELS, STATUS_LABELS, VALUE_STATU
 from .tables import get_report
 from .validation import validate_indicator, validate_objective, validate_output_dir, validate_report
 
-__all__ = ["Setup", "setup", "key_figures", "write_summary", "TITLES"]
+__all__ = ["Setup", "setup", "key_figures", "page_title", "write_summary", "TITLES"]
 
 #: Title of each notebook's page in the run index (Spanish).
 TITLES = {
@@ -171,7 +171,7 @@ def key_figures(run: Setup) -> list[dict]:
         findings = audit(report=run.report)
         counts = findings["severity"].value_counts()
         return [{"label": "Hallazgos", "value": len(findings)}] + [
-            {"label": label, "value": int(counts.get(key, 0))} for key, label in SEVERITY_LABELS.items()
+            {"label": label.capitalize(), "value": int(counts.get(key, 0))} for key, label in SEVERITY_LABELS.items()
         ]
     return [{"label": "Indicadores", "value": len(parsed.indicators)},
             {"label": "Valores en la serie", "value": len(parsed.series)}]
@@ -182,6 +182,14 @@ def _disagreements(run: Setup) -> pd.DataFrame:
     from .progress import compare_methods, progress
 
     return method_disagreements(compare_methods(report=run.report), progress(report=run.report))
+
+
+def page_title(run: Setup) -> str:
+    """The title of a notebook's page (:data:`TITLES`, with the indicator's card *Nombre*)."""
+    name = None
+    if run.indicator is not None:
+        name = get_report(run.report).cards.loc[run.indicator, "name"]
+    return TITLES[run.notebook].format(objective=run.objective, indicator=run.indicator, name=name)
 
 
 def write_summary(run: Setup, figures: list[Path]) -> Path:
@@ -207,12 +215,10 @@ def write_summary(run: Setup, figures: list[Path]) -> Path:
     from .provenance import source
 
     parsed = get_report(run.report)
-    name = None
     objective = run.objective
     if run.indicator is not None:
-        name = parsed.cards.loc[run.indicator, "name"]
         objective = int(parsed.cards.loc[run.indicator, "objective"])
-    title = TITLES[run.notebook].format(objective=run.objective, indicator=run.indicator, name=name)
+    title = page_title(run)
     src = source(run.report)
     about: dict[str, object] = {"source": {**asdict(src), "citation": src.citation}}
     if objective is not None:

@@ -30,7 +30,7 @@ from .labels import (
 )
 from .text import MISSING, number
 
-__all__ = ["table", "cells", "figure", "provenance", "provenance_html", "DATA_LINK_TEXT", "SOURCE_CLASS"]
+__all__ = ["table", "cells", "figure", "text", "heading", "provenance", "provenance_html", "DATA_LINK_TEXT", "SOURCE_CLASS"]
 
 #: Text of the link under each figure to the data behind it.
 DATA_LINK_TEXT = "Datos de la gráfica (CSV)"
@@ -43,7 +43,9 @@ _CODES = {"evidence": EVIDENCE_LABELS, "relation": RELATION_LABELS, "check": CHE
           "severity": SEVERITY_LABELS, "method": METHOD_LABELS,
           "table": {"annex": "anexo", "summary": "resumen"},
           "measure": {"baseline": "línea base", "result": "resultado", "target": "meta"}}
-_TEXT_CSS = "text-align: left; white-space: normal; overflow-wrap: anywhere; max-width: 40em; vertical-align: top;"
+#: Columns of tokens as printed ("66/P", "N/D"): text, aligned as the numbers they mostly are.
+_TOKEN_COLUMNS = {"raw", "latest_raw", "result_2024", "anexo", "resumen", "Valor impreso"}
+_TEXT_CSS = "text-align: left; white-space: normal; overflow-wrap: break-word; max-width: 40em; vertical-align: top;"
 _NUMBER_CSS = "text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; vertical-align: top;"
 
 
@@ -94,7 +96,8 @@ def cells(
         Both with a RangeIndex and the Spanish headings as columns: the cell
         texts (str: numbers as :func:`pntlib.text.number` writes them, booleans
         Sí/No, a missing value as the report's own token when the row has one,
-        else "—"), and each cell's kind (``"number"``, ``"bool"`` or ``"text"``).
+        else "—"), and each cell's kind (``"number"``, ``"bool"``, ``"token"``, a
+        value as printed, or ``"text"``).
         A named index (or any index but a RangeIndex) becomes the first column.
     """
     data = frame.drop(columns=[c for c in drop if c in frame.columns])
@@ -118,7 +121,7 @@ def cells(
         token = tokens.get(original)
         texts[col] = [_cell(v, kind=kind, token=None if token is None else token.iloc[k])
                       for k, v in enumerate(series)]
-        kinds[col] = [kind] * len(series)
+        kinds[col] = ["token" if original in _TOKEN_COLUMNS else kind] * len(series)
     names = [heading.get(str(o), str(c)) for o, c in zip(data.columns, shown.columns)]
     text_frame = pd.DataFrame(texts, columns=list(shown.columns))
     kind_frame = pd.DataFrame(kinds, columns=list(shown.columns))
@@ -144,8 +147,8 @@ def table(
     transpose : str, optional
         Show one column per row of ``frame`` (for one to a few records): the
         heading of the first column, which then holds the field names. The
-        other headings are the values of ``frame``'s first column (its index
-        when named).
+        other headings are the first column's heading and value ("Indicador
+        3.2": ``frame``'s index when named).
 
     Returns
     -------
@@ -157,14 +160,15 @@ def table(
     if transpose is not None:
         head = texts.columns[0]
         texts = texts.set_index(head).T.rename_axis(transpose).reset_index()
-        texts.columns.name = None
+        texts.columns = [transpose, *(f"{head} {value}" for value in texts.columns[1:])]
         kinds = kinds.set_index(kinds.columns[0]).T.reset_index()
         kinds.iloc[:, 0] = "text"
         kinds.columns = texts.columns
     uid = hashlib.sha1(texts.to_json().encode("utf-8")).hexdigest()[:10]  # stable output for identical tables
     styler = texts.style.set_uuid(uid).hide(axis="index")
     styler = styler.format(escape="html").format_index(escape="html", axis=1)
-    css = kinds.map(lambda k: _NUMBER_CSS if k == "number" else _TEXT_CSS)
+    text_css = _TEXT_CSS.replace("40em", "26em") if transpose is not None else _TEXT_CSS  # side by side
+    css = kinds.map(lambda k: _NUMBER_CSS if k in ("number", "token") else text_css)
     styler = styler.apply(lambda _: css, axis=None)
     heading_styles = [
         {"selector": "", "props": "table-layout: auto; border-collapse: collapse; margin: 0 0 1em 0;"},
@@ -172,7 +176,7 @@ def table(
         {"selector": "td, th", "props": "padding: 0.3em 0.6em; border-bottom: 1px solid #e0e0e0;"},
     ]
     for j, col in enumerate(texts.columns):
-        if len(kinds) and (kinds[col] == "number").all():
+        if len(kinds) and kinds[col].isin(["number", "token"]).all():
             heading_styles.append({"selector": f"th.col_heading.col{j}", "props": "text-align: right;"})
     return styler.set_table_styles(heading_styles)
 
@@ -225,6 +229,27 @@ def figure(fig, run, part: str | None = None, *, data: pd.DataFrame, alt: str) -
         f"</figcaption></figure>"
     ))
     return [png]
+
+
+def text(value: object) -> None:
+    """Show report text (a formula, its definitions) as preformatted text that wraps, escaped.
+
+    ``None`` or a missing value shows "—".
+    """
+    from IPython.display import HTML, display
+
+    shown = MISSING if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    display(HTML(f'<pre style="white-space: pre-wrap; overflow-wrap: anywhere; margin: 0 0 1em 0;">'
+                 f"{html.escape(shown)}</pre>"))
+
+
+def heading(run) -> None:
+    """Show the page's title (the one of the run index and the browser tab) as a heading, escaped."""
+    from IPython.display import HTML, display
+
+    from .notebook import page_title
+
+    display(HTML(f"<h2>{html.escape(page_title(run))}</h2>"))
 
 
 def provenance_html(report: str | Path | None = None) -> str:

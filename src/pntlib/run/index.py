@@ -54,6 +54,16 @@ def _format_value(item: dict) -> str:
     return f"{text} {unit.lower()}{note}" if unit else f"{text}{note}"
 
 
+def _when(stamp: object) -> str | None:
+    """An ISO time stamp as a reader reads it: ``2026-11-29 22:28``."""
+    if not stamp:
+        return None
+    try:
+        return _dt.datetime.fromisoformat(str(stamp)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(stamp)
+
+
 def _summary(out: Path, name: str) -> dict | None:
     path = out / f"{name}{SUMMARY_SUFFIX}"
     if not path.is_file():
@@ -95,7 +105,7 @@ def _row(run, record: dict, out: Path) -> dict:
         "status": record.get("status", "pending"),
         "this_call": record.get("this_call", ""),
         "duration": record.get("duration"),
-        "finished": record.get("finished"),
+        "finished": _when(record.get("finished")),
         "error": record.get("error"),
         "failed_html": failed_html if record.get("status") == "failed" and (out / failed_html).is_file() else None,
         "title": summary.get("title") or run.name,

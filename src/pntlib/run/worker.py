@@ -110,15 +110,26 @@ def _kernel_manager_class():
 
 # --------------------------------------------------------------------------- rendering
 
-_EXPORTERS: dict[bool, object] = {}
+_EXPORTERS: dict[tuple[bool, bool], object] = {}
 
 
-def _exporter(exclude_input: bool):
-    """Cached nbconvert HTML exporter (the lab template, without CDN scripts)."""
-    if exclude_input not in _EXPORTERS:
+def _exporter(exclude_input: bool, drop_injected: bool = False):
+    """Cached nbconvert HTML exporter (the lab template, without CDN scripts).
+
+    With ``drop_injected``, papermill's injected-parameters cell (it holds the
+    staging folder, not something a reader can use) is left out of the page.
+    """
+    key = (exclude_input, drop_injected)
+    if key not in _EXPORTERS:
         from nbconvert import HTMLExporter
+        from traitlets.config import Config
 
-        _EXPORTERS[exclude_input] = HTMLExporter(
+        config = Config()
+        if drop_injected:
+            config.TagRemovePreprocessor.enabled = True
+            config.TagRemovePreprocessor.remove_cell_tags = {_INJECTED_TAG}
+        _EXPORTERS[key] = HTMLExporter(
+            config=config,
             extra_template_basedirs=[str(_TEMPLATES / "nbconvert")],
             template_name="pnt_lab",
             exclude_input=exclude_input,
@@ -126,11 +137,12 @@ def _exporter(exclude_input: bool):
             exclude_output_prompt=exclude_input,
             language_code="es",
         )
-    return _EXPORTERS[exclude_input]
+    return _EXPORTERS[key]
 
 
-def _render_html(nb, path: Path, *, exclude_input: bool, title: str, index_href: str, other: str | None) -> None:
-    body, _ = _exporter(exclude_input).from_notebook_node(
+def _render_html(nb, path: Path, *, exclude_input: bool, title: str, index_href: str, other: str | None,
+                 drop_injected: bool = True) -> None:
+    body, _ = _exporter(exclude_input, drop_injected).from_notebook_node(
         nb,
         resources={
             "metadata": {"name": title},
@@ -179,7 +191,7 @@ def _render(name: str, stage: Path, ok: bool) -> None:
                          index_href="index.html", other=f"{name}.html")
         else:
             _render_html(nb, stage / f"{name}.html", exclude_input=False, title=title,
-                         index_href="../index.html", other=None)
+                         index_href="../index.html", other=None, drop_injected=False)
     if ok and summary:
         main = summary.get("main_figure")
         if main and (stage / main).is_file() and main.lower().endswith(".png"):
