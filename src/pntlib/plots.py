@@ -152,7 +152,7 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
         ly, lv = int(row["latest_year"]), float(row["latest_value"])
         raw = str(results.loc[results["year"] == ly, "raw"].iloc[0])
         ax.annotate(
-            f"{raw} ({ly})\n{STATUS_LABELS[verdict]}",
+            f"{raw} ({ly})\n{STATUS_LABELS[verdict]}" + ("\nevidencia débil" if is_weak(row["evidence"]) else ""),
             xy=(ly, lv), xytext=(9, 0), textcoords="offset points", ha="left", va="center",
             fontsize=8, zorder=5, gid="latest",
             bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": color, "lw": 1.6},
@@ -390,7 +390,8 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     colourblind-safe sequential map *cividis* (0-100 %, above 100 shown as
     100), and shows the report's own token ("N/D", "66/P"); cells without a
     number are hatched. A column on the right gives each indicator's verdict in
-    the colours of :data:`STATUS_COLORS`.
+    the colours of :data:`STATUS_COLORS`, hatched when its evidence is weak
+    (:data:`pntlib.evidence.WEAK_EVIDENCE`).
 
     Parameters
     ----------
@@ -405,7 +406,8 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     parsed = get_report(report)
     indicators = parsed.cards
     results = parsed.rows("annex", "result")
-    verdicts = progress_table(parsed).set_index("indicator_id")["status"].astype(str)
+    judged = progress_table(parsed).set_index("indicator_id")
+    verdicts = judged["status"].astype(str)
     ids = list(indicators.index)
     years = sorted({int(y) for y in results["year"]})
     share = pd.DataFrame(np.nan, index=ids, columns=years)
@@ -456,16 +458,21 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
                  fontsize=11, x=0.01, ha="left")
     for i, indicator_id in enumerate(ids):
         status = verdicts[indicator_id]
-        side.add_patch(mpl.patches.Rectangle((0.02, i + 0.1), 0.96, 0.8, color=STATUS_COLORS[status],
-                                             gid=f"status-{indicator_id}"))
-        side.text(0.5, i + 0.5, _wrap(STATUS_LABELS[status], 10), ha="center", va="center", fontsize=8,
-                  color=_STATUS_TEXT[status])
+        weak = is_weak(judged.loc[indicator_id, "evidence"])
+        side.add_patch(mpl.patches.Rectangle((0.02, i + 0.1), 0.96, 0.8, facecolor=STATUS_COLORS[status],
+                                             hatch="///" if weak else None, edgecolor="#FFFFFF" if weak else None,
+                                             lw=0, gid=f"status-{indicator_id}"))
+        side.text(0.5, i + 0.5, _wrap(STATUS_LABELS[status], 10), ha="center",
+                  va="center", fontsize=8, color=_STATUS_TEXT[status],
+                  bbox={"fc": STATUS_COLORS[status], "ec": "none", "pad": 0.5} if weak else None)
     side.set_xlim(0, 1)
     side.set_xticks([])
     side.tick_params(axis="y", left=False, labelleft=False)
     for spine in side.spines.values():
         spine.set_visible(False)
     side.set_title("Veredicto", fontsize=10)
+    if any(is_weak(e) for e in judged["evidence"]):
+        side.set_xlabel("Rayado: evidencia\ndébil (las variables\nde la ficha no\nreproducen el valor)", fontsize=7.5)
     return fig
 
 
