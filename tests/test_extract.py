@@ -202,3 +202,23 @@ def test_pnt_alone_prints_help_and_version(capsys):
     from pntlib import __version__
 
     assert capsys.readouterr().out.strip() == f"pnt {__version__}"
+
+
+def test_the_raw_report_survives_a_windows_style_clone(tmp_path):
+    """core.autocrlf=true would turn the report's LF into CRLF and fail its checksum: .gitattributes
+    keeps data/raw byte-exact, and the checksum error's advice (git checkout -- FILE) restores it."""
+    git = shutil.which("git")
+    head = subprocess.run([git, "-C", str(PROJ_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True) if git else None
+    if head is None or head.returncode != 0:
+        pytest.skip("not a git checkout")
+    clone = tmp_path / "clone"
+    subprocess.run([git, "clone", "-q", "--no-checkout", str(PROJ_ROOT), str(clone)], check=True)
+    windows = [git, "-C", str(clone), "-c", "core.autocrlf=true"]
+    subprocess.run([*windows, "checkout", "-q", head.stdout.strip()], check=True)
+    raw = PROJ_ROOT / "data" / "raw"
+    for path in raw.iterdir():
+        assert (clone / "data" / "raw" / path.name).read_bytes() == path.read_bytes(), path.name
+    copy = clone / "data" / "raw" / config.REPORT_FILENAME
+    copy.write_bytes(copy.read_bytes().replace(b"\n", b"\r\n"))  # what a converting editor does
+    subprocess.run([*windows, "checkout", "--", f"data/raw/{config.REPORT_FILENAME}"], check=True)
+    assert copy.read_bytes() == (raw / config.REPORT_FILENAME).read_bytes()

@@ -269,3 +269,173 @@ def test_a_large_plan_is_refused_before_it_is_read(tmp_path):
     plan = _plan(tmp_path, "runs: []\n" + "#" * (2 << 20) + "\n")
     with pytest.raises(PlanError, match="a plan is at most 1048576 bytes"):
         pntrun.load_plan(plan)
+
+
+# --------------------------------------------------------------------------- kernels: 11.7, 11.8, 11.2
+
+
+def _notebook(tmp_path: Path, name: str, change) -> Path:
+    """A copy of tiny.ipynb changed by ``change(dict)``."""
+    nb = json.loads((NB_DIR / "tiny.ipynb").read_text(encoding="utf-8"))
+    change(nb)
+    path = tmp_path / f"{name}.ipynb"
+    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def _set_source(index: int, text: str):
+    def change(nb):
+        nb["cells"][index]["source"] = text
+    return change
+
+
+def test_runs_that_stop_early_fail_and_a_missing_kernelspec_runs(tmp_path):
+    """sys.exit(0) and a missing summary fail the run; no kernelspec (or no language) runs on the project's kernel."""
+    _notebook(tmp_path, "stops", _set_source(3, "import sys\nsys.exit(0)"))
+    _notebook(tmp_path, "nosummary", _set_source(5, "summary = None"))
+    _notebook(tmp_path, "bare", lambda nb: nb["metadata"].clear())
+    _notebook(tmp_path, "nolanguage", lambda nb: nb["metadata"]["kernelspec"].pop("language"))
+    plan = _plan(tmp_path, "timeout: 120\nruns:\n" + "".join(
+        f"  - notebook: {n}.ipynb\n" for n in ("stops", "nosummary", "bare", "nolanguage")))
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine", encoding="utf-8")
+    # a restored manifest naming files outside the folder (11.2)
+    manifest = {"version": 2, "runs": {"bare": {"status": "ok", "last_success": {
+        "key": "x", "files": {"../victim.txt": "0" * 64, str(victim): "0" * 64}}}}}
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    result = pntrun.run_plan(plan, out=out, jobs=2, quiet=True)
+    status = dict(zip(result["name"], result["status"]))
+    errors = dict(zip(result["name"], result["error"]))
+    assert status == {"stops": "failed", "nosummary": "failed", "bare": "ok", "nolanguage": "ok"}, errors
+    assert errors["stops"].startswith("SystemExit: el cuaderno se detuvo con sys.exit en la celda 4")
+    assert "no escribió su resumen nosummary.summary.json" in errors["nosummary"]
+    assert not (out / "stops.ipynb").exists() and (out / "failed" / "stops.ipynb").is_file()
+    assert victim.read_text(encoding="utf-8") == "mine"
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert manifest["runs"]["stops"]["error"]["cell_number"] == 4
+    assert set(manifest["runs"]["bare"]["last_success"]["files"]) == {
+        "bare.ipynb", "bare.html", "bare.code.html", "bare.summary.json", "figures/bare.png", "figures/thumbs/bare.png"}
+    # the published notebook does not point at the deleted staging folder, and its injected cell has a fixed id
+    published = json.loads((out / "bare.ipynb").read_text(encoding="utf-8"))
+    injected = next(c for c in published["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    assert injected["id"] == "injected-parameters" and 'output_dir = ""' in "".join(injected["source"])
+    assert ".staging" not in (out / "bare.ipynb").read_text(encoding="utf-8")
+    assert published["metadata"]["papermill"]["parameters"]["output_dir"] == ""
+
+
+# --------------------------------------------------------------------------- kernels: 11.10, 11.11
+
+
+def _without_timing(nb: dict) -> dict:
+    for key in ("start_time", "end_time", "duration"):
+        nb["metadata"].get("papermill", {}).pop(key, None)
+    for cell in nb["cells"]:
+        for key in ("start_time", "end_time", "duration"):
+            cell["metadata"].get("papermill", {}).pop(key, None)
+        cell["metadata"].pop("execution", None)
+    return nb
+
+
+def test_two_calls_give_the_same_files_whatever_the_environment(tmp_path):
+    """Locale, timezone, umask, a read-only HOME and MPLBACKEND=Agg change nothing a reader sees."""
+    import subprocess
+    import sys
+
+    def change(nb):
+        nb["cells"][4]["source"] = nb["cells"][4]["source"][:2] + [
+            "ax.set_title(f\"Valor {value}: fiscalías eficientes\")\n"] + nb["cells"][4]["source"][3:]
+        nb["cells"][5]["source"] = [
+            "import matplotlib\n",
+            "summary = outputs.write_summary(out, name, title=f\"Prueba {value}\", figures=paths,\n",
+            "    key_figures=[{\"label\": \"idioma del texto\", \"value\": matplotlib.rcParams[\"text.language\"]}])"]
+
+    _notebook(tmp_path, "same", change)
+    plan = _plan(tmp_path, "runs:\n  - notebook: same.ipynb\n")
+    out = tmp_path / "out"
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    calls = [
+        {"LANG": "C.UTF-8", "TZ": "UTC", "umask": 0o022},
+        {"LANG": "es_MX.UTF-8", "LC_ALL": "es_MX.UTF-8", "TZ": "America/Mexico_City", "umask": 0o077,
+         "HOME": "/proc/self", "XDG_CACHE_HOME": "", "MPLBACKEND": "Agg"},
+    ]
+    seen = []
+    for call in calls:
+        umask = call.pop("umask")
+        env = {k: v for k, v in os.environ.items() if k not in {"LC_ALL", "MPLCONFIGDIR", "XDG_CACHE_HOME"}}
+        env.update(call, PYTHONPATH=src)
+        proc = subprocess.run(
+            [sys.executable, "-c", f"import os, sys; os.umask({umask}); from pntlib.cli import main; sys.exit(main())",
+             "run", "--plan", str(plan), "--out", str(out), "--force", "--quiet"],
+            env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        files = _files(out)
+        assert stat.S_IMODE((out / "same.summary.json").stat().st_mode) == 0o666 & ~umask
+        seen.append(files)
+    first, second = seen
+    for rel in first:
+        if rel.endswith((".html", ".png", ".svg", ".summary.json")) and rel != "index.html":
+            assert first[rel] == second[rel], rel
+    assert _without_timing(json.loads(first["same.ipynb"])) == _without_timing(json.loads(second["same.ipynb"]))
+    summary = json.loads(second["same.summary.json"])
+    assert summary["key_figures"] == [{"label": "idioma del texto", "value": "en"}]
+    page = second["same.html"].decode("utf-8")
+    assert "Matplotlib" not in page and "temporary cache" not in page
+    assert page.count("<img") >= 1  # the inline figure, although MPLBACKEND=Agg
+
+
+# --------------------------------------------------------------------------- 11.5 signals
+
+
+def test_sighup_and_sigterm_stop_like_ctrl_c():
+    import signal
+
+    from pntlib.run.pool import StopSignals, Stopped
+
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        with StopSignals() as guard, pytest.raises(Stopped) as info:
+            with guard.critical():
+                os.kill(os.getpid(), signum)  # held back until the section ends
+                assert guard.pending == signum
+        assert info.value.signum == signum
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGKILL"])
+def test_no_process_outlives_pnt_run(tmp_path, signame):
+    """SIGTERM: exit 143, everything killed at once. SIGKILL: workers and kernels notice and exit in seconds."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    _notebook(tmp_path, "nb", _set_source(3, "import time\ntime.sleep(120)"))
+    plan = _plan(tmp_path, "runs:\n  - notebook: nb.ipynb\n")
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pntlib.cli", "run", "--plan", str(plan), "--out", str(out), "--quiet"],
+        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    deadline = time.monotonic() + 60
+    started = []
+    while time.monotonic() < deadline and not any("ipykernel" in " ".join(p.cmdline()) for p in started):
+        time.sleep(0.5)
+        try:
+            started = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.Error:
+            started = []
+    assert any("ipykernel" in " ".join(p.cmdline()) for p in started), "the kernel never started"
+    time.sleep(1)
+    started = psutil.Process(proc.pid).children(recursive=True)  # forkserver, resource tracker, worker, kernel
+    os.kill(proc.pid, getattr(signal, signame))
+    _, stderr = proc.communicate(timeout=60)
+    if signame == "SIGTERM":
+        assert proc.returncode == 143, stderr
+        assert "interrumpido / interrupted (SIGTERM)" in stderr and "Traceback" not in stderr
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    _, alive = psutil.wait_procs(started, timeout=10)
+    assert alive == [], [p.cmdline() for p in alive]

@@ -7,6 +7,7 @@ import datetime as _dt
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,7 +22,7 @@ from .plan import Run, check_parameters_declared, load_plan
 from .pool import LOCK_NAME, RunInterrupted, StopSignals, Task, WorkerPool, exclusive
 from .publish import publish
 from .state import MANIFEST_NAME, is_up_to_date, manifest_text, read_manifest, run_key, sha256_file, source_hash
-from .worker import RunResult
+from .worker import RunResult, matplotlib_config_dir
 
 __all__ = ["run_plan", "STAGING_PREFIX"]
 
@@ -97,7 +98,7 @@ def _execute(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest:
     """Execute ``todo`` in worker processes, publishing each run as it finishes (updates ``manifest``)."""
     tasks = [Task(run, key, Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root))) for run, key in todo]
     counts = {"ok": 0, "failed": 0}
-    pool = WorkerPool(min(jobs, len(tasks)), _SRC_DIR)
+    pool = WorkerPool(min(jobs, len(tasks)), _SRC_DIR, str(matplotlib_config_dir(staging_root)))
     try:
         with _progress(quiet) as progress:
             bar = progress.add_task("run", total=len(tasks), done=0, failed=0, left=len(tasks))
@@ -156,14 +157,14 @@ def _write_state(runs: list[Run], out: Path, manifest: dict, scratch: Path) -> N
 
 
 def _stopped(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict,
-             scratch: Path) -> RunInterrupted:
-    """After Ctrl-C: mark the runs that did not finish, write manifest and index, and say so."""
+             scratch: Path, signum: int) -> RunInterrupted:
+    """After Ctrl-C (or SIGTERM, SIGHUP): mark the runs that did not finish, write manifest and index, and say so."""
     stopped = [run for run, _ in todo if run.name not in results]
     for run in stopped:
         manifest["runs"].setdefault(run.name, {})["this_call"] = "interrupted"
     _write_state(runs, out, manifest, scratch)
     finished = sum(1 for r in results.values() if r.status != "skipped")
-    return RunInterrupted(out, finished=finished, stopped=len(stopped))
+    return RunInterrupted(out, finished=finished, stopped=len(stopped), signum=signum)
 
 
 def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | None, force: bool,
@@ -183,8 +184,9 @@ def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | 
                 try:
                     _execute(runs, todo, out, manifest, results, jobs=max(1, int(jobs or os.cpu_count() or 1)),
                              staging_root=staging_root, guard=guard, quiet=quiet)
-                except KeyboardInterrupt:
-                    raise _stopped(runs, todo, out, manifest, results, staging_root) from None
+                except KeyboardInterrupt as exc:
+                    raise _stopped(runs, todo, out, manifest, results, staging_root,
+                                   getattr(exc, "signum", signal.SIGINT)) from None
         _write_state(runs, out, manifest, staging_root)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
@@ -296,7 +298,8 @@ def run_plan(
         there (a full disk: the message names the path, and the folder's
         files, manifest and index are as before the run being published).
     RunInterrupted
-        Ctrl-C (a ``KeyboardInterrupt``): the runs still executing were killed
+        Ctrl-C, SIGTERM or SIGHUP (a ``KeyboardInterrupt``; ``signum`` says
+        which): the runs still executing were killed
         with their kernels and nothing of theirs published; the manifest and
         index were rewritten for the runs that finished.
     """

@@ -357,11 +357,14 @@ _DECLARED: dict[tuple[Path, str], dict] = {}
 def declared_parameters(notebook: str | Path) -> dict:
     """The parameters a notebook declares in its ``parameters`` cell.
 
+    A notebook without a kernelspec (or without its language) is read as the
+    Python notebook ``pnt run`` executes it as.
+
     Returns
     -------
     dict
         ``{name: {"name", "inferred_type_name", "default", "help"}}`` as read
-        by :func:`papermill.inspect_notebook`, in cell order; cached by the
+        by papermill's parameter inspection, in cell order; cached by the
         notebook's sha256.
 
     Raises
@@ -372,10 +375,13 @@ def declared_parameters(notebook: str | Path) -> dict:
     path = Path(notebook).resolve()
     key = (path, sha256_file(path))
     if key not in _DECLARED:
-        import papermill
+        from papermill.inspection import _infer_parameters
 
-        try:
-            _DECLARED[key] = dict(papermill.inspect_notebook(str(path)))
+        from .worker import KERNEL_NAME, read_notebook
+
+        try:  # papermill.inspect_notebook without its need of a kernelspec (pnt run needs none)
+            params = _infer_parameters(read_notebook(path), name=KERNEL_NAME, language="python")
+            _DECLARED[key] = {p.name: p._asdict() for p in params}
         except Exception as exc:  # not a notebook, bad JSON, ...
             raise PlanError(f"{path}: cannot read its parameters: {exc}") from exc
     return _DECLARED[key]
