@@ -84,7 +84,12 @@ def test_reader_table_html_has_no_row_numbers_and_aligns_cells():
 
 def test_indicator_data_and_alt_text():
     data = chart_data.indicator_data("3.2")
-    assert list(data.columns) == ["Indicador", "Concepto", "Año", "Valor impreso", "Valor", "Estado"]
+    assert list(data.columns) == ["Indicador", "Concepto", "Año", "Valor impreso", "Valor", "Estado",
+                                  "Valor según las variables"]
+    # variables 2023 and 2024 (lines 708-709): NIA = 0, TIA = 13 give 0; an Acumulado card read as
+    # accumulated: the previous result 66 + 0 = 66 (the audit's relation)
+    computed = data[data["Valor según las variables"].notna()]
+    assert computed[["Año", "Valor según las variables"]].values.tolist() == [[2023, 66.0], [2024, 66.0]]
     # annex line 703: línea base 0 (2020); results N/A 0 66 66 66 66/P; Meta 100
     assert chart_data.indicator_alt(data, "3.2") == (
         "Indicador 3.2: sin dato (N/A) en 2019; 0 en 2020; 66 de 2021 a 2023; 66 preliminar en 2024; Meta 2024: 100"

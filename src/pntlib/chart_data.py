@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .audit import method_relations
 from .labels import DISAGREEMENT_LABELS, STATUS_LABELS, VALUE_STATUS_LABELS
 from .progress import progress_table
 from .rules import expected_direction
@@ -78,8 +79,11 @@ def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None
         RangeIndex; one row per value: ``Indicador`` (string), ``Concepto``
         (string: Línea base, Resultado, Meta), ``Año`` (Int64), ``Valor impreso``
         (string, the token as printed), ``Valor`` (Float64, missing for NA/ND),
-        ``Estado`` (string, Spanish status of the value). Source: annex cards
-        (section 4), *SERIE HISTÓRICA*.
+        ``Estado`` (string, Spanish status of the value), ``Valor según las
+        variables`` (Float64: for a result, what the card's own variables give
+        for that year, :func:`pntlib.audit.method_relations`; missing otherwise).
+        Source: annex cards (section 4), *SERIE HISTÓRICA* and *APLICACIÓN DEL
+        MÉTODO DE CÁLCULO*.
 
     Raises
     ------
@@ -95,6 +99,9 @@ def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None
     own["_i"] = own["indicator_id"].map({i: k for k, i in enumerate(ids)})
     own["_m"] = own["measure"].astype(str).map(order)
     own = own.sort_values(["_i", "_m", "year"])
+    relations = method_relations(parsed)
+    computed = {(str(i), int(y)): v for i, y, v in zip(relations["indicator_id"], relations["year"],
+                                                       relations["computed_value"]) if not pd.isna(v)}
     return pd.DataFrame({
         "Indicador": own["indicator_id"].astype("string"),
         "Concepto": own["measure"].astype(str).map(_MEASURES).astype("string"),
@@ -102,6 +109,9 @@ def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None
         "Valor impreso": own["raw"].astype("string"),
         "Valor": own["value"].astype("Float64"),
         "Estado": own["status"].astype(str).map(VALUE_STATUS_LABELS).astype("string"),
+        "Valor según las variables": pd.array(
+            [computed.get((str(i), int(y))) if m == "result" else None
+             for i, y, m in zip(own["indicator_id"], own["year"], own["measure"].astype(str))], dtype="Float64"),
     }).reset_index(drop=True)
 
 
