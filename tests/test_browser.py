@@ -156,9 +156,9 @@ def test_titles_alt_text_and_data_of_indicator_3_2(reports, browser):
                    "Meta 2024: 100")
     # the explore page keeps its code; the others' pages for readers do not
     browser.get((reports / "explore.html").as_uri())
-    assert browser.execute_script("return document.querySelectorAll('.jp-InputArea').length") > 0
+    assert browser.execute_script("return document.querySelectorAll('.jp-CodeMirrorEditor').length") > 0
     browser.get((reports / "overview.html").as_uri())
-    assert browser.execute_script("return document.querySelectorAll('.jp-InputArea').length") == 0
+    assert browser.execute_script("return document.querySelectorAll('.jp-CodeMirrorEditor').length") == 0
 
 
 def test_index_is_grouped_by_objective(reports, browser):
