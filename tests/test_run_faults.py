@@ -51,7 +51,7 @@ def _publish(tmp_path, out, runs, manifest, name, text, status="ok"):
     result = pntrun.RunResult(name, status, 0.0, 1.0, None if status == "ok" else pntrun.ErrorDetails("E", "e"))
     scratch = tmp_path / "scratch"
     scratch.mkdir(exist_ok=True)
-    pipeline._publish(runs, Task(run, {"key": text}, stage or tmp_path / "none"), result, out, manifest, scratch)
+    pipeline._publish(runs, Task(run, {"key": text}, stage or tmp_path / "none", out), result, out, manifest, scratch)
 
 
 @pytest.fixture()
@@ -168,7 +168,7 @@ def test_a_truncated_failed_notebook_is_not_kept(folder, tmp_path):
     (stage / "tiny.ipynb").write_text('{"cells": [{"cell_type": "code", "sour', encoding="utf-8")
     (stage / "tiny.html").write_text("<html>", encoding="utf-8")
     result = pntrun.RunResult("tiny", "failed", 0.0, 1.0, pntrun.ErrorDetails("OSError", "[Errno 28] No space left"))
-    pipeline._publish(runs, Task(runs[0], {"key": "x"}, stage), result, out, manifest, tmp_path / "scratch")
+    pipeline._publish(runs, Task(runs[0], {"key": "x"}, stage, out), result, out, manifest, tmp_path / "scratch")
     assert not (out / "failed").exists()
     saved = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["runs"]["tiny"]
     assert saved["status"] == "failed" and saved["last_success"]["key"] == "primera"
@@ -293,7 +293,11 @@ def test_runs_that_stop_early_fail_and_a_missing_kernelspec_runs(tmp_path):
     """sys.exit(0) and a missing summary fail the run; no kernelspec (or no language) runs on the project's kernel."""
     _notebook(tmp_path, "stops", _set_source(3, "import sys\nsys.exit(0)"))
     _notebook(tmp_path, "nosummary", _set_source(5, "summary = None"))
-    _notebook(tmp_path, "bare", lambda nb: nb["metadata"].clear())
+    def bare(nb):  # no kernelspec; prints its output folder, which is the staging folder while it runs
+        nb["metadata"].clear()
+        nb["cells"][2]["source"].append('\nprint(f"figuras en {out}")')
+
+    _notebook(tmp_path, "bare", bare)
     _notebook(tmp_path, "nolanguage", lambda nb: nb["metadata"]["kernelspec"].pop("language"))
     plan = _plan(tmp_path, "timeout: 120\nruns:\n" + "".join(
         f"  - notebook: {n}.ipynb\n" for n in ("stops", "nosummary", "bare", "nolanguage")))
@@ -321,7 +325,9 @@ def test_runs_that_stop_early_fail_and_a_missing_kernelspec_runs(tmp_path):
     published = json.loads((out / "bare.ipynb").read_text(encoding="utf-8"))
     injected = next(c for c in published["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
     assert injected["id"] == "injected-parameters" and 'output_dir = ""' in "".join(injected["source"])
-    assert ".staging" not in (out / "bare.ipynb").read_text(encoding="utf-8")
+    assert f"figuras en {out}" in (out / "bare.html").read_text(encoding="utf-8")
+    for page in ("bare.ipynb", "bare.html", "bare.code.html", "failed/stops.ipynb"):
+        assert ".staging" not in (out / page).read_text(encoding="utf-8"), page
     assert published["metadata"]["papermill"]["parameters"]["output_dir"] == ""
 
 

@@ -96,7 +96,7 @@ def _progress(quiet: bool):
 def _execute(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict, *,
              jobs: int, staging_root: Path, guard: StopSignals, quiet: bool) -> None:
     """Execute ``todo`` in worker processes, publishing each run as it finishes (updates ``manifest``)."""
-    tasks = [Task(run, key, Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root))) for run, key in todo]
+    tasks = [Task(run, key, Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root)), out) for run, key in todo]
     counts = {"ok": 0, "failed": 0}
     pool = WorkerPool(min(jobs, len(tasks)), _SRC_DIR, str(matplotlib_config_dir(staging_root)))
     try:

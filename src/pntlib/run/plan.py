@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .. import config
 from ..exceptions import PlanError
@@ -116,14 +116,15 @@ class PlanEntry(BaseModel):
     """One entry of ``runs``: a notebook and its parameter sets (at most one of
     ``parameters``, ``parameter_sets``, ``for_each``)."""
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid")
 
-    notebook: str
-    name: str | None = None
-    parameters: dict[str, Any] | None = None
-    parameter_sets: list[dict[str, Any]] | None = None
-    for_each: Literal["objective", "indicator"] | None = None
-    timeout: float | None = None
+    notebook: str = Field(description="notebook file, relative to the plan's folder")
+    name: str | None = Field(None, description="run name (one run only); default: notebook stem and parameter values")
+    parameters: dict[str, Any] | None = Field(None, description="one run with these parameters")
+    parameter_sets: list[dict[str, Any]] | None = Field(None, description="one run per mapping (a non-empty list)")
+    for_each: Literal["objective", "indicator"] | None = Field(
+        None, description="one run per objective or per indicator of the report, in report order")
+    timeout: float | None = Field(None, description="seconds for the whole notebook; default: the plan's")
 
     @field_validator("notebook", mode="before")
     @classmethod
@@ -181,9 +182,10 @@ class PlanFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    timeout: float = DEFAULT_TIMEOUT
-    parameters: dict[str, Any] = {}
-    runs: list[PlanEntry]
+    timeout: float = Field(DEFAULT_TIMEOUT, description="seconds allowed per notebook (finite, > 0)")
+    parameters: dict[str, Any] = Field(
+        default_factory=dict, description="given to every run; a report path is relative to the plan's folder")
+    runs: list[PlanEntry] = Field(description="the plan's entries, in order")
 
     @field_validator("timeout", mode="before")
     @classmethod

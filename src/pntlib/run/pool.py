@@ -148,11 +148,12 @@ class StopSignals:
 
 @dataclass(frozen=True)
 class Task:
-    """One run for the pool: the run, its key (for the manifest) and its staging folder."""
+    """One run for the pool: the run, its key (for the manifest), its staging folder and the output folder."""
 
     run: object
     key: dict
     stage: Path
+    out: Path
 
 
 def _watch(main_pid: int, interval: float = 0.5) -> None:
@@ -201,8 +202,8 @@ def _serve(conn, src_dir: str, mpl_dir: str, main_pid: int) -> None:
             return
         if message is None:
             return
-        run, stage = message
-        conn.send(execute(run, stage))
+        run, stage, out = message
+        conn.send(execute(run, stage, out))
 
 
 class _Worker:
@@ -259,7 +260,7 @@ class WorkerPool:
             while queue and (len(self.workers) < self.size or any(w.task is None for w in self.workers)):
                 worker, task = self._idle(), queue.popleft()
                 worker.task, worker.sent = task, time.time()
-                worker.conn.send((task.run, str(task.stage)))
+                worker.conn.send((task.run, str(task.stage), str(task.out)))
             busy = [w for w in self.workers if w.task is not None]
             ready = set(multiprocessing.connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
             for worker in busy:

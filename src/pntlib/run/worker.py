@@ -385,12 +385,24 @@ def _incomplete(name: str, nb_path: Path, stage: Path) -> ErrorDetails | None:
     return None
 
 
-def _tidy(run, nb_path: Path, parameters: dict) -> None:
+def _without_stage(output, stage: str, out: str) -> None:
+    """A cell output's text with the staging folder replaced by the output folder."""
+    if "text" in output:
+        output["text"] = output["text"].replace(stage, out)
+    for mime, value in output.get("data", {}).items():
+        if mime.startswith("text/") and isinstance(value, str):
+            output["data"][mime] = value.replace(stage, out)
+    if "traceback" in output:
+        output["traceback"] = [line.replace(stage, out) for line in output["traceback"]]
+
+
+def _tidy(run, nb_path: Path, parameters: dict, stage: Path, out: str) -> None:
     """The executed notebook as published: the same bytes whatever the staging folder.
 
-    Its injected-parameters cell (and papermill's error cells) get fixed ids,
-    and ``output_dir`` is given as ``""`` (the folder it ran in is deleted:
-    run again by hand, the notebook writes to ``reports/manual/``).
+    Its injected-parameters cell (and papermill's error cells) get fixed ids;
+    ``output_dir`` is given as ``""`` (the folder it ran in is deleted: run
+    again by hand, the notebook writes to ``reports/manual/``); text outputs
+    that name the staging folder name the output folder, where its files are.
     """
     import nbformat
     from papermill.translators import translate_parameters
@@ -404,12 +416,14 @@ def _tidy(run, nb_path: Path, parameters: dict) -> None:
         elif _ERROR_TAG in _tags(cell):
             errors += 1
             cell.id = f"papermill-error-{errors}"
+        for output in cell.get("outputs", []):
+            _without_stage(output, str(stage), out)
     papermill = nb.metadata.setdefault("papermill", {})
     papermill.update(parameters=parameters, input_path=str(run.notebook), output_path=nb_path.name)
     nbformat.write(nb, nb_path)
 
 
-def execute(run, staging: str) -> RunResult:
+def execute(run, staging: str, out: str) -> RunResult:
     """Execute one run into the folder ``staging`` (in a worker process); never raises.
 
     Parameters
@@ -418,6 +432,9 @@ def execute(run, staging: str) -> RunResult:
     staging : str
         An empty folder of the run's own; on success it holds every file the
         run publishes, named after it.
+    out : str
+        The output folder its files are published into: where the executed
+        notebook's text outputs say the staging folder, they say this.
 
     Returns
     -------
@@ -429,19 +446,19 @@ def execute(run, staging: str) -> RunResult:
     try:
         _papermill(run, nb_path, stage)
     except Exception as exc:  # the run failed: record why, keep going
-        return _failed(run, stage, started, _error_details(nb_path, exc, run.timeout))
+        return _failed(run, stage, out, started, _error_details(nb_path, exc, run.timeout))
     foreign = _foreign_files(stage, run.name)
     if foreign:  # publishing them could overwrite another run's files
-        return _failed(run, stage, started, ErrorDetails(
+        return _failed(run, stage, out, started, ErrorDetails(
             "OutputError",
             f"el cuaderno escribió archivos que no llevan el nombre de la ejecución "
             f"({run.name}, su parámetro run_name): {', '.join(foreign)}",
         ))
     incomplete = _incomplete(run.name, nb_path, stage)
     if incomplete is not None:
-        return _failed(run, stage, started, incomplete)
+        return _failed(run, stage, out, started, incomplete)
     try:
-        _tidy(run, nb_path, _published_parameters(run))
+        _tidy(run, nb_path, _published_parameters(run), stage, out)
         _render(run.name, stage, ok=True)
     except Exception as exc:  # rendering failed: the run is not publishable
         return RunResult.failure(run.name, started,
@@ -449,10 +466,10 @@ def execute(run, staging: str) -> RunResult:
     return RunResult(run.name, "ok", started, time.time() - started)
 
 
-def _failed(run, stage: Path, started: float, error: ErrorDetails) -> RunResult:
+def _failed(run, stage: Path, out: str, started: float, error: ErrorDetails) -> RunResult:
     """A failed run, with the page of its failed notebook rendered when it can be."""
     try:
-        _tidy(run, stage / f"{run.name}.ipynb", _published_parameters(run))
+        _tidy(run, stage / f"{run.name}.ipynb", _published_parameters(run), stage, out)
         _render(run.name, stage, ok=False)
     except Exception:  # the failure is reported either way
         pass
