@@ -492,17 +492,16 @@ def test_real_relations_by_hand(real):
     assert row["severity"].tolist() == ["info"]
 
 
-def test_each_relation_on_synthetic_cards(tmp_path):
+def test_each_relation_on_synthetic_cards(damaged_report):
     from pntlib.audit import method_relations
 
-    path = tmp_path / "r.txt"
-    path.write_text(edited(
+    path = damaged_report(edits=[
         (440, 3, "Acumulado", "Periódico"),  # 1.1 periodic: 5 alone is not 15, and no accumulation is read
         (451, 6, "20", "21"),                # (and 2024 = 21)
         (456, 2, "5", "ND"),                 # 1.1 NRR 2023 = ND: unevaluable
         (567, 3, "2", "3"),                  # 2.1 2023: 3/3*100 = 100 = printed 100: reproduced
         (530, 2, "4", "5"),                  # 1.3 2024: 12 + 5 = 17, printed 16: not reproduced
-    ), encoding="utf-8")
+    ])
     rel = method_relations(get_report(path))
     got = dict(zip(zip(rel["indicator_id"], rel["year"]), rel["relation"]))
     assert got[("1.1", 2023)] == "unevaluable"  # variable printed ND
@@ -515,15 +514,14 @@ def test_each_relation_on_synthetic_cards(tmp_path):
     assert found(findings, "method_result", "2.1", 2023).empty
 
 
-def test_each_evidence_value_on_synthetic_cards(tmp_path):
+def test_each_evidence_value_on_synthetic_cards(damaged_report):
     import pntlib
 
-    path = tmp_path / "r.txt"
-    path.write_text(edited(
+    path = damaged_report(edits=[
         (567, 4, "2", "3"),                  # 2.1 2024: NMCE = 3, TMCP = 3: 3/3*100 = 100 = printed 100
         (456, 3, "5", "ND"),                 # 1.1 2024: NRR printed ND: the formula cannot be evaluated
         (804, 5, "0", "ND"), (804, 6, "0", "ND"),  # 4.2: 2023 and 2024 ND: judged on 2022, no variables
-    ), encoding="utf-8")
+    ])
     table = pntlib.progress(report=path)
     assert table.loc["2.1", "evidence"] == "reproduced" and table.loc["2.1", "computed_value"] == 100.0
     assert table.loc["1.1", "evidence"] == "unverifiable" and pd.isna(table.loc["1.1", "computed_value"])

@@ -118,6 +118,8 @@ def cells(
     for original, col in zip(data.columns, shown.columns):
         series = shown[col]
         kind = "bool" if _is_bool(data[original]) else "number" if _is_number(series) else "text"
+        if kind == "bool":
+            series = data[original]  # Sí/No from the values, whatever for_readers wrote
         token = tokens.get(original)
         texts[col] = [_cell(v, kind=kind, token=None if token is None else token.iloc[k])
                       for k, v in enumerate(series)]
