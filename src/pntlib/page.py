@@ -171,6 +171,9 @@ def table(
     styler = styler.format(escape="html").format_index(escape="html", axis=1)
     text_css = _TEXT_CSS.replace("40em", "26em") if transpose is not None else _TEXT_CSS  # side by side
     css = kinds.map(lambda k: _NUMBER_CSS if k in ("number", "token") else text_css)
+    for col in texts.columns:  # long texts (names, details) keep a readable line length
+        if (kinds[col] == "text").all() and texts[col].str.len().max() > 60:
+            css[col] = css[col] + " min-width: 14em;"
     styler = styler.apply(lambda _: css, axis=None)
     heading_styles = [
         {"selector": "", "props": "table-layout: auto; border-collapse: collapse; margin: 0 0 1em 0;"},
