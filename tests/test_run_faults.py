@@ -290,7 +290,8 @@ def _set_source(index: int, text: str):
 
 
 def test_runs_that_stop_early_fail_and_a_missing_kernelspec_runs(tmp_path):
-    """sys.exit(0) and a missing summary fail the run; no kernelspec (or no language) runs on the project's kernel."""
+    """sys.exit(0) and a missing summary fail the run; no kernelspec (or no language) runs on the project's
+    kernel; a worker process that dies fails its run only."""
     _notebook(tmp_path, "stops", _set_source(3, "import sys\nsys.exit(0)"))
     _notebook(tmp_path, "nosummary", _set_source(5, "summary = None"))
     def bare(nb):  # no kernelspec; prints its output folder, which is the staging folder while it runs
@@ -299,8 +300,9 @@ def test_runs_that_stop_early_fail_and_a_missing_kernelspec_runs(tmp_path):
 
     _notebook(tmp_path, "bare", bare)
     _notebook(tmp_path, "nolanguage", lambda nb: nb["metadata"]["kernelspec"].pop("language"))
+    _notebook(tmp_path, "dies", _set_source(3, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"))
     plan = _plan(tmp_path, "timeout: 120\nruns:\n" + "".join(
-        f"  - notebook: {n}.ipynb\n" for n in ("stops", "nosummary", "bare", "nolanguage")))
+        f"  - notebook: {n}.ipynb\n" for n in ("stops", "nosummary", "bare", "nolanguage", "dies")))
     out = tmp_path / "out"
     out.mkdir()
     victim = tmp_path / "victim.txt"
@@ -312,7 +314,8 @@ def test_runs_that_stop_early_fail_and_a_missing_kernelspec_runs(tmp_path):
     result = pntrun.run_plan(plan, out=out, jobs=2, quiet=True)
     status = dict(zip(result["name"], result["status"]))
     errors = dict(zip(result["name"], result["error"]))
-    assert status == {"stops": "failed", "nosummary": "failed", "bare": "ok", "nolanguage": "ok"}, errors
+    assert status == {"stops": "failed", "nosummary": "failed", "bare": "ok", "nolanguage": "ok", "dies": "failed"}, errors
+    assert errors["dies"].startswith("WorkerError: el proceso que ejecutaba el cuaderno terminó de forma inesperada")
     assert errors["stops"].startswith("SystemExit: el cuaderno se detuvo con sys.exit en la celda 4")
     assert "no escribió su resumen nosummary.summary.json" in errors["nosummary"]
     assert not (out / "stops.ipynb").exists() and (out / "failed" / "stops.ipynb").is_file()

@@ -276,6 +276,7 @@ class WorkerPool:
         except (EOFError, OSError):
             pass
         worker.process.join(5)
+        worker.conn.close()
         self.workers.remove(worker)
         return RunResult.failure(worker.task.run.name, worker.sent, ErrorDetails(
             "WorkerError", f"el proceso que ejecutaba el cuaderno terminó de forma inesperada "
