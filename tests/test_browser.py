@@ -110,3 +110,65 @@ def test_index_shows_the_failure(reports, browser):
     text = browser.execute_script("return document.getElementById('run-' + arguments[0]).innerText", FAILING_RUN)
     assert "falló" in text and "ValueError" in text
     assert "fallo a propósito con value=1 <b>sin marcado</b>" in text  # the error text, escaped
+
+
+def _reader_pages(out: Path) -> list[Path]:
+    """The pages of pntlib's notebooks and the index (not the failed tiny test notebook)."""
+    return [p for p in _pages(out) if "failed" not in p.relative_to(out).parts]
+
+
+def test_every_page_reads_as_published(reports, browser):
+    """Spanish headings only, no <NA>, a non-empty alt on every image, the data under every figure,
+    the provenance note, and the page's own title in the browser tab."""
+    from pntlib.schema import TABLES
+
+    english = {c.name for _, cols in TABLES.values() for c in cols} | {"annex", "summary", "razon", "linear", "opensdg"}
+    pages = _reader_pages(reports)
+    assert len(pages) >= 2 * 23 + 1
+    for page in pages:
+        browser.get(page.as_uri())
+        name = page.relative_to(reports).as_posix()
+        headings = browser.execute_script("return Array.from(document.querySelectorAll('th'), t => t.innerText.trim())")
+        assert not [h for h in headings if h in english or "_" in h], f"{name}: headings {headings}"
+        text = browser.execute_script("return document.body.innerText")
+        assert "<NA>" not in text and "NaN" not in text, name
+        alts = browser.execute_script("return Array.from(document.images, i => (i.getAttribute('alt') || '').trim())")
+        assert all(alts), f"{name}: an image without alt text"
+        note = browser.execute_script("const n = document.querySelector('.pnt-source'); return n ? n.innerText : ''")
+        assert "Avance y Resultados" in note and "sha256" in note, f"{name}: no provenance note"
+        figures = browser.execute_script(
+            "return Array.from(document.querySelectorAll('figure.pnt-figure'), f => {"
+            " const a = f.querySelector('a[href$=\".csv\"]'); return [f.querySelector('img').alt, a ? a.href : ''] })"
+        )
+        for alt, href in figures:
+            assert href and _local_target(href).is_file(), f"{name}: figure without its data: {alt[:60]}"
+        if name != "index.html":
+            title = browser.execute_script("return document.title")
+            assert title and not title.startswith(page.name.split(".")[0]), f"{name}: tab title {title!r}"
+
+
+def test_titles_alt_text_and_data_of_indicator_3_2(reports, browser):
+    browser.get((reports / "indicator_3.2.html").as_uri())
+    assert browser.execute_script("return document.title").startswith("Indicador 3.2: Porcentaje de Instituciones")
+    alt = browser.execute_script("return document.querySelector('figure.pnt-figure img').alt")
+    # annex line 703: N/A 0 66 66 66 66/P, Meta 100
+    assert alt == ("Indicador 3.2: sin dato (N/A) en 2019; 0 en 2020; 66 de 2021 a 2023; 66 preliminar en 2024; "
+                   "Meta 2024: 100")
+    # the explore page keeps its code; the others' pages for readers do not
+    browser.get((reports / "explore.html").as_uri())
+    assert browser.execute_script("return document.querySelectorAll('.jp-CodeMirrorEditor').length") > 0
+    browser.get((reports / "overview.html").as_uri())
+    assert browser.execute_script("return document.querySelectorAll('.jp-CodeMirrorEditor').length") == 0
+
+
+def test_index_is_grouped_by_objective(reports, browser):
+    browser.get((reports / "index.html").as_uri())
+    sections = browser.execute_script(
+        "return Array.from(document.querySelectorAll('section.group'), s => "
+        "[s.querySelector('h2').innerText, Array.from(s.querySelectorAll('article'), a => a.id)])"
+    )
+    assert sections[0][1][:2] == ["run-overview", "run-data_quality"]
+    objective_3 = next(s for s in sections if s[0].startswith("Objetivo prioritario 3. Fortalecer la atención"))
+    assert objective_3[1][:4] == ["run-objective_3", "run-indicator_3.1", "run-indicator_3.2", "run-indicator_3.3"]
+    card = browser.execute_script("return document.getElementById('run-indicator_3.2').innerText")
+    assert "66 % (preliminar)" in card and "66/P" not in card

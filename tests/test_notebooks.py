@@ -63,10 +63,17 @@ def test_sources_are_committed_without_outputs():
 
 def test_figures_are_inline_and_saved(collection):
     nb = nbformat.read(collection / "overview.ipynb", as_version=4)
-    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
-    assert len(images) == 2 + 5  # progress overview, heatmap, one chart per objective
+    shown = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    figures = [h for h in shown if '<figure class="pnt-figure"' in h]
+    assert len(figures) == 2 + 5  # progress overview, heatmap, one chart per objective
+    assert all('src="data:image/png;base64,' in h and 'alt="' in h for h in figures)
     for part in ("avance", "mapa", *(f"objetivo-{o}" for o in range(1, 6))):
         assert (collection / "figures" / f"overview-{part}.png").is_file()
+        assert (collection / "figures" / f"overview-{part}.csv").is_file()
+    # the objective page draws each indicator once: the three-panel figure only
+    nb = nbformat.read(collection / "objective_3.ipynb", as_version=4)
+    shown = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    assert sum('<figure class="pnt-figure"' in h for h in shown) == 1
 
 
 def test_overview_status_table(collection):

@@ -59,6 +59,7 @@ passed to :func:`eval`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
