@@ -59,8 +59,9 @@ EXPECTED = [
     ("summary_missing", "1.1", 2020, "warning", "NA", "0", None, 451, 188),
     ("summary_missing", "1.1", 2021, "warning", "NA", "0", None, 451, 188),
     # formula "NRR" (l.444), variable NRR = 5 in 2023 and 2024 (l.456): 5 != 15, 5 != 20
-    ("method_result", "1.1", 2023, "error", "15", None, 5.0, 451, None),
-    ("method_result", "1.1", 2024, "error", "20", None, 5.0, 451, None),
+    # Acumulado: 10 (2022) + 5 = 15 and 15 + 5 = 20: reproduced as accumulated, not an error
+    ("method_result", "1.1", 2023, "info", "15", None, 5.0, 451, None),
+    ("method_result", "1.1", 2024, "info", "20", None, 5.0, 451, None),
     # Meta 2024 = 15 (l.451, last cell), tendencia Ascendente (l.443); 2024 = 20 in both tables
     ("beyond_target", "1.1", 2024, "info", "20", "20", None, 451, 188),
     # Acumulado (l.440); summary goes 5 (2019) -> 0 (2020)
@@ -78,8 +79,9 @@ EXPECTED = [
     ("summary_value", "1.3", 2019, "error", "4", "0", None, 518, 194),
     ("summary_missing", "1.3", 2020, "warning", "NA", "0", None, 518, 194),
     # formula "NPS" (l.514), NPS = 4 (l.530): 4 vs 12 and 16
-    ("method_result", "1.3", 2023, "error", "12", None, 4.0, 518, None),
-    ("method_result", "1.3", 2024, "error", "16", None, 4.0, 518, None),
+    # Acumulado: 8 (2022) + 4 = 12, 12 + 4 = 16: reproduced as accumulated
+    ("method_result", "1.3", 2023, "info", "12", None, 4.0, 518, None),
+    ("method_result", "1.3", 2024, "info", "16", None, 4.0, 518, None),
     # 2.1 annex l.562 "66.67 | 66.67 | 66.67 | 100 | 100 | 100 | 100 | 100"; summary l.245 2021 = 66.67
     ("summary_value", "2.1", 2021, "error", "100", "66.67", None, 562, 245),
     # MCE% = (NMCE / TMCP) * 100 (l.555), 2 and 3 (l.567-568): 66.67 vs 100
@@ -91,8 +93,9 @@ EXPECTED = [
     ("summary_missing", "2.2", 2019, "warning", "N/A", "0.0", None, 594, 246),
     ("summary_missing", "2.2", 2020, "warning", "N/A", "0.0", None, 594, 246),
     # MCEF% = (NMCEF / TMCE) * 100 (l.590), 0 and 3 (l.602-603): 0 vs 100
-    ("method_result", "2.2", 2023, "error", "100", None, 0.0, 594, None),
-    ("method_result", "2.2", 2024, "error", "100", None, 0.0, 594, None),
+    # Acumulado: 100 (2022) + 0 = 100, 100 + 0 = 100: reproduced as accumulated
+    ("method_result", "2.2", 2023, "info", "100", None, 0.0, 594, None),
+    ("method_result", "2.2", 2024, "info", "100", None, 0.0, 594, None),
     # baseline 0 (2021) vs Resultado 2021 = 100 in both tables
     ("baseline_year_result", "2.2", 2021, "warning", "100", "100", None, 594, 246),
     # 2.3 annex l.629 "0 | N/A | 0 | N/D | 100 | 100 | 100 | 100"; summary l.247 "0.0 (2020) | 0.0 | 0.0 | 0.0 | 100 ..."
@@ -109,8 +112,9 @@ EXPECTED = [
     # 3.2 annex l.703 "0 | N/A | 0 | 66 | 66 | 66 | 66/P | 100"; summary l.305 2019 = 0.0, 2024 = 66/P
     ("summary_missing", "3.2", 2019, "warning", "N/A", "0.0", None, 703, 305),
     # IA%=(NIA/TIA)*100 (l.696), 0 and 13 (l.708-709): 0 vs 66, 66/P
-    ("method_result", "3.2", 2023, "error", "66", None, 0.0, 703, None),
-    ("method_result", "3.2", 2024, "error", "66/P", None, 0.0, 703, None),
+    # Acumulado: 66 (2022) + 0 = 66, 66 + 0 = 66 (66/P): reproduced as accumulated
+    ("method_result", "3.2", 2023, "info", "66", None, 0.0, 703, None),
+    ("method_result", "3.2", 2024, "info", "66/P", None, 0.0, 703, None),
     ("provisional", "3.2", 2024, "info", "66/P", "66/P", None, 703, 305),
     # 3.3 annex l.735 "0 | N/A | N/A | 0 | 77 | 77 | 77/P | 100"; summary l.306 "0.0 (2020) | 0.0 | 0.0 | 0.0 | 77 | 77 | 77/P"
     ("summary_missing", "3.3", 2019, "warning", "N/A", "0.0", None, 735, 306),
@@ -155,7 +159,8 @@ EXPECTED = [
     ("summary_missing", "5.2", 2019, "warning", "N/A", "0.0", None, 919, 408),
     ("summary_missing", "5.2", 2020, "warning", "N/A", "0.0", None, 919, 408),
     # NAIE%=(NAIR/NAIP)*100 (l.915), 0 and 1 (l.926-927): 0 vs 66.66; 0 vs N/D
-    ("method_result", "5.2", 2023, "error", "66.66", None, 0.0, 919, None),
+    # Acumulado: 66.66 (2022) + 0 = 66.66: reproduced as accumulated; 2024 is N/D
+    ("method_result", "5.2", 2023, "info", "66.66", None, 0.0, 919, None),
     ("method_result", "5.2", 2024, "warning", "N/D", None, 0.0, 919, None),
     # name "Número de acciones ..." (l.907), unit Porcentaje (l.912)
     ("name_unit", "5.2", None, "warning", "Porcentaje", None, None, 912, None),
@@ -187,7 +192,8 @@ def test_real_report_findings_are_exactly_these(real):
 def test_real_report_counts_by_check_and_severity(real):
     counts = real.groupby(["check", "severity"], observed=True).size()
     assert counts[("summary_missing", "warning")] == 24
-    assert counts[("method_result", "error")] == 22
+    assert counts[("method_result", "error")] == 13
+    assert counts[("method_result", "info")] == 9  # reproduced as accumulated: 1.1, 1.3, 2.2, 3.2 (x2), 5.2 2023
     assert counts[("method_result", "warning")] == 2  # 3.1 and 5.2: variables give 0, result N/D
     assert len(real) == len(EXPECTED) == 74
     assert set(real["check"]) - {"percent_range"} <= set(CHECKS)
@@ -428,3 +434,97 @@ def test_audit_of_one_objective_or_indicator(real):
     pd.testing.assert_frame_equal(one, real[real["indicator_id"] == "3.2"].reset_index(drop=True))
     with pytest.raises(ParameterError, match="indicator='9.9'"):
         audit(indicator="9.9")
+
+
+# --------------------------------------------------------------------------- relation of each (indicator, year)
+
+# The real report, read by hand: formula with the year's variables against the annex result
+# (SERIE HISTÓRICA); for an Acumulado card, the previous reported result plus the formula.
+EXPECTED_RELATIONS = {
+    ("1.1", 2023): "reproduced_as_accumulated",  # NRR = 5 (l.456); 10 (2022) + 5 = 15 = 2023 (l.451)
+    ("1.1", 2024): "reproduced_as_accumulated",  # 15 + 5 = 20 = 2024
+    ("1.2", 2023): "not_reproduced",  # 2/6*100 = 33.33; 66.68 + 33.33 = 100.01; printed 83.35 (l.490)
+    ("1.2", 2024): "not_reproduced",  # 33.33; 83.35 + 33.33 = 116.68; printed 100
+    ("1.3", 2023): "reproduced_as_accumulated",  # NPS = 4 (l.530); 8 + 4 = 12 (l.518)
+    ("1.3", 2024): "reproduced_as_accumulated",  # 12 + 4 = 16
+    ("2.1", 2023): "not_reproduced",  # 2/3*100 = 66.67; 100 + 66.67 = 166.67; printed 100 (l.562)
+    ("2.1", 2024): "not_reproduced",
+    ("2.2", 2023): "reproduced_as_accumulated",  # 0/3*100 = 0; 100 (2022) + 0 = 100 (l.594)
+    ("2.2", 2024): "reproduced_as_accumulated",  # 100 + 0 = 100
+    ("2.3", 2023): "not_reproduced",  # Periódico: 0/7*100 = 0; printed 100 (l.629)
+    ("2.3", 2024): "not_reproduced",
+    ("3.1", 2023): "not_reproduced",  # Periódico: 0/7*100 = 0; printed 86 (l.668)
+    ("3.1", 2024): "not_reproduced",  # 0; printed N/D
+    ("3.2", 2023): "reproduced_as_accumulated",  # 0/13*100 = 0; 66 (2022) + 0 = 66 (l.703)
+    ("3.2", 2024): "reproduced_as_accumulated",  # 66 + 0 = 66 = 66/P
+    ("3.3", 2023): "not_reproduced",  # Periódico: 0/13*100 = 0; printed 77 (l.735)
+    ("3.3", 2024): "not_reproduced",  # 0; printed 77/P
+    ("4.1", 2023): "unevaluable",  # formula names NAAC, the card defines NACC (l.769)
+    ("4.1", 2024): "unevaluable",
+    ("4.2", 2023): "reproduced",  # 0/13*100 = 0 = 0 (l.804)
+    ("4.2", 2024): "reproduced",
+    ("4.3", 2023): "not_reproduced",  # 0/13*100 = 0; 50 (2022) + 0 = 50; printed 75 (l.841)
+    ("4.3", 2024): "not_reproduced",  # 75 + 0 = 75; printed 100
+    ("5.1", 2023): "not_reproduced",  # 0/3*100 = 0; 33 + 0 = 33; printed 66 (l.884)
+    ("5.1", 2024): "not_reproduced",  # 66 + 0 = 66; printed 100
+    ("5.2", 2023): "reproduced_as_accumulated",  # 0/1*100 = 0; 66.66 (2022) + 0 = 66.66 (l.919)
+    ("5.2", 2024): "not_reproduced",  # 0; printed N/D
+    ("5.3", 2023): "unevaluable",  # DPVTI = 0, DPVT0 = 0: 0/0 (l.963-964)
+    ("5.3", 2024): "unevaluable",
+}
+
+
+def test_real_relations_by_hand(real):
+    from pntlib.audit import method_relations
+
+    rel = method_relations(get_report())
+    assert dict(zip(zip(rel["indicator_id"], rel["year"]), rel["relation"])) == EXPECTED_RELATIONS
+    computed = dict(zip(zip(rel["indicator_id"], rel["year"]), rel["computed_value"]))
+    assert computed[("1.1", 2023)] == 15.0 and computed[("1.1", 2024)] == 20.0  # 10 + 5, 15 + 5
+    assert computed[("1.2", 2024)] == pytest.approx(100 / 3)  # the formula alone: 2/6*100
+    assert pd.isna(computed[("5.3", 2023)])
+    # the audit carries the relation on its method rows, and says so in Spanish
+    methods = real[real["check"].isin(["method_result", "method_unevaluable"])]
+    assert all(EXPECTED_RELATIONS[(i, y)] == r for i, y, r in zip(methods["indicator_id"], methods["year"], methods["relation"]))
+    assert real.loc[~real["check"].astype(str).str.startswith("method"), "relation"].isna().all()
+    row = found(real, "method_result", "1.1", 2023)
+    assert "se reproduce si el resultado se lee como acumulado: 10 + 5 = 15" in row["detail"].iloc[0]
+    assert row["severity"].tolist() == ["info"]
+
+
+def test_each_relation_on_synthetic_cards(damaged_report):
+    from pntlib.audit import method_relations
+
+    path = damaged_report(edits=[
+        (440, 3, "Acumulado", "Periódico"),  # 1.1 periodic: 5 alone is not 15, and no accumulation is read
+        (451, 6, "20", "21"),                # (and 2024 = 21)
+        (456, 2, "5", "ND"),                 # 1.1 NRR 2023 = ND: unevaluable
+        (567, 3, "2", "3"),                  # 2.1 2023: 3/3*100 = 100 = printed 100: reproduced
+        (530, 2, "4", "5"),                  # 1.3 2024: 12 + 5 = 17, printed 16: not reproduced
+    ])
+    rel = method_relations(get_report(path))
+    got = dict(zip(zip(rel["indicator_id"], rel["year"]), rel["relation"]))
+    assert got[("1.1", 2023)] == "unevaluable"  # variable printed ND
+    assert got[("1.1", 2024)] == "not_reproduced"  # Periódico: NRR = 5, printed 21
+    assert got[("2.1", 2023)] == "reproduced"
+    assert got[("1.3", 2023)] == "reproduced_as_accumulated"  # 8 + 4 = 12 still
+    assert got[("1.3", 2024)] == "not_reproduced"  # 12 + 5 = 17 != 16, and 5 != 16
+    findings = audit(report=path)
+    assert "falta el valor de NRR (variable 1, ND)" in found(findings, "method_unevaluable", "1.1", 2023)["detail"].iloc[0]
+    assert found(findings, "method_result", "2.1", 2023).empty
+
+
+def test_each_evidence_value_on_synthetic_cards(damaged_report):
+    import pntlib
+
+    path = damaged_report(edits=[
+        (567, 4, "2", "3"),                  # 2.1 2024: NMCE = 3, TMCP = 3: 3/3*100 = 100 = printed 100
+        (456, 3, "5", "ND"),                 # 1.1 2024: NRR printed ND: the formula cannot be evaluated
+        (804, 5, "0", "ND"), (804, 6, "0", "ND"),  # 4.2: 2023 and 2024 ND: judged on 2022, no variables
+    ])
+    table = pntlib.progress(report=path)
+    assert table.loc["2.1", "evidence"] == "reproduced" and table.loc["2.1", "computed_value"] == 100.0
+    assert table.loc["1.1", "evidence"] == "unverifiable" and pd.isna(table.loc["1.1", "computed_value"])
+    assert table.loc["4.2", "latest_year"] == 2022 and table.loc["4.2", "evidence"] == "no_variables"
+    assert table.loc["1.3", "evidence"] == "reproduced_as_accumulated"  # unedited: 12 + 4 = 16
+    assert table.loc["1.2", "evidence"] == "not_reproduced"  # unedited: 2/6*100 = 33.33 vs 100

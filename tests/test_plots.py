@@ -219,3 +219,15 @@ def test_plot_disagreements_one_cell_per_disagreement():
         assert cells[f"cell-{row.indicator_id}-{row.year}"] == f"{annex} | {summary}"
     assert [t.get_text() for t in ax.get_yticklabels()] == list(pntlib.load_indicators().index)
     plt.close(fig)
+
+
+def test_heatmap_and_indicator_box_mark_weak_evidence():
+    fig = pntlib.plot_status_heatmap()
+    patches = {p.get_gid(): p for p in fig.axes[1].patches}
+    assert patches["status-2.3"].get_hatch() == "///"  # 0 vs 100: not reproduced
+    assert patches["status-1.1"].get_hatch() is None  # 10 + 5 = 15, 15 + 5 = 20: reproduced as accumulated
+    plt.close(fig)
+    fig = pntlib.plot_indicator("2.1")  # 2/3*100 = 66.67 vs 100
+    latest = [t for t in fig.axes[0].texts if t.get_gid() == "latest"][0]
+    assert latest.get_text() == "100 (2024)\nMeta alcanzada\nevidencia débil"
+    plt.close(fig)

@@ -11,12 +11,12 @@ from pntlib.exceptions import ParameterError
 from pntlib.extract import DERIVED_TABLES, extract
 from pntlib.progress import (
     DEFAULT_THRESHOLDS,
+    compare_methods,
     objective_summary,
     progress,
     progress_from_frames,
-    trends,
-    trends_from_frames,
 )
+from pntlib.trends import trends, trends_from_frames
 
 from .facts import ANNEX
 
@@ -405,3 +405,149 @@ def test_trends_single_value_has_no_direction():
     row = trends_from_frames(series, indicators).iloc[0]
     assert pd.isna(row["observed_trend"]) and pd.isna(row["trend_agrees"])
     assert row["n_reported_years"] == 1
+
+
+# --------------------------------------------------------------------------- evidence of each verdict
+#
+# The value judged is latest_value of latest_year (EXPECTED_ANNEX); its evidence is the relation of
+# that year's annex result to the card's variables (APLICACIÓN DEL MÉTODO DE CÁLCULO, 2023 and 2024).
+EXPECTED_EVIDENCE = {
+    # id: (evidence, computed_value, tables_agree, stagnant_since)
+    "1.1": ("reproduced_as_accumulated", 20.0, True, None),  # NRR = 5: 15 (2023) + 5 = 20 = 2024
+    "1.2": ("not_reproduced", 100 / 3, True, None),  # NEC/NEP*100 = 2/6*100 = 33.33, printed 100
+    "1.3": ("reproduced_as_accumulated", 16.0, True, None),  # NPS = 4: 12 + 4 = 16
+    "2.1": ("not_reproduced", 200 / 3, True, None),  # 2/3*100 = 66.67, printed 100
+    "2.2": ("reproduced_as_accumulated", 100.0, True, None),  # 0/3*100 = 0: 100 (2023) + 0 = 100
+    "2.3": ("not_reproduced", 0.0, True, None),  # Periódico: 0/7*100 = 0, printed 100
+    "3.1": ("not_reproduced", 0.0, True, 2021),  # 2023 (2024 N/D): 0/7*100 = 0 vs 86; 86 since 2021
+    "3.2": ("reproduced_as_accumulated", 66.0, True, 2021),  # 66 (2023) + 0 = 66 = 66/P; 66 since 2021
+    "3.3": ("not_reproduced", 0.0, True, 2022),  # Periódico: 0 vs 77/P; 77 since 2022
+    "4.1": ("unverifiable", None, True, None),  # formula names NAAC, undefined: cannot be evaluated
+    "4.2": ("reproduced", 0.0, False, 2021),  # 0/13*100 = 0 = 0; summary 2024 is ND (l.356); 0 since 2021
+    "4.3": ("not_reproduced", 0.0, True, None),  # 0/13*100 = 0; 75 + 0 = 75; printed 100
+    "5.1": ("not_reproduced", 0.0, True, None),  # 0/3*100 = 0; 66 + 0 = 66; printed 100
+    "5.2": ("reproduced_as_accumulated", 66.66, True, 2022),  # 2023: 66.66 (2022) + 0; 66.66 since 2022
+    "5.3": ("unverifiable", None, True, 2022),  # 2023: 0/0; 33 since 2022 (2024 N/D)
+}
+
+# Both methods (annex, all years). opensdg: CAGR = (value / base) ** (1 / years) - 1, base 0 -> 0.001;
+# ratio = CAGR observed / |CAGR required|; thresholds 0.95 / 0.60 / 0; target achieved checked first.
+EXPECTED_METHODS = {
+    # id: (linear status, opensdg status, opensdg ratio or None)
+    **{i: ("achieved", "achieved", None) for i in ("1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "4.1", "4.3", "5.1")},
+    # 3.1: 86 (2023), base 0 (2020), Meta 100 (2024): (86/0.001)**(1/3)-1 = 43.14; (100/0.001)**(1/4)-1 = 16.78
+    "3.1": ("on_track", "on_track", (86 / 0.001) ** (1 / 3) - 1, (100 / 0.001) ** (1 / 4) - 1),
+    # 3.2: 66 (2024): (66000)**(1/4)-1 = 15.03 / 16.78 = 0.90 -> needs_acceleration (linear 0.66 too)
+    "3.2": ("needs_acceleration", "needs_acceleration", (66 / 0.001) ** (1 / 4) - 1, (100 / 0.001) ** (1 / 4) - 1),
+    # 3.3: 77 (2024): (77000)**(1/4)-1 = 15.66 / 16.78 = 0.93
+    "3.3": ("needs_acceleration", "needs_acceleration", (77 / 0.001) ** (1 / 4) - 1, (100 / 0.001) ** (1 / 4) - 1),
+    # 4.2: 0 (2024), base 0 (2021), Meta 50: (0/0.001)**(1/3)-1 = -1; (50/0.001)**(1/3)-1 = 35.84;
+    #      -1/35.84 = -0.028 -> deterioration, where the straight path says limited (0 % of the way)
+    "4.2": ("limited", "deterioration", -1.0, (50 / 0.001) ** (1 / 3) - 1),
+    # 5.2: 66.66 (2023), base 0 (2021): (66660)**(1/2)-1 = 257.19; (100000)**(1/3)-1 = 45.42; 5.66
+    "5.2": ("on_track", "on_track", (66.66 / 0.001) ** (1 / 2) - 1, (100 / 0.001) ** (1 / 3) - 1),
+    # 5.3: 33 (2023): (33000)**(1/2)-1 = 180.66 / 45.42 = 3.98 -> on_track; linear 33 % / 66.67 % = 0.495
+    #      -> limited: a zero baseline makes any growth look fast
+    "5.3": ("limited", "on_track", (33 / 0.001) ** (1 / 2) - 1, (100 / 0.001) ** (1 / 3) - 1),
+}
+
+
+def test_every_verdict_with_its_evidence():
+    table = progress()
+    for ind, (evidence, computed, agree, since) in EXPECTED_EVIDENCE.items():
+        row = table.loc[ind]
+        assert row["evidence"] == evidence, ind
+        if computed is None:
+            assert pd.isna(row["computed_value"]), ind
+        else:
+            assert row["computed_value"] == pytest.approx(computed), ind
+        assert row["tables_agree"] == agree, ind
+        assert (pd.isna(row["stagnant_since"]) if since is None else row["stagnant_since"] == since), ind
+    # 9 targets met according to the report; in 5 the card's own variables do not reproduce the result
+    met = table[table["status"] == "achieved"]
+    assert len(met) == 9 and sorted(met.index[met["evidence"] == "not_reproduced"]) == ["1.2", "2.1", "2.3", "4.3", "5.1"]
+
+
+def test_both_methods_on_every_indicator():
+    compared = compare_methods()
+    assert list(compared.columns) == [c.name for c in schema.columns("progress_methods")]
+    assert len(compared) == 30 and list(compared["method"][:2]) == ["linear", "opensdg"]
+    linear = compared[compared["method"] == "linear"].set_index("indicator_id")
+    opensdg = compared[compared["method"] == "opensdg"].set_index("indicator_id")
+    pd.testing.assert_series_equal(linear["progress_value"], progress()["pace_ratio"], check_names=False)
+    for ind, expected in EXPECTED_METHODS.items():
+        assert linear.loc[ind, "status"] == expected[0], ind
+        assert opensdg.loc[ind, "status"] == expected[1], ind
+        if expected[2] is None:
+            assert pd.isna(opensdg.loc[ind, "progress_value"]), ind
+        else:
+            assert opensdg.loc[ind, "progress_value"] == pytest.approx(expected[2] / abs(expected[3])), ind
+    assert list(progress(method="opensdg")["status"]) == [EXPECTED_METHODS[i][1] for i in progress().index]
+    with pytest.raises(ParameterError, match="method='sdg' is not valid; choose one of: 'linear', 'opensdg'"):
+        progress(method="sdg")
+
+
+def test_extract_writes_the_evidence_and_both_methods(tmp_path):
+    extract(out=tmp_path)
+    back = pd.read_csv(tmp_path / "progress.csv", dtype={"indicator_id": str}).set_index("indicator_id")
+    assert list(back["evidence"]) == [e[0] for e in EXPECTED_EVIDENCE.values()]
+    methods = pd.read_csv(tmp_path / "progress_methods.csv", dtype={"indicator_id": str})
+    assert list(methods.columns) == ["indicator_id", "method", "status", "progress_value"]
+    opensdg = methods[methods["method"] == "opensdg"]
+    assert list(opensdg["status"]) == [EXPECTED_METHODS[i][1] for i in opensdg["indicator_id"]]
+
+
+def _evidence_of(relation, computed, *, year=2022, accumulation="Acumulado"):
+    series, indicators = _frames({2021: "20", 2022: "40"}, accumulation=accumulation)
+    relations = pd.DataFrame({"indicator_id": ["9.1"], "year": [year], "relation": [relation],
+                              "computed_value": pd.array([computed], dtype="Float64")})
+    return progress_from_frames(series, indicators, relations=relations).iloc[0]
+
+
+@pytest.mark.parametrize(("relation", "computed", "evidence"), [
+    ("reproduced", 40.0, "reproduced"),                         # the formula gives 40
+    ("reproduced_as_accumulated", 40.0, "reproduced_as_accumulated"),  # 20 (2021) + 20 = 40
+    ("not_reproduced", 10.0, "not_reproduced"),                 # the formula gives 10, printed 40
+    ("unevaluable", None, "unverifiable"),                      # 0/0, undefined symbol or NA variable
+])
+def test_each_evidence_value_on_a_synthetic_card(relation, computed, evidence):
+    row = _evidence_of(relation, computed)
+    assert row["evidence"] == evidence
+    assert (pd.isna(row["computed_value"]) if computed is None else row["computed_value"] == computed)
+
+
+def test_no_variables_for_the_year_judged():
+    row = _evidence_of("reproduced", 20.0, year=2021)  # variables for 2021 only; 2022 is judged
+    assert row["evidence"] == "no_variables" and pd.isna(row["computed_value"])
+    assert pd.isna(row["tables_agree"])  # no other table given
+
+
+def test_stagnant_since_one_rule():
+    # 10, 30, 30, 30 (2021-2024), Meta 100: 30 since 2022, not reached
+    row = _one({2021: "10", 2022: "30", 2023: "30", 2024: "30"})
+    assert row["stagnant_since"] == 2022
+    held = _one({2022: "100", 2023: "100"})  # the target held is not stagnation
+    assert pd.isna(held["stagnant_since"])
+    moving = _one({2022: "30", 2023: "30", 2024: "31"})
+    assert pd.isna(moving["stagnant_since"])
+
+
+def test_opensdg_edge_cases():
+    # base 0 -> 0.001; 50 in 2022 (2 years): (50000)**(1/2)-1 = 222.6; required (100000)**(1/4)-1 = 16.78
+    series, indicators = _frames({2022: "50"})
+    row = progress_from_frames(series, indicators, method="opensdg").iloc[0]
+    assert row["pace_ratio"] == pytest.approx(((50 / 0.001) ** 0.5 - 1) / ((100 / 0.001) ** 0.25 - 1))
+    assert row["status"] == "on_track" and "0.001" in row["method_note"]
+    # target achieved checked first: no ratio
+    series, indicators = _frames({2022: "120"})
+    row = progress_from_frames(series, indicators, method="opensdg").iloc[0]
+    assert row["status"] == "achieved" and pd.isna(row["pace_ratio"])
+    # descending, 80 -> 40 by 2024; 60 in 2022: observed (60/80)**(1/2)-1 = -0.134, required
+    # (40/80)**(1/4)-1 = -0.159; ratio -1 * -0.134 / 0.159 = 0.84 -> needs_acceleration
+    series, indicators = _frames({2022: "60"}, base=80.0, target=40.0, trend="Descendente")
+    row = progress_from_frames(series, indicators, method="opensdg").iloc[0]
+    assert row["pace_ratio"] == pytest.approx(-((60 / 80) ** 0.5 - 1) / abs((40 / 80) ** 0.25 - 1))
+    assert row["status"] == "needs_acceleration"
+    # the baseline year itself: no growth to measure
+    series, indicators = _frames({2020: "5"})
+    assert progress_from_frames(series, indicators, method="opensdg").iloc[0]["status"] == "no_data"

@@ -19,7 +19,8 @@ from .exceptions import (
     RunLockedError,
     UnknownIndicatorError,
 )
-from .progress import objective_summary, progress, trends
+from .progress import compare_methods, objective_summary, progress
+from .trends import trends
 from .tables import (
     load_indicators,
     load_objectives,
@@ -41,6 +42,7 @@ __all__ = [
     "load_substitutions",
     "load_variables",
     "progress",
+    "compare_methods",
     "trends",
     "objective_summary",
     "plot_indicator",

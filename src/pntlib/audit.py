@@ -26,7 +26,11 @@ checks, in the order findings are listed (:data:`CHECKS`):
     card does not define, a variable is missing, or it divides by zero;
 ``method_result``
     the formula evaluated with the variables of a year does not give the
-    reported (annex) result of that year;
+    reported (annex) result of that year (an error), or gives it only when an
+    *Acumulado* result is read as the previous result plus the year's increment
+    (information: "se reproduce si el resultado se lee como acumulado: 10 + 5 =
+    15"); each method finding carries the year's ``relation``
+    (:func:`method_relations`);
 ``method_substitution``
     the printed *Sustitución en método de cálculo* is not the card's formula
     with the variables' values;
@@ -81,7 +85,10 @@ from .validation import validate_indicator, validate_objective
 
 __all__ = [
     "audit",
+    "audit_table",
+    "method_relations",
     "summary_disagreements",
+    "RELATIONS",
     "CHECKS",
     "CHECK_LABELS",
     "SEVERITY_LABELS",
@@ -212,6 +219,7 @@ def _finding(
     computed: float | None = None,
     annex_line: int | None = None,
     summary_line: int | None = None,
+    relation: str | None = None,
 ) -> dict:
     return {
         "check": check,
@@ -224,6 +232,7 @@ def _finding(
         "computed": computed,
         "annex_line": annex_line,
         "summary_line": summary_line,
+        "relation": relation,
     }
 
 
@@ -398,92 +407,217 @@ def _check_summary_results(ctx: _Context) -> list[dict]:
 # ----------------------------------------------------------------- method of calculation
 
 
-def _check_method(ctx: _Context) -> list[dict]:
-    out = []
-    results = ctx.rows("annex", "result").set_index(["indicator_id", "year"])
-    subs = ctx.substitutions.set_index(["indicator_id", "year"])
+@dataclass
+class _YearMethod:
+    """The card's formula applied to the variables of one year, and how it relates to the result."""
+
+    indicator_id: str
+    year: int
+    method: _Method
+    these: pd.DataFrame  # the year's variables, indexed by variable number
+    values: dict[str, float]  # symbol -> value, the variables that hold a number
+    reported: pd.Series | None  # the annex result of the year
+    previous: pd.Series | None  # the last annex result with a number before the year
+    relation: str  # one of RELATIONS
+    formula_value: float | None = None  # the formula with the year's variables
+    computed_value: float | None = None  # read as the relation says (previous + formula when accumulated)
+    problem: str | None = None  # why the formula cannot be evaluated (Spanish)
+    truncated: bool = False  # the printed result is the computed value truncated, not rounded
+
+    def shown(self) -> str:
+        return ", ".join(f"{s} = {_fmt(self.values[s])}" for s in _symbols(self.method.rhs) if s in self.values)
+
+    def var_lines(self) -> str:
+        used = [k for s, k in self.method.inputs.items() if s in _symbols(self.method.rhs)]
+        return _lines_span([int(self.these.loc[k, "source_line"]) for k in used]) if used else ""
+
+
+#: How a year's result relates to the card's own variables (the audit's ``relation`` column).
+RELATIONS = list(schema.RELATION_ORDER)
+
+
+def _reproduces(computed: float, reported: pd.Series | None) -> str | None:
+    """"equal" or "truncation" when ``computed`` gives the printed result, else None."""
+    if reported is None or pd.isna(reported["value"]):
+        return None
+    how = _compare_computed(computed, reported["raw"])
+    return how if how in ("equal", "truncation") else None
+
+
+def _year_methods(ctx: _Context):
+    """Every (indicator, year) the card gives variables for, with its relation (annex results)."""
+    results = ctx.rows("annex", "result")
     for ind, card in ctx.indicators.iterrows():
         variables = ctx.variables[ctx.variables["indicator_id"] == ind]
         numbers = sorted(int(v) for v in variables["variable"].unique())
         method = _Method.from_card(card["method"], card["method_variables"], len(numbers))
+        own = results[results["indicator_id"] == ind].sort_values("year")
+        accumulated = fold(card["accumulation"] or "") == "acumulado"
         for year in sorted(int(y) for y in variables["year"].unique()):
             these = variables[variables["year"] == year].set_index("variable")
-            reported = results.loc[(ind, year)] if (ind, year) in results.index else None
-            rep = dict(
-                year=year,
-                annex_raw=None if reported is None else reported["raw"],
-                annex_line=None if reported is None else int(reported["source_line"]),
-            )
-            computed, problem = None, method.problem
-            values: dict[str, float] = {}
-            if problem is None:
-                missing = [
-                    f"{sym} (variable {k}, {these.loc[k, 'raw']})"
-                    for sym, k in method.inputs.items()
-                    if sym in _symbols(method.rhs) and pd.isna(these.loc[k, "value"])
-                ]
-                values = {sym: float(these.loc[k, "value"]) for sym, k in method.inputs.items()
-                          if pd.notna(these.loc[k, "value"])}
+            at_year = own[own["year"] == year]
+            reported = at_year.iloc[0] if len(at_year) else None
+            before = own[(own["year"] < year) & own["value"].notna()]
+            previous = before.iloc[-1] if len(before) else None
+            symbols = _symbols(method.rhs) if method.problem is None else []
+            values = {sym: float(these.loc[k, "value"]) for sym, k in method.inputs.items()
+                      if method.problem is None and pd.notna(these.loc[k, "value"])}
+            item = _YearMethod(ind, year, method, these, values, reported, previous, "unevaluable",
+                               problem=method.problem)
+            if item.problem is None:
+                missing = [f"{sym} (variable {k}, {these.loc[k, 'raw']})" for sym, k in method.inputs.items()
+                           if sym in symbols and sym not in values]
                 if missing:
-                    problem = f"falta el valor de {', '.join(missing)}"
+                    item.problem = f"falta el valor de {', '.join(missing)}"
                 else:
                     try:
-                        computed = evaluate_formula(method.rhs, values)
+                        item.formula_value = evaluate_formula(method.rhs, values)
                     except ZeroDivisionError:
-                        shown = ", ".join(f"{s} = {_fmt(values[s])}" for s in _symbols(method.rhs))
-                        problem = f"divide entre cero ({shown}; VARLINES)"
+                        item.problem = f"divide entre cero ({item.shown()}; {item.var_lines()})"
                     except FormulaError as exc:  # e.g. a result too large for a float
-                        problem = str(exc)
-            used = [k for s, k in method.inputs.items() if s in _symbols(method.rhs)]
-            var_lines = _lines_span([int(these.loc[k, "source_line"]) for k in used]) if used else ""
-            if problem is not None:
+                        item.problem = str(exc)
+            if item.formula_value is not None:
+                direct = _reproduces(item.formula_value, reported)
+                summed = None if previous is None else float(previous["value"]) + item.formula_value
+                if direct:
+                    item.relation, item.computed_value = "reproduced", item.formula_value
+                    item.truncated = direct == "truncation"
+                elif accumulated and summed is not None and _reproduces(summed, reported):
+                    item.relation, item.computed_value = "reproduced_as_accumulated", summed
+                    item.truncated = _reproduces(summed, reported) == "truncation"
+                else:
+                    item.relation, item.computed_value = "not_reproduced", item.formula_value
+            yield item
+
+
+def method_relations(parsed: ParsedReport) -> pd.DataFrame:
+    """How each year's annex result relates to the card's own variables.
+
+    For every indicator and every year the card's *APLICACIÓN DEL MÉTODO DE
+    CÁLCULO* gives variables for, the formula of *Método de cálculo* is
+    evaluated with them and compared with the annex result of that year
+    (*SERIE HISTÓRICA*), up to the printed decimals (a truncated print counts).
+
+    Parameters
+    ----------
+    parsed : ParsedReport
+        See :func:`pntlib.tables.get_report`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        RangeIndex, one row per (indicator, year), report order then year:
+
+        - ``indicator_id`` : string; ``year`` : Int64;
+        - ``relation`` : ordered category {reproduced,
+          reproduced_as_accumulated, not_reproduced, unevaluable} —
+          ``reproduced``: the formula gives the result; ``reproduced_as_accumulated``:
+          an *Acumulado* card whose last reported result before that year plus
+          the formula gives it (the variables describe the year's increment);
+          ``not_reproduced``: neither (also when the result is NA/ND or absent);
+          ``unevaluable``: a symbol the card does not define, a variable
+          printed as NA/ND, or a division by zero;
+        - ``formula_value`` : Float64 — the formula with the year's variables;
+        - ``computed_value`` : Float64 — the result the variables give, read
+          as ``relation`` says (previous result + formula when accumulated);
+        - ``previous_year`` : Int64, ``previous_value`` : Float64 — the last
+          annex result with a number before ``year`` (missing when none);
+        - ``reported_raw`` : string — the annex result of ``year`` as printed.
+    """
+    rows = [
+        {
+            "indicator_id": m.indicator_id, "year": m.year, "relation": m.relation,
+            "formula_value": m.formula_value, "computed_value": m.computed_value,
+            "previous_year": None if m.previous is None else int(m.previous["year"]),
+            "previous_value": None if m.previous is None else float(m.previous["value"]),
+            "reported_raw": None if m.reported is None else m.reported["raw"],
+        }
+        for m in _year_methods(_Context(parsed))
+    ]
+    frame = pd.DataFrame(rows, columns=["indicator_id", "year", "relation", "formula_value", "computed_value",
+                                        "previous_year", "previous_value", "reported_raw"])
+    frame["relation"] = pd.Categorical(frame["relation"], categories=RELATIONS, ordered=True)
+    return frame.astype({"indicator_id": "string", "year": "Int64", "formula_value": "Float64",
+                         "computed_value": "Float64", "previous_year": "Int64", "previous_value": "Float64",
+                         "reported_raw": "string"})
+
+
+def _check_method(ctx: _Context) -> list[dict]:
+    out = []
+    subs = ctx.substitutions.set_index(["indicator_id", "year"])
+    for m in _year_methods(ctx):
+        ind, year, reported = m.indicator_id, m.year, m.reported
+        rep = dict(
+            year=year,
+            annex_raw=None if reported is None else reported["raw"],
+            annex_line=None if reported is None else int(reported["source_line"]),
+            relation=m.relation,
+        )
+        if m.relation == "unevaluable":
+            out.append(
+                _finding(
+                    "method_unevaluable", ind, "error",
+                    f"La fórmula del método de cálculo «{m.method.formula}» no se puede evaluar para {year}: "
+                    f"{m.problem}.",
+                    **rep,
+                )
+            )
+        else:
+            told = (f"La fórmula «{m.method.formula}» con las variables de {year} ({m.shown()}; {m.var_lines()}) "
+                    f"da {_fmt(m.formula_value)}")
+            computed = m.formula_value
+            if reported is None:
+                out.append(_finding("method_result", ind, "warning",
+                                    f"{told}, pero la ficha no da resultado {year}.", computed=computed, **rep))
+            elif pd.isna(reported["value"]):
                 out.append(
                     _finding(
-                        "method_unevaluable", ind, "error",
-                        f"La fórmula del método de cálculo «{method.formula}» no se puede evaluar para {year}: "
-                        f"{problem.replace('VARLINES', var_lines)}.",
-                        **rep,
+                        "method_result", ind, "warning",
+                        f"{told}, pero el resultado {year} de la ficha es "
+                        f"{_missing_es(reported['raw'], reported['status'])}.",
+                        computed=computed, **rep,
                     )
                 )
-            else:
-                shown = ", ".join(f"{s} = {_fmt(values[s])}" for s in _symbols(method.rhs))
-                told = f"La fórmula «{method.formula}» con las variables de {year} ({shown}; {var_lines}) da {_fmt(computed)}"
-                if reported is None:
-                    out.append(_finding("method_result", ind, "warning",
-                                        f"{told}, pero la ficha no da resultado {year}.", computed=computed, **rep))
-                elif pd.isna(reported["value"]):
-                    out.append(
-                        _finding(
-                            "method_result", ind, "warning",
-                            f"{told}, pero el resultado {year} de la ficha es "
-                            f"{_missing_es(reported['raw'], reported['status'])}.",
-                            computed=computed, **rep,
-                        )
+            elif m.relation == "reproduced_as_accumulated":
+                previous = m.previous
+                tail = " (truncado, no redondeado)" if m.truncated else ""
+                out.append(
+                    _finding(
+                        "method_result", ind, "info",
+                        f"{told}, y el resultado {year} de la ficha es {reported['raw']}: se reproduce si el "
+                        f"resultado se lee como acumulado: {_fmt(previous['value'])} + {_fmt(m.formula_value)} = "
+                        f"{_fmt(m.computed_value)} (resultado {int(previous['year'])} más el del año){tail}.",
+                        computed=computed, **rep,
                     )
-                else:
-                    how = _compare_computed(computed, reported["raw"])
-                    if how != "equal":
-                        severity = "info" if how == "truncation" else "error"
-                        tail = (" (truncado, no redondeado)" if how == "truncation" else "")
-                        out.append(
-                            _finding(
-                                "method_result", ind, severity,
-                                f"{told}, pero el resultado {year} de la ficha es {reported['raw']}{tail}.",
-                                computed=computed, **rep,
-                            )
-                        )
-            if (ind, year) in subs.index:
-                sub = subs.loc[(ind, year)]
-                found = _check_substitution(method, values, these, sub["text"])
-                if found:
-                    out.append(
-                        _finding(
-                            "method_substitution", ind, "warning",
-                            f"La sustitución en método de cálculo para {year} («{sub['text']}») {found}.",
-                            year=year, annex_raw=sub["text"], annex_line=int(sub["source_line"]),
-                            computed=computed,
-                        )
+                )
+            elif m.relation == "not_reproduced":
+                out.append(
+                    _finding(
+                        "method_result", ind, "error",
+                        f"{told}, pero el resultado {year} de la ficha es {reported['raw']}.",
+                        computed=computed, **rep,
                     )
+                )
+            elif m.truncated:
+                out.append(
+                    _finding(
+                        "method_result", ind, "info",
+                        f"{told}, pero el resultado {year} de la ficha es {reported['raw']} (truncado, no redondeado).",
+                        computed=computed, **rep,
+                    )
+                )
+        if (ind, year) in subs.index:
+            sub = subs.loc[(ind, year)]
+            found = _check_substitution(m.method, m.values, m.these, sub["text"])
+            if found:
+                out.append(
+                    _finding(
+                        "method_substitution", ind, "warning",
+                        f"La sustitución en método de cálculo para {year} («{sub['text']}») {found}.",
+                        year=year, annex_raw=sub["text"], annex_line=int(sub["source_line"]),
+                        computed=m.formula_value, relation=m.relation,
+                    )
+                )
     return out
 
 
@@ -798,7 +932,11 @@ def audit(
           indicator's unit; ``<NA>`` otherwise;
         - ``annex_line`` : Int64 — 1-based line of the report file holding
           ``annex_raw`` (or the card field concerned);
-        - ``summary_line`` : Int64 — line holding ``summary_raw``.
+        - ``summary_line`` : Int64 — line holding ``summary_raw``;
+        - ``relation`` : ordered category {reproduced,
+          reproduced_as_accumulated, not_reproduced, unevaluable} — for the
+          method checks, how the year's annex result relates to the card's
+          variables (:func:`method_relations`); ``<NA>`` for the other checks.
 
     Raises
     ------

@@ -17,11 +17,13 @@ from .labels import (
     CARD_FIELD_LABELS,
     CHECK_LABELS,
     COLUMN_LABELS,
+    EVIDENCE_LABELS,
     KIND_LABELS,
     SEVERITY_LABELS,
     STATUS_LABELS,
     VALUE_STATUS_LABELS,
 )
+from .evidence import evidence_sentence, is_weak
 from .rules import latest_reported, stagnant_since
 from .tables import get_report
 from .text import number as _num
@@ -75,7 +77,10 @@ def status_table(*, report: str | Path | None = None) -> pd.DataFrame:
           (shows NA/ND where 2024 is missing);
         - ``target_value`` : Float64, ``target_year`` : Int64 — Meta 2024;
         - ``status`` : ordered category — verdict of
-          :func:`pntlib.progress.progress`.
+          :func:`pntlib.progress.progress`;
+        - ``evidence`` : ordered category, ``computed_value`` : Float64 — the
+          evidence of that verdict and what the card's variables give (as in
+          :func:`pntlib.progress.progress`).
 
         Source: annex cards (section 4), *SERIE HISTÓRICA*.
     """
@@ -114,6 +119,8 @@ def status_table(*, report: str | Path | None = None) -> pd.DataFrame:
         frame[col] = pd.array(frame[col].tolist(), dtype="Float64")
     frame["kind"] = indicators["kind"]
     frame["status"] = judged["status"]
+    frame["evidence"] = judged["evidence"]
+    frame["computed_value"] = judged["computed_value"]
     return frame
 
 
@@ -159,7 +166,10 @@ def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> 
     - ``stagnated`` — the target is not achieved and the latest reported
       value equals the one reported before it (the sentence gives the year
       since which it is unchanged);
-    - ``progressing`` — none of the above.
+    - ``progressing`` — none of the above;
+    - ``weak_evidence`` — (when ``progress_table`` has an ``evidence``
+      column) the card's own variables do not support the value judged
+      (:data:`pntlib.evidence.WEAK_EVIDENCE`); the sentence says what they give.
 
     Parameters
     ----------
@@ -221,6 +231,8 @@ def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> 
             share = "" if pd.isna(covered) else f", {_num(round(float(covered), 1))} % del camino de la línea base a la meta"
             latest = "sin datos" if pd.isna(row.latest_value) else f"{_num(row.latest_value)} en {row.latest_year}"
             found.append(("progressing", f"El indicador {ind} avanza: {latest}{share}."))
+        if "evidence" in progress_table.columns and is_weak(row.evidence):
+            found.append(("weak_evidence", f"Indicador {ind}: {evidence_sentence(pd.Series(row._asdict()))}"))
         rows += [{"indicator_id": ind, "finding": f, "sentence": s} for f, s in found]
     frame = pd.DataFrame(rows, columns=["indicator_id", "finding", "sentence"])
     return frame.astype("string")
@@ -245,7 +257,8 @@ def objective_findings(objective: object, *, report: str | Path | None = None) -
 
 def objective_narrative(objective: object, *, report: str | Path | None = None) -> str:
     """A short Markdown narrative of one objective: which indicator met its target,
-    which misses the target year, which stagnated.
+    which misses the target year, which stagnated, and which verdicts the card's
+    own variables do not support (their evidence).
 
     Returns
     -------
@@ -261,13 +274,15 @@ def objective_narrative(objective: object, *, report: str | Path | None = None) 
     met = findings.loc[findings["finding"] == "met_target", "indicator_id"].tolist()
     missing = findings.loc[findings["finding"] == "missing_target_year", "indicator_id"].tolist()
     stagnated = findings.loc[findings["finding"] == "stagnated", "indicator_id"].tolist()
+    weak = findings.loc[findings["finding"] == "weak_evidence", "indicator_id"].tolist()
 
     def _ids(ids: list[str]) -> str:
         return ", ".join(ids) if ids else "ninguno"
 
     head = (
         f"Alcanzaron su meta: {_ids(met)}. Sin resultado en el año de la meta: {_ids(missing)}. "
-        f"Estancados: {_ids(stagnated)}."
+        f"Estancados: {_ids(stagnated)}. Veredictos que las variables de la propia ficha no respaldan: "
+        f"{_ids(weak)}."
     )
     return "\n".join([_esc(head), ""] + [f"- {_esc(s)}" for s in findings["sentence"]])
 
@@ -471,17 +486,17 @@ def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFr
     pandas.DataFrame
         Same rows; columns of :data:`COLUMN_LABELS` renamed (others kept as they
         are), ``kind`` as "Meta para el bienestar"/"Parámetro", ``status`` and
-        ``latest_status`` verdicts as their Spanish labels; numbers rounded to 2
+        ``latest_status`` and ``evidence`` as their Spanish labels; numbers rounded to 2
         decimals for display (whole numbers as integers); missing values stay missing.
     """
     out = frame.drop(columns=[c for c in drop if c in frame.columns]).copy()
     if "kind" in out:
         out["kind"] = out["kind"].astype("string").map(KIND_LABELS).astype("string")
-    for col in ("status", "latest_status"):
+    for col in ("status", "latest_status", "evidence"):
         if col not in out:
             continue
         values = set(out[col].dropna().astype(str))
-        for labels in (STATUS_LABELS, VALUE_STATUS_LABELS):
+        for labels in (STATUS_LABELS, VALUE_STATUS_LABELS, EVIDENCE_LABELS):
             if values <= set(labels):
                 out[col] = out[col].astype("string").map(labels).astype("string")
                 break

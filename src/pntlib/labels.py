@@ -112,7 +112,7 @@ RELATION_LABELS = {
 #: The evidence behind a verdict (the ``evidence`` column of :func:`pntlib.progress`).
 EVIDENCE_LABELS = {
     "reproduced": "las variables de la ficha reproducen el valor",
-    "reproduced_as_accumulated": "las variables lo reproducen leído como acumulado",
+    "reproduced_as_accumulated": "las variables de la ficha reproducen el valor leído como acumulado",
     "not_reproduced": "las variables de la ficha no reproducen el valor",
     "unverifiable": "la fórmula de la ficha no puede evaluarse",
     "no_variables": "la ficha no da variables para ese año",

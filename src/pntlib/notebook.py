@@ -12,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from . import config, outputs
-from .labels import SEVERITY_LABELS, STATUS_LABELS
+from .evidence import is_weak
+from .labels import EVIDENCE_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from .tables import get_report
 from .validation import validate_indicator, validate_objective, validate_output_dir, validate_report
 
@@ -129,8 +132,11 @@ def key_figures(run: Setup) -> list[dict]:
     list of dict
         ``{"label", "value"[, "unit", "raw"]}`` items (see
         :func:`pntlib.outputs.write_summary`): for the overview, the number of
-        indicators per verdict; for an objective, each indicator's verdict; for
-        an indicator, its latest reported value, the Meta 2024 and the verdict;
+        indicators per verdict, the targets met that the cards' variables do not
+        support and the indicators where the two methods differ; for an
+        objective, each indicator's verdict (marked when its evidence is weak);
+        for an indicator, its latest reported value, the Meta 2024, the verdict
+        and its evidence;
         for the data-quality page, the findings per severity; for the
         exploration notebook, the number of indicators and of values.
     """
@@ -139,12 +145,18 @@ def key_figures(run: Setup) -> list[dict]:
 
     parsed = get_report(run.report)
     if run.notebook == "overview":
-        counts = status_table(report=run.report)["status"].value_counts()
-        return [{"label": label, "value": int(counts.get(key, 0))} for key, label in STATUS_LABELS.items()]
+        table = status_table(report=run.report)
+        counts = table["status"].value_counts()
+        weak = int(((table["status"] == "achieved") & table["evidence"].map(is_weak)).sum())
+        return [{"label": label, "value": int(counts.get(key, 0))} for key, label in STATUS_LABELS.items()] + [
+            {"label": "Metas alcanzadas que las variables de la ficha no respaldan", "value": weak},
+            {"label": "Indicadores en que los dos métodos difieren", "value": len(_disagreements(run))},
+        ]
     if run.notebook == "objective":
         table = status_table(report=run.report)
         table = table[table["objective"] == run.objective]
-        return [{"label": f"Indicador {i}", "value": STATUS_LABELS[s]} for i, s in zip(table.index, table["status"])]
+        return [{"label": f"Indicador {i}", "value": STATUS_LABELS[s] + (" (evidencia débil)" if is_weak(e) else "")}
+                for i, s, e in zip(table.index, table["status"], table["evidence"])]
     if run.notebook == "indicator":
         row = status_table(report=run.report).loc[run.indicator]
         return [
@@ -152,6 +164,7 @@ def key_figures(run: Setup) -> list[dict]:
              "raw": row["latest_raw"], "unit": row["unit"]},
             {"label": "Meta 2024", "value": row["target_value"], "unit": row["unit"]},
             {"label": "Estado", "value": STATUS_LABELS[row["status"]]},
+            {"label": "Evidencia", "value": None if pd.isna(row["evidence"]) else EVIDENCE_LABELS[row["evidence"]]},
         ]
     if run.notebook == "data_quality":
         findings = audit(report=run.report)
@@ -161,6 +174,13 @@ def key_figures(run: Setup) -> list[dict]:
         ]
     return [{"label": "Indicadores", "value": len(parsed.indicators)},
             {"label": "Valores en la serie", "value": len(parsed.series)}]
+
+
+def _disagreements(run: Setup) -> pd.DataFrame:
+    from .evidence import method_disagreements
+    from .progress import compare_methods, progress
+
+    return method_disagreements(compare_methods(report=run.report), progress(report=run.report))
 
 
 def write_summary(run: Setup, figures: list[Path]) -> Path:

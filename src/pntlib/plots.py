@@ -27,6 +27,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .exceptions import ParameterError
+from .audit import method_relations
+from .evidence import is_weak
 from .labels import DISAGREEMENT_LABELS, STATUS_LABELS
 from .progress import progress_table
 from .rules import expected_direction
@@ -62,6 +64,8 @@ _STATUS_TEXT = {"achieved": "#FFFFFF", "on_track": "#FFFFFF", "needs_acceleratio
 _INK = "#222222"  # results
 _PATH = "#666666"  # straight path baseline -> target
 _GAP = "#E8E8E8"  # band behind a year printed as NA/ND
+_COMPUTED = "#56B4E9"  # sky blue (Okabe-Ito): what the card's variables give
+_COMPUTED_LABEL = "Valor según las variables de la ficha"
 SAVE_FORMATS = ("png", "svg")
 _DPI = 150
 
@@ -91,10 +95,12 @@ def _year_range(parsed: ParsedReport, base_year: int, target_year: int) -> tuple
     return min([years[0], base_year]), max([years[-1], target_year])
 
 
-def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.DataFrame, *, as_of: int | None,
-                    title_width: int, legend: bool) -> None:
-    """Draw one indicator on ``ax``; ``judged`` is the progress table (indexed by id) of the figure."""
+def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.DataFrame, relations: pd.DataFrame,
+                    *, as_of: int | None, title_width: int, legend: bool) -> None:
+    """Draw one indicator on ``ax``; ``judged`` is the progress table (indexed by id) of the figure,
+    ``relations`` :func:`pntlib.audit.method_relations`."""
     card, results, row = _indicator_data(parsed, indicator_id, judged, as_of)
+    computed = _computed_differing(relations, indicator_id, results)
     years = results["year"].astype(int).to_numpy()
     values = results["value"].astype("float64").to_numpy(na_value=np.nan)
     status = results["status"].astype(str).to_numpy()
@@ -104,8 +110,8 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
     color = STATUS_COLORS[verdict]
 
     finite = values[~np.isnan(values)]
-    lo = min([0.0, base, target, *finite])
-    hi = max([base, target, *finite])
+    lo = min([0.0, base, target, *finite, *computed.values()])
+    hi = max([base, target, *finite, *computed.values()])
     span = (hi - lo) or 1.0
     ax.set_ylim(lo - 0.16 * span, hi + 0.14 * span)
     first, last = _year_range(parsed, base_year, target_year)
@@ -136,11 +142,17 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
     ax.plot(years[prov], values[prov], ls="none", marker="o", ms=7, mfc="white", mec=_INK, mew=1.8,
             zorder=4, gid="results-provisional", label="Resultado preliminar")
 
+    for year, value in computed.items():  # what the card's own variables give, where it differs
+        ax.plot([year], [value], ls="none", marker="X", ms=8, color=_COMPUTED, mec="#000000", mew=0.6,
+                zorder=4, gid=f"computed-{year}", label=_COMPUTED_LABEL)
+        ax.plot([year, year], [value, values[list(years).index(year)]] if year in years else [value, value],
+                ls=":", lw=1, color=_COMPUTED, zorder=2, gid=f"computed-link-{year}")
+
     if not pd.isna(row["latest_value"]):
         ly, lv = int(row["latest_year"]), float(row["latest_value"])
         raw = str(results.loc[results["year"] == ly, "raw"].iloc[0])
         ax.annotate(
-            f"{raw} ({ly})\n{STATUS_LABELS[verdict]}",
+            f"{raw} ({ly})\n{STATUS_LABELS[verdict]}" + ("\nevidencia débil" if is_weak(row["evidence"]) else ""),
             xy=(ly, lv), xytext=(9, 0), textcoords="offset points", ha="left", va="center",
             fontsize=8, zorder=5, gid="latest",
             bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": color, "lw": 1.6},
@@ -165,6 +177,14 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
                   ncol=3, fontsize=8, frameon=False)
 
 
+def _computed_differing(relations: pd.DataFrame, indicator_id: str, results: pd.DataFrame) -> dict[int, float]:
+    """Year -> the value the card's variables give, for the years shown where it differs from the printed one."""
+    own = relations[(relations["indicator_id"] == indicator_id) & relations["computed_value"].notna()]
+    printed = dict(zip(results["year"].astype(int), results["value"]))
+    return {int(y): float(v) for y, v in zip(own["year"], own["computed_value"])
+            if int(y) in printed and (pd.isna(printed[int(y)]) or float(printed[int(y)]) != float(v))}
+
+
 def _legend_handles() -> list:
     return [
         Line2D([], [], color=_INK, marker="o", ms=7, lw=1.8, label="Resultado"),
@@ -173,6 +193,7 @@ def _legend_handles() -> list:
         Line2D([], [], color="#000000", lw=1.3, label="Meta 2024"),
         Line2D([], [], color=_PATH, lw=1.2, ls="--", label="Trayectoria lineal a la meta"),
         Patch(color=_GAP, label="Sin dato (NA / ND)"),
+        Line2D([], [], color=_COMPUTED, marker="X", ms=8, mec="#000000", ls="none", label=_COMPUTED_LABEL),
     ]
 
 
@@ -184,7 +205,9 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
     with their token, the Meta 2024 as a horizontal line, the línea base as a
     diamond, the straight path from línea base to Meta 2024 dashed, and the
     latest reported value annotated with its verdict (boxed in the colour of
-    :data:`STATUS_COLORS`).
+    :data:`STATUS_COLORS`), and, where the card's own variables give another
+    value than the printed one (:func:`pntlib.audit.method_relations`), that
+    value as a sky-blue cross labelled "Valor según las variables de la ficha".
 
     Parameters
     ----------
@@ -204,7 +227,7 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
         The figure holding ``ax``. Artists carry ``gid`` values for inspection:
         ``results-line``, ``results-normal``, ``results-provisional``,
         ``baseline``, ``target``, ``path``, ``latest``, ``gap-YEAR``,
-        ``gap-label-YEAR``.
+        ``gap-label-YEAR``, ``computed-YEAR``.
 
     Raises
     ------
@@ -220,7 +243,8 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
     judged = progress_table(parsed, as_of=as_of).set_index("indicator_id")
     if ax is None:
         fig, ax = plt.subplots(figsize=(7, 4.6), layout="constrained")
-    _draw_indicator(ax, parsed, indicator_id, judged, as_of=as_of, title_width=70, legend=True)
+    _draw_indicator(ax, parsed, indicator_id, judged, method_relations(parsed), as_of=as_of, title_width=70,
+                    legend=True)
     return ax.figure
 
 
@@ -253,12 +277,13 @@ def plot_objective(objective: int, *, report: str | Path | None = None) -> Figur
     indicators = parsed.indicators
     ids = [str(i) for i in indicators.loc[indicators["objective"] == objective, "indicator_id"]]
     judged = progress_table(parsed).set_index("indicator_id")
+    relations = method_relations(parsed)
     fig, axes = plt.subplots(1, len(ids), figsize=(5.2 * len(ids), 5.6), layout="constrained", squeeze=False)
     for ax, indicator_id in zip(axes[0], ids):
-        _draw_indicator(ax, parsed, indicator_id, judged, as_of=None, title_width=48, legend=False)
+        _draw_indicator(ax, parsed, indicator_id, judged, relations, as_of=None, title_width=48, legend=False)
     title = objectives.loc[objectives["objective"] == objective, "title"].iloc[0]
     fig.suptitle(_wrap(f"Objetivo prioritario {objective}. {title}", 120), fontsize=12, x=0.01, ha="left")
-    fig.legend(handles=_legend_handles(), loc="outside lower center", ncol=6, fontsize=8.5, frameon=False)
+    fig.legend(handles=_legend_handles(), loc="outside lower center", ncol=4, fontsize=8.5, frameon=False)
     return fig
 
 
@@ -272,8 +297,11 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
     Bars show ``distance_covered_pct`` of :func:`pntlib.progress` (annex,
     every year), coloured by verdict (:data:`STATUS_COLORS`), grouped by
     objective, with a line at 100 % (the Meta 2024) and a tick at the share a
-    straight path would have covered by the latest reported year. Indicator
-    names (card field *Nombre*) are wrapped.
+    straight path would have covered by the latest reported year. A verdict
+    whose evidence is weak (the card's variables do not reproduce the value, or
+    its formula cannot be evaluated: :data:`pntlib.evidence.WEAK_EVIDENCE`) has a
+    hatched bar and "evidencia débil" in its label. Indicator names (card field
+    *Nombre*) are wrapped.
 
     Parameters
     ----------
@@ -316,12 +344,15 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
             ax.text(1, pos, text, va="center", ha="left", fontsize=8.5, color="#444444",
                     gid=f"bar-label-{row['indicator_id']}")
             continue
-        ax.barh(pos, value, height=0.7, color=STATUS_COLORS[status], gid=f"bar-{row['indicator_id']}")
+        weak = is_weak(row["evidence"])
+        ax.barh(pos, value, height=0.7, color=STATUS_COLORS[status], gid=f"bar-{row['indicator_id']}",
+                hatch="///" if weak else None, edgecolor="#FFFFFF" if weak else None, lw=0)
         # a dot at the bar's end keeps the verdict colour visible when the bar is 0
         ax.plot([value], [pos], ls="none", marker="o", ms=7, color=STATUS_COLORS[status], mec="#000000",
                 mew=0.6, zorder=3, gid=f"bar-end-{row['indicator_id']}")
         note = " (P)" if str(row["latest_status"]) == "provisional" else ""
-        ax.text(max(value, 0) + 2.5, pos, f"{value:.0f} %{note} · {int(row['latest_year'])}", va="center",
+        weak_note = " · evidencia débil" if weak else ""
+        ax.text(max(value, 0) + 2.5, pos, f"{value:.0f} %{note} · {int(row['latest_year'])}{weak_note}", va="center",
                 ha="left", fontsize=8.5, gid=f"bar-label-{row['indicator_id']}",
                 bbox={"fc": "white", "ec": "none", "pad": 1, "alpha": 0.85})
         if not pd.isna(row["expected_pct"]) and row["expected_pct"] < 100:
@@ -343,7 +374,10 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
         ax.spines[side].set_visible(False)
     handles = _status_legend(s for s in STATUS_COLORS if (table["status"] == s).any())
     handles.append(Line2D([], [], color="#000000", lw=1.6, label="Esperado a la fecha (trayectoria lineal)"))
-    ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True)
+    if any(is_weak(e) for e in table["evidence"]):
+        handles.append(Patch(facecolor="#BBBBBB", hatch="///", edgecolor="#FFFFFF",
+                             label="Evidencia débil: las variables de la ficha no reproducen el valor"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, fontsize=8.5, frameon=False)
     ax.set_title("Avance hacia la Meta 2024 por indicador", fontsize=12, loc="left")
     return fig
 
@@ -356,7 +390,8 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     colourblind-safe sequential map *cividis* (0-100 %, above 100 shown as
     100), and shows the report's own token ("N/D", "66/P"); cells without a
     number are hatched. A column on the right gives each indicator's verdict in
-    the colours of :data:`STATUS_COLORS`.
+    the colours of :data:`STATUS_COLORS`, hatched when its evidence is weak
+    (:data:`pntlib.evidence.WEAK_EVIDENCE`).
 
     Parameters
     ----------
@@ -371,7 +406,8 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     parsed = get_report(report)
     indicators = parsed.cards
     results = parsed.rows("annex", "result")
-    verdicts = progress_table(parsed).set_index("indicator_id")["status"].astype(str)
+    judged = progress_table(parsed).set_index("indicator_id")
+    verdicts = judged["status"].astype(str)
     ids = list(indicators.index)
     years = sorted({int(y) for y in results["year"]})
     share = pd.DataFrame(np.nan, index=ids, columns=years)
@@ -422,16 +458,21 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
                  fontsize=11, x=0.01, ha="left")
     for i, indicator_id in enumerate(ids):
         status = verdicts[indicator_id]
-        side.add_patch(mpl.patches.Rectangle((0.02, i + 0.1), 0.96, 0.8, color=STATUS_COLORS[status],
-                                             gid=f"status-{indicator_id}"))
-        side.text(0.5, i + 0.5, _wrap(STATUS_LABELS[status], 10), ha="center", va="center", fontsize=8,
-                  color=_STATUS_TEXT[status])
+        weak = is_weak(judged.loc[indicator_id, "evidence"])
+        side.add_patch(mpl.patches.Rectangle((0.02, i + 0.1), 0.96, 0.8, facecolor=STATUS_COLORS[status],
+                                             hatch="///" if weak else None, edgecolor="#FFFFFF" if weak else None,
+                                             lw=0, gid=f"status-{indicator_id}"))
+        side.text(0.5, i + 0.5, _wrap(STATUS_LABELS[status], 10), ha="center",
+                  va="center", fontsize=8, color=_STATUS_TEXT[status],
+                  bbox={"fc": STATUS_COLORS[status], "ec": "none", "pad": 0.5} if weak else None)
     side.set_xlim(0, 1)
     side.set_xticks([])
     side.tick_params(axis="y", left=False, labelleft=False)
     for spine in side.spines.values():
         spine.set_visible(False)
     side.set_title("Veredicto", fontsize=10)
+    if any(is_weak(e) for e in judged["evidence"]):
+        side.set_xlabel("Rayado: evidencia\ndébil (las variables\nde la ficha no\nreproducen el valor)", fontsize=7.5)
     return fig
 
 

@@ -34,6 +34,15 @@ baseline of 0 — common in this report — is judged rather than replaced by
 * ``no_data`` — no reported value, no baseline or target, or no reported
   year after the baseline year (the pace cannot be measured).
 
+``progress(method="opensdg")`` judges instead with the Open SDG measure on
+compound annual growth rates, as sdg-build implements it (see
+:mod:`pntlib.methods`); :func:`compare_methods` puts both side by side.
+
+Every verdict carries its evidence: whether the card's own variables
+(*APLICACIÓN DEL MÉTODO DE CÁLCULO*) give the value judged
+(:func:`pntlib.audit.method_relations`), what they give, whether the section-3
+summary table prints the same value, and since when the value is unchanged.
+
 Values are compared, never summed: a cumulative ("Acumulado") indicator already
 prints the running total each year, and a periodic ("Periódico") one measures
 each year on its own, so in both cases the latest value is the one judged.
@@ -41,7 +50,6 @@ each year on its own, so in both cases the latest value is the one judged.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -49,20 +57,21 @@ import pandas as pd
 
 from . import schema
 from .labels import STATUS_LABELS
-from .rules import expected_direction, latest_reported, reached, stagnant_since
+from .methods import METHODS, Point, linear, opensdg
+from .rules import anchors, as_float, as_int, expected_direction, latest_reported, reported_values, stagnation
 from .tables import ParsedReport, get_report
-from .text import fold, number
+from .text import fold
+from .trends import trends_table
 from .validation import DEFAULT_THRESHOLDS, validate_as_of, validate_choice, validate_thresholds
 
 __all__ = [
     "progress",
-    "trends",
     "objective_summary",
     "progress_from_frames",
-    "trends_from_frames",
     "summary_from_progress",
     "progress_table",
-    "trends_table",
+    "methods_table",
+    "compare_methods",
     "DEFAULT_THRESHOLDS",
     "STATUS_ORDER",
     "STATUS_LABELS",
@@ -82,43 +91,6 @@ _ACCUMULATION_NOTES = {
 # --------------------------------------------------------------------------- helpers
 
 
-def _num(value: object) -> float | None:
-    """A plain float, or None for any missing value."""
-    if value is None or value is pd.NA:
-        return None
-    out = float(value)
-    return None if math.isnan(out) else out
-
-
-def _int(value: object) -> int | None:
-    number_ = _num(value)
-    return None if number_ is None else int(number_)
-
-
-def _anchors(own: pd.DataFrame, card: pd.Series) -> tuple[float | None, int | None, float | None, int | None]:
-    """Baseline and target (value, year) of one indicator: from its own series rows
-    when the table has them, else from the card (the summary table has no target)."""
-    out: list = []
-    for measure in ("baseline", "target"):
-        rows = own[own["measure"] == measure]
-        if len(rows):
-            out += [_num(rows["value"].iloc[0]), _int(rows["year"].iloc[0])]
-        else:
-            out += [_num(card.get(f"{measure}_value")), _int(card.get(f"{measure}_year"))]
-    return tuple(out)  # type: ignore[return-value]
-
-
-def _reported(results: pd.DataFrame) -> list[tuple[int, float]]:
-    """(year, value) of the result rows that hold a number, in year order."""
-    ordered = results.sort_values("year")
-    return [(int(y), float(v)) for y, v in zip(ordered["year"], ordered["value"]) if _num(v) is not None]
-
-
-def _stagnant_since(reported: list[tuple[int, float]], target: float | None, direction: int) -> int | None:
-    """:func:`pntlib.rules.stagnant_since` of a reported series against its target."""
-    return stagnant_since(reported, target_reached=bool(reported) and reached(reported[-1][1], target, direction))
-
-
 def _years_word(years: list[int]) -> str:
     if len(years) == 1:
         return f"de {years[0]}"
@@ -128,78 +100,16 @@ def _years_word(years: list[int]) -> str:
 # --------------------------------------------------------------------------- core
 
 
-def _judge(
-    *,
-    base: float | None,
-    base_year: int | None,
-    target: float | None,
-    target_year: int | None,
-    latest: float | None,
-    latest_year: int | None,
-    direction: int,
-    thresholds: dict[str, float],
-) -> tuple[dict[str, float | None], str, list[str]]:
-    """The figures and verdict of one indicator; notes explain unusual cases."""
-    figures: dict[str, float | None] = dict.fromkeys(
-        ("achievement_pct", "distance_covered_pct", "expected_pct", "pace_ratio")
-    )
-    notes: list[str] = []
-    if latest is None:
-        return figures, "no_data", notes
-    if target is not None:
-        if direction == 1 and target != 0:
-            figures["achievement_pct"] = latest / target * 100
-        elif direction == -1 and latest != 0:
-            figures["achievement_pct"] = target / latest * 100
-    if base is None or target is None or base_year is None or target_year is None:
-        notes.append("Falta la línea base o la Meta 2024: no puede medirse el avance.")
-        return figures, "no_data", notes
-    achieved = reached(latest, target, direction)
-    if target == base:
-        notes.append(
-            "La Meta 2024 es igual a la línea base: no hay distancia que recorrer; "
-            "se juzga si el valor se mantiene en la meta."
-        )
-        return figures, ("achieved" if achieved else "deterioration"), notes
-    figures["distance_covered_pct"] = (latest - base) / (target - base) * 100
-    if target_year != base_year:
-        share = (latest_year - base_year) / (target_year - base_year) * 100
-        figures["expected_pct"] = min(max(share, 0.0), 100.0)
-    if figures["expected_pct"]:
-        figures["pace_ratio"] = figures["distance_covered_pct"] / figures["expected_pct"]
-    if achieved:
-        if direction * (latest - target) > 0:
-            notes.append(f"El último valor ({number(latest)}) supera la Meta 2024 ({number(target)}).")
-        return figures, "achieved", notes
-    pace = figures["pace_ratio"]
-    if pace is None:
-        notes.append(
-            f"El último valor reportado ({latest_year}) no es posterior a la línea base "
-            f"({base_year}): no puede medirse el ritmo."
-        )
-        return figures, "no_data", notes
-    if pace >= thresholds["on_track"]:
-        status = "on_track"
-    elif pace >= thresholds["needs_acceleration"]:
-        status = "needs_acceleration"
-    elif pace >= thresholds["limited"]:
-        status = "limited"
-    else:
-        status = "deterioration"
-    notes.append(
-        f"Ritmo: {figures['distance_covered_pct']:.1f} % recorrido / "
-        f"{figures['expected_pct']:.1f} % esperado = {pace:.2f}."
-    )
-    return figures, status, notes
-
-
 def progress_from_frames(
     series: pd.DataFrame,
     indicators: pd.DataFrame,
     *,
+    relations: pd.DataFrame | None = None,
+    other: pd.DataFrame | None = None,
     as_of: int | None = None,
     thresholds: Mapping[str, float] | Sequence[float] | None = None,
     target_from_card: bool = False,
+    method: str = "linear",
 ) -> pd.DataFrame:
     """The progress table computed from a series table and an indicators table.
 
@@ -216,6 +126,13 @@ def progress_from_frames(
         ``unit``, ``expected_trend``, ``accumulation``, ``target_value``,
         ``target_year``; ``baseline_value`` and ``baseline_year`` are used
         when ``series`` has no baseline row. Rows give the output order.
+    relations : pandas.DataFrame, optional
+        :func:`pntlib.audit.method_relations` (columns ``indicator_id``,
+        ``year``, ``relation``, ``computed_value``): the evidence of each
+        verdict; without it every verdict has ``evidence`` ``no_variables``.
+    other : pandas.DataFrame, optional
+        The other table's rows (same columns as ``series``), for
+        ``tables_agree``; without it ``tables_agree`` is missing.
     as_of : int, optional
         Ignore results after this year. It is not validated here.
     thresholds : mapping or sequence of 3 floats, optional
@@ -223,6 +140,8 @@ def progress_from_frames(
     target_from_card : bool, default False
         Say in ``method_note`` that the target and trend come from the card
         (used for the section-3 summary table, which has no target).
+    method : {"linear", "opensdg"}, default "linear"
+        See :func:`progress`. Not validated here.
 
     Returns
     -------
@@ -231,12 +150,14 @@ def progress_from_frames(
     """
     limits = validate_thresholds(thresholds)
     rows = []
+    empty = pd.DataFrame(columns=["indicator_id", "year", "relation", "computed_value"])
+    relations = empty if relations is None else relations
     for indicator_id, card in indicators.iterrows():
         own = series[series["indicator_id"] == indicator_id]
         results = own[own["measure"] == "result"].sort_values("year")
         if as_of is not None:
             results = results[results["year"] <= as_of]
-        base, base_year, target, target_year = _anchors(own, card)
+        base, base_year, target, target_year = anchors(own, card)
         direction, trend_note = expected_direction(card.get("expected_trend"), base, target)
         last = latest_reported(results)
         notes: list[str] = []
@@ -248,7 +169,7 @@ def progress_from_frames(
             notes.append(trend_note)
         latest = latest_year = latest_status = None
         if last is not None:
-            latest, latest_year, latest_status = _num(last["value"]), _int(last["year"]), str(last["status"])
+            latest, latest_year, latest_status = as_float(last["value"]), as_int(last["year"]), str(last["status"])
             after = results[results["year"] > latest_year]
             if len(after):
                 tokens = sorted(set(after["raw"].astype(str)))
@@ -266,18 +187,12 @@ def progress_from_frames(
             shown = f" (solo {' / '.join(tokens)})" if tokens else ""
             notes.append(f"Sin valores reportados{upto}{shown}: no puede juzgarse el avance.")
 
-        figures, status, judge_notes = _judge(
-            base=base,
-            base_year=base_year,
-            target=target,
-            target_year=target_year,
-            latest=latest,
-            latest_year=latest_year,
-            direction=direction,
-            thresholds=limits,
-        )
+        point = Point(base, base_year, target, target_year, latest, latest_year, direction)
+        figures, status, judge_notes = linear(point, limits)
+        if method == "opensdg":
+            figures["pace_ratio"], status, judge_notes = opensdg(point, limits)
         notes.extend(judge_notes)
-        if latest is not None and base == 0 and target is not None and target != base:
+        if method == "linear" and latest is not None and base == 0 and target is not None and target != base:
             notes.append("Línea base 0: el avance se mide como distancia lineal, sin tasas de crecimiento.")
         if direction == -1 and figures["achievement_pct"] is not None:
             notes.append("Tendencia descendente: el logro es Meta 2024 / valor.")
@@ -304,77 +219,37 @@ def progress_from_frames(
                 **figures,
                 "status": status,
                 "method_note": " ".join(notes),
+                **_evidence(relations[relations["indicator_id"] == indicator_id], latest_year),
+                "tables_agree": None if other is None else _tables_agree(other, str(indicator_id), last),
+                "stagnant_since": stagnation(reported_values(results), target, direction),
             }
         )
     return schema.apply("progress", rows)
 
 
-def trends_from_frames(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """The trends table computed from a series table and an indicators table.
+#: The evidence of a verdict, from the relation of the year it rests on.
+_EVIDENCE = {"reproduced": "reproduced", "reproduced_as_accumulated": "reproduced_as_accumulated",
+             "not_reproduced": "not_reproduced", "unevaluable": "unverifiable"}
 
-    The engine behind :func:`trends`; inputs as in :func:`progress_from_frames`.
 
-    Returns
-    -------
-    pandas.DataFrame
-        The columns of :func:`trends`.
-    """
-    rows = []
-    for indicator_id, card in indicators.iterrows():
-        own = series[series["indicator_id"] == indicator_id]
-        results = own[own["measure"] == "result"].sort_values("year")
-        base, base_year, target, target_year = _anchors(own, card)
-        direction, _ = expected_direction(card.get("expected_trend"), base, target)
+def _evidence(relations: pd.DataFrame, year: int | None) -> dict[str, object]:
+    """``evidence`` and ``computed_value`` of the value of ``year`` (one indicator's relations)."""
+    if year is None:
+        return {"evidence": None, "computed_value": None}
+    mine = relations[relations["year"] == year]
+    if mine.empty:
+        return {"evidence": "no_variables", "computed_value": None}
+    return {"evidence": _EVIDENCE[str(mine["relation"].iloc[0])],
+            "computed_value": as_float(mine["computed_value"].iloc[0])}
 
-        reported = _reported(results)
-        first_year = reported[0][0] if reported else None
-        last_year = reported[-1][0] if reported else None
-        observed = agrees = None
-        since = _stagnant_since(reported, target, direction)
-        if len(reported) >= 2:
-            delta = reported[-1][1] - reported[0][1]
-            observed = "Ascendente" if delta > 0 else "Descendente" if delta < 0 else "Sin cambio"
-            agrees = observed == ("Ascendente" if direction == 1 else "Descendente")
-        previous: float | None = None
-        for _, row in results.iterrows():
-            year, value = int(row["year"]), _num(row["value"])
-            change = None
-            if value is not None:
-                change = None if previous is None else value - previous
-                previous = value
-            expected = None
-            if (
-                base is not None
-                and target is not None
-                and base_year is not None
-                and target_year is not None
-                and target_year != base_year
-                and year >= base_year
-            ):
-                expected = base + (target - base) * (year - base_year) / (target_year - base_year)
-            gap = None if value is None or expected is None else value - expected
-            rows.append(
-                {
-                    "indicator_id": str(indicator_id),
-                    "objective": card.get("objective"),
-                    "year": year,
-                    "raw": row["raw"],
-                    "value": value,
-                    "status": row["status"],
-                    "change": change,
-                    "expected_value": expected,
-                    "gap_to_expected": gap,
-                    "first_reported_year": first_year,
-                    "last_reported_year": last_year,
-                    "n_reported_years": len(reported),
-                    "stagnation": since is not None,
-                    "stagnant_since": since,
-                    "expected_trend": card.get("expected_trend"),
-                    "observed_trend": observed,
-                    "trend_agrees": agrees,
-                }
-            )
-    return schema.apply("trends", rows)
+
+def _tables_agree(other: pd.DataFrame, indicator_id: str, last: pd.Series | None) -> bool | None:
+    """Whether the other table prints the same number for the year of ``last``."""
+    if last is None:
+        return None
+    same = other[(other["indicator_id"] == indicator_id) & (other["measure"] == "result")
+                 & (other["year"] == last["year"])]
+    return bool(len(same)) and as_float(same["value"].iloc[0]) == as_float(last["value"])
 
 
 def summary_from_progress(progress_table: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
@@ -398,7 +273,7 @@ def summary_from_progress(progress_table: pd.DataFrame, objectives: pd.DataFrame
         row = {"objective": obj["objective"], "title": obj["title"], "n_indicators": len(own)}
         for status in STATUS_ORDER:
             row[f"n_{status}"] = int((own["status"] == status).sum())
-        covered = [_num(v) for v in own["distance_covered_pct"]]
+        covered = [as_float(v) for v in own["distance_covered_pct"]]
         covered = [v for v in covered if v is not None]
         row["mean_distance_covered_pct"] = sum(covered) / len(covered) if covered else None
         rows.append(row)
@@ -414,19 +289,30 @@ def progress_table(
     as_of: int | None = None,
     table: str = "annex",
     thresholds: Mapping[str, float] | Sequence[float] | None = None,
+    method: str = "linear",
 ) -> pd.DataFrame:
     """:func:`progress` of an already parsed report, with a RangeIndex (``indicator_id`` a column).
 
     Arguments are not validated here (see :func:`progress`).
     """
+    from .audit import method_relations
+
+    other = "summary" if table == "annex" else "annex"
     return progress_from_frames(
-        parsed.rows(table), parsed.cards, as_of=as_of, thresholds=thresholds, target_from_card=(table == "summary")
+        parsed.rows(table), parsed.cards, relations=method_relations(parsed), other=parsed.rows(other),
+        as_of=as_of, thresholds=thresholds, target_from_card=(table == "summary"), method=method,
     )
 
 
-def trends_table(parsed: ParsedReport, *, table: str = "annex") -> pd.DataFrame:
-    """:func:`trends` of an already parsed report."""
-    return trends_from_frames(parsed.rows(table), parsed.cards)
+def methods_table(parsed: ParsedReport) -> pd.DataFrame:
+    """:func:`compare_methods` of an already parsed report (``progress_methods.csv``)."""
+    rows = []
+    for method in METHODS:
+        judged = progress_table(parsed, method=method)
+        rows += [{"indicator_id": i, "method": method, "status": s, "progress_value": v}
+                 for i, s, v in zip(judged["indicator_id"], judged["status"], judged["pace_ratio"])]
+    rows.sort(key=lambda r: parsed.indicator_ids.index(r["indicator_id"]))  # stable: linear, then opensdg
+    return schema.apply("progress_methods", rows)
 
 
 def progress(
@@ -434,9 +320,10 @@ def progress(
     as_of: int | None = None,
     table: str = "annex",
     thresholds: Mapping[str, float] | Sequence[float] | None = None,
+    method: str = "linear",
     report: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Each indicator's latest value judged against its Meta 2024.
+    """Each indicator's latest value judged against its Meta 2024, with the evidence for it.
 
     The method (straight path from the línea base to the Meta 2024, pace
     ratio, verdicts) is described in the module docstring of
@@ -460,6 +347,15 @@ def progress(
         Lower bounds of ``pace_ratio`` for ``on_track``,
         ``needs_acceleration`` and ``limited`` (keys of those names, or three
         numbers in that order); default :data:`DEFAULT_THRESHOLDS`.
+    method : {"linear", "opensdg"}, default "linear"
+        ``linear``: the straight path above. ``opensdg``: the Open SDG /
+        Statistics Canada measure for a quantitative target as implemented in
+        open-sdg/sdg-build ``sdg/ProgressMeasure.py`` (the ratio of the
+        observed compound annual growth rate, línea base to latest value, to
+        the one required, línea base to Meta 2024; a línea base or target of 0
+        replaced by 0.001; target achieved checked first); see
+        :mod:`pntlib.methods`. The method changes ``status``, ``pace_ratio``
+        and ``method_note``; the other figures stay those of the straight path.
     report : str or Path, optional
         Report file; default the verified copy in ``data/raw/``.
 
@@ -489,21 +385,39 @@ def progress(
           equals baseline);
         - ``expected_pct`` : Float64 — share a straight path would have
           covered by ``latest_year``, percent (0-100);
-        - ``pace_ratio`` : Float64 — distance covered / expected (missing when
-          expected is 0);
+        - ``pace_ratio`` : Float64 — observed over required progress: distance
+          covered / expected (``linear``; missing when expected is 0), or
+          observed / required compound annual growth rate (``opensdg``;
+          missing when the target is reached or the rate cannot be computed);
         - ``status`` : ordered category {achieved, on_track,
           needs_acceleration, limited, deterioration, no_data};
         - ``method_note`` : string — Spanish sentence(s) saying how the row
           was judged (NA/ND years skipped, provisional values, target beyond,
-          cumulative or periodic, ...).
+          cumulative or periodic, ...);
+        - ``evidence`` : ordered category {reproduced,
+          reproduced_as_accumulated, not_reproduced, unverifiable,
+          no_variables} — whether the card's own variables (*APLICACIÓN DEL
+          MÉTODO DE CÁLCULO*) give the value judged, ``latest_value`` of
+          ``latest_year`` (the annex result's relation of
+          :func:`pntlib.audit.method_relations`; ``unverifiable``: the formula
+          cannot be evaluated; ``no_variables``: the card gives no variables
+          for that year); missing without a latest value;
+        - ``computed_value`` : Float64 — what the variables give for that
+          year, read as the relation says (the previous result plus the
+          formula when reproduced as accumulated); missing when unverifiable;
+        - ``tables_agree`` : boolean — the other table (the section-3 summary
+          table when judging the annex) prints the same number for that year;
+        - ``stagnant_since`` : Int64 — the first year of the final run of two
+          or more equal reported values while the target is not reached
+          (:func:`pntlib.rules.stagnant_since`); missing otherwise.
 
         All values are in the indicator's ``unit`` unless said to be percent.
 
     Raises
     ------
     ParameterError
-        ``as_of``, ``table`` or ``thresholds`` is not valid; the message lists
-        the valid choices.
+        ``as_of``, ``table``, ``thresholds`` or ``method`` is not valid; the
+        message lists the valid choices.
     ReportNotFoundError, ReportChecksumError, ReportFormatError
         See :func:`pntlib.tables.get_report`.
     """
@@ -511,55 +425,38 @@ def progress(
     table = validate_choice("table", table, TABLE_CHOICES)
     as_of = validate_as_of(as_of, report=parsed)
     validate_thresholds(thresholds)
-    return progress_table(parsed, as_of=as_of, table=table, thresholds=thresholds).set_index("indicator_id")
+    method = validate_choice("method", method, METHODS)
+    return progress_table(parsed, as_of=as_of, table=table, thresholds=thresholds,
+                          method=method).set_index("indicator_id")
 
 
-def trends(*, table: str = "annex", report: str | Path | None = None) -> pd.DataFrame:
-    """Year by year: each result, its change, and its gap to the straight path.
+def compare_methods(*, report: str | Path | None = None) -> pd.DataFrame:
+    """Each indicator judged by both methods of :func:`progress`, side by side.
 
     Parameters
     ----------
-    table : {"annex", "summary"}, default "annex"
-        The annex cards' SERIE HISTÓRICA (section 4) or the section-3 summary
-        tables (whose target comes from the annex card: they have none).
     report : str or Path, optional
         Report file; default the verified copy in ``data/raw/``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per indicator and result year (2019-2024), RangeIndex, in
-        report order then year:
+        RangeIndex; two rows per indicator (report order), ``linear`` then
+        ``opensdg`` (annex table, every year, default thresholds); written by
+        ``pnt extract`` as ``progress_methods.csv``:
 
-        - ``indicator_id`` : string; ``objective`` : Int64; ``year`` : Int64;
-        - ``raw`` : string — the token as printed; ``value`` : Float64
-          (missing for NA/ND); ``status`` : ordered category (as in
-          :func:`pntlib.load_series`);
-        - ``change`` : Float64 — value minus the previous reported year's
-          value (missing for the first reported year and NA/ND years);
-        - ``expected_value`` : Float64 — the straight path from
-          (baseline_year, baseline_value) to (target_year, target_value) at
-          ``year`` (missing before the baseline year);
-        - ``gap_to_expected`` : Float64 — value - expected_value;
-        - per indicator, repeated on its rows: ``first_reported_year``,
-          ``last_reported_year``, ``n_reported_years`` : Int64;
-          ``stagnation`` : boolean — the last two or more reported values are
-          equal while the target is not reached; ``stagnant_since`` : Int64 —
-          first year of that run; ``expected_trend`` : string;
-          ``observed_trend`` : string {Ascendente, Descendente, Sin cambio} —
-          last reported value against the first; ``trend_agrees`` : boolean.
-
-        Values are in the indicator's unit.
+        - ``indicator_id`` : string;
+        - ``method`` : ordered category {linear, opensdg} — see :mod:`pntlib.methods`;
+        - ``status`` : ordered category — the verdict, as in :func:`progress`;
+        - ``progress_value`` : Float64 — the method's ratio of observed to
+          required progress (``pace_ratio`` of :func:`progress`).
 
     Raises
     ------
-    ParameterError
-        ``table`` is not "annex" or "summary".
-    ReportChecksumError, ReportFormatError
-        See :func:`pntlib.report.read_report`.
+    ReportNotFoundError, ReportChecksumError, ReportFormatError
+        See :func:`pntlib.tables.get_report`.
     """
-    parsed = get_report(report)
-    return trends_table(parsed, table=validate_choice("table", table, TABLE_CHOICES))
+    return methods_table(get_report(report))
 
 
 def objective_summary(*, report: str | Path | None = None) -> pd.DataFrame:
@@ -608,4 +505,5 @@ def derived_tables() -> dict:
         "progress": progress_table,
         "trends": trends_table,
         "objective_summary": lambda parsed: summary_from_progress(progress_table(parsed), parsed.objectives),
+        "progress_methods": methods_table,
     }

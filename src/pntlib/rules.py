@@ -8,13 +8,24 @@ always agree.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
 
 from .text import fold
 
-__all__ = ["latest_reported", "expected_direction", "stagnant_since", "reached"]
+__all__ = [
+    "latest_reported",
+    "expected_direction",
+    "stagnant_since",
+    "stagnation",
+    "reached",
+    "anchors",
+    "reported_values",
+    "as_float",
+    "as_int",
+]
 
 _DIRECTIONS = {"ascendente": 1, "descendente": -1}
 
@@ -97,3 +108,41 @@ def stagnant_since(reported: Sequence[tuple[int, float]], *, target_reached: boo
     while start > 0 and reported[start - 1][1] == last:
         start -= 1
     return reported[start][0] if start < len(reported) - 1 else None
+
+
+def as_float(value: object) -> float | None:
+    """A plain float, or None for any missing value."""
+    if value is None or value is pd.NA:
+        return None
+    out = float(value)
+    return None if math.isnan(out) else out
+
+
+def as_int(value: object) -> int | None:
+    """A plain int, or None for any missing value."""
+    number_ = as_float(value)
+    return None if number_ is None else int(number_)
+
+
+def anchors(own: pd.DataFrame, card: pd.Series) -> tuple[float | None, int | None, float | None, int | None]:
+    """Baseline and target (value, year) of one indicator: from its own series rows
+    when the table has them, else from the card (the summary table has no target)."""
+    out: list = []
+    for measure in ("baseline", "target"):
+        rows = own[own["measure"] == measure]
+        if len(rows):
+            out += [as_float(rows["value"].iloc[0]), as_int(rows["year"].iloc[0])]
+        else:
+            out += [as_float(card.get(f"{measure}_value")), as_int(card.get(f"{measure}_year"))]
+    return tuple(out)  # type: ignore[return-value]
+
+
+def reported_values(results: pd.DataFrame) -> list[tuple[int, float]]:
+    """(year, value) of the result rows that hold a number, in year order."""
+    ordered = results.sort_values("year")
+    return [(int(y), float(v)) for y, v in zip(ordered["year"], ordered["value"]) if as_float(v) is not None]
+
+
+def stagnation(reported: list[tuple[int, float]], target: float | None, direction: int) -> int | None:
+    """:func:`stagnant_since` of a reported series (:func:`reported_values`) against its target."""
+    return stagnant_since(reported, target_reached=bool(reported) and reached(reported[-1][1], target, direction))

@@ -19,6 +19,12 @@ OBS_STATUS_ORDER = ["A", "P", "M", "L"]
 #: Verdicts of :func:`pntlib.progress.progress`, best first.
 PROGRESS_STATUS_ORDER = ["achieved", "on_track", "needs_acceleration", "limited", "deterioration", "no_data"]
 SEVERITY_ORDER = ["error", "warning", "info"]
+#: How a year's result relates to the card's own variables (pntlib.audit.method_relations).
+RELATION_ORDER = ["reproduced", "reproduced_as_accumulated", "not_reproduced", "unevaluable"]
+#: The evidence behind a verdict of pntlib.progress: the relation of the value judged, or why there is none.
+EVIDENCE_ORDER = ["reproduced", "reproduced_as_accumulated", "not_reproduced", "unverifiable", "no_variables"]
+#: The methods of pntlib.progress.
+METHOD_ORDER = ["linear", "opensdg"]
 #: The audit's checks, in the order findings are listed (see :mod:`pntlib.audit`).
 AUDIT_CHECK_ORDER = [
     "summary_name",
@@ -163,9 +169,23 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("achievement_pct", "Float64", "latest / target * 100 (target / latest * 100 for a descending trend)."),
             Column("distance_covered_pct", "Float64", "(latest - baseline) / (target - baseline) * 100; missing when target == baseline."),
             Column("expected_pct", "Float64", "(latest_year - baseline_year) / (target_year - baseline_year) * 100, clipped to 0-100."),
-            Column("pace_ratio", "Float64", "distance_covered_pct / expected_pct; missing when expected_pct is 0."),
+            Column("pace_ratio", "Float64", "distance_covered_pct / expected_pct; missing when expected_pct is 0 (progress(method='opensdg'): observed / required compound annual growth rate)."),
             Column("status", _cat(PROGRESS_STATUS_ORDER), "Verdict: achieved, on_track (pace >= 0.95), needs_acceleration (>= 0.60), limited (>= 0), deterioration (< 0), no_data."),
             Column("method_note", "string", "How the row was judged, in Spanish."),
+            Column("evidence", _cat(EVIDENCE_ORDER), "Whether the card's own variables give the value judged (latest_value): reproduced, reproduced_as_accumulated (previous result plus the formula), not_reproduced, unverifiable (the formula cannot be evaluated), no_variables (none for that year)."),
+            Column("computed_value", "Float64", "What the card's variables give for latest_year, read as evidence says; missing when unverifiable or without variables."),
+            Column("tables_agree", "boolean", "The section-3 summary table prints the same number for latest_year."),
+            Column("stagnant_since", "Int64", "First year of the final run of two or more equal reported values while the target is not reached; missing otherwise."),
+        ],
+    ),
+    "progress_methods": (
+        "One row per indicator and progress method: the straight path (linear) and the Open SDG "
+        "measure (opensdg, open-sdg/sdg-build sdg/ProgressMeasure.py), pntlib.compare_methods().",
+        [
+            _ID,
+            Column("method", _cat(METHOD_ORDER), "linear (straight path from the línea base to the Meta 2024) or opensdg (compound annual growth rates)."),
+            Column("status", _cat(PROGRESS_STATUS_ORDER), "Verdict of the method, as in progress."),
+            Column("progress_value", "Float64", "Observed over required progress: pace_ratio of the method; missing when the target is reached (opensdg) or it cannot be computed."),
         ],
     ),
     "trends": (
@@ -223,6 +243,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("computed", "Float64", "The card's formula evaluated with its variables for that year (method checks); otherwise missing."),
             Column("annex_line", "Int64", "1-based report line of annex_raw (or of the card element concerned)."),
             Column("summary_line", "Int64", "1-based report line of summary_raw."),
+            Column("relation", _cat(RELATION_ORDER), "Method checks: how the year's annex result relates to the card's variables (reproduced, reproduced_as_accumulated: an Acumulado card whose previous result plus the formula gives it, not_reproduced, unevaluable); missing for other checks."),
         ],
     ),
 }

@@ -77,7 +77,7 @@ def _integer(value: object) -> int | None:
     return None
 
 
-def validate_objective(value: object, *, report: str | Path | None = None) -> int:
+def validate_objective(value: object, *, report: object = None) -> int:
     """Normalise an objective number given as a notebook parameter.
 
     Parameters
@@ -85,7 +85,7 @@ def validate_objective(value: object, *, report: str | Path | None = None) -> in
     value : int, str or float
         ``3``, ``"3"``, ``" 3 "`` or ``3.0`` (papermill ``-p objective 3.0``)
         all mean objective 3.
-    report : str or Path, optional
+    report : str, Path or ParsedReport, optional
         Report whose objectives are the valid choices (section 3 headings
         "Objetivo prioritario N"); default the verified copy in ``data/raw/``.
 
@@ -108,7 +108,7 @@ def validate_objective(value: object, *, report: str | Path | None = None) -> in
     return number
 
 
-def validate_indicator(value: object, *, report: str | Path | None = None) -> str:
+def validate_indicator(value: object, *, report: object = None) -> str:
     """Normalise an indicator id given as a notebook parameter.
 
     Parameters
@@ -118,7 +118,7 @@ def validate_indicator(value: object, *, report: str | Path | None = None) -> st
         ``-p indicator 3.2``) is read back through its shortest decimal
         representation, ``repr(3.2) == "3.2"``. An int (``3``) names an
         objective, not an indicator, and is rejected.
-    report : str or Path, optional
+    report : str, Path or ParsedReport, optional
         Report whose indicators are the valid choices (annex cards, field
         *Nombre*); default the verified copy in ``data/raw/``.
 
@@ -257,8 +257,14 @@ def validate_choice(name: str, value: object, choices: Iterable[str]) -> str:
     raise ParameterError.invalid(name, value, choices)
 
 
-def validate_as_of(value: object, *, report=None) -> int | None:
+def validate_as_of(value: object, *, report: object = None) -> int | None:
     """Check ``as_of``: None, or one of the report's result years.
+
+    Parameters
+    ----------
+    value : int, str or float, or None
+    report : str, Path or ParsedReport, optional
+        Report whose result years are the choices; default the verified copy.
 
     Returns
     -------
