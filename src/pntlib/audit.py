@@ -59,6 +59,7 @@ passed to :func:`eval`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -524,6 +525,12 @@ def method_relations(parsed: ParsedReport) -> pd.DataFrame:
           annex result with a number before ``year`` (missing when none);
         - ``reported_raw`` : string — the annex result of ``year`` as printed.
     """
+    return _method_relations(parsed).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _method_relations(parsed: ParsedReport) -> pd.DataFrame:
+    """:func:`method_relations`, computed once per parsed report (shared: never modify it)."""
     rows = [
         {
             "indicator_id": m.indicator_id, "year": m.year, "relation": m.relation,
@@ -865,6 +872,12 @@ _CHECK_FUNCTIONS = (
 
 def audit_table(parsed: ParsedReport) -> pd.DataFrame:
     """The audit of an already parsed report (see :func:`audit`): every finding."""
+    return _audit_table(parsed).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _audit_table(parsed: ParsedReport) -> pd.DataFrame:
+    """:func:`audit_table`, computed once per parsed report (shared: never modify it)."""
     ctx = _Context(parsed)
     rows = [finding for check in _CHECK_FUNCTIONS for finding in check(ctx)]
     objective = ctx.indicators["objective"]

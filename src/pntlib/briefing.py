@@ -487,7 +487,8 @@ def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFr
         Same rows; columns of :data:`COLUMN_LABELS` renamed (others kept as they
         are), ``kind`` as "Meta para el bienestar"/"Parámetro", ``status`` and
         ``latest_status`` and ``evidence`` as their Spanish labels; numbers rounded to 2
-        decimals for display (whole numbers as integers); missing values stay missing.
+        decimals for display (whole numbers as integers), booleans as "sí"/"no";
+        missing values stay missing.
     """
     out = frame.drop(columns=[c for c in drop if c in frame.columns]).copy()
     if "kind" in out:
@@ -508,5 +509,7 @@ def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFr
                 out[col] = numbers.round(0).astype("Int64")  # 100, not 100.0
             else:
                 out[col] = numbers.round(2)
+        elif str(out[col].dtype) in ("boolean", "bool"):
+            out[col] = out[col].astype("boolean").map({True: "sí", False: "no"}).astype("string")
     out.index = out.index.rename(COLUMN_LABELS.get(out.index.name, out.index.name))
     return out.rename(columns=COLUMN_LABELS)

@@ -50,12 +50,14 @@ each year on its own, so in both cases the latest value is the one judged.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from . import schema
+from .audit import method_relations
 from .labels import STATUS_LABELS
 from .methods import METHODS, Point, linear, opensdg
 from .rules import anchors, as_float, as_int, expected_direction, latest_reported, reported_values, stagnation
@@ -293,14 +295,21 @@ def progress_table(
 ) -> pd.DataFrame:
     """:func:`progress` of an already parsed report, with a RangeIndex (``indicator_id`` a column).
 
-    Arguments are not validated here (see :func:`progress`).
+    Arguments are not validated here (see :func:`progress`). Computed once per
+    parsed report and arguments: every chart, table and sentence of a page
+    shares the same verdicts.
     """
-    from .audit import method_relations
+    limits = tuple(validate_thresholds(thresholds).items())
+    return _progress_table(parsed, as_of, table, limits, method).copy()
 
+
+@functools.lru_cache(maxsize=32)
+def _progress_table(parsed: ParsedReport, as_of: int | None, table: str,
+                    thresholds: tuple[tuple[str, float], ...], method: str) -> pd.DataFrame:
     other = "summary" if table == "annex" else "annex"
     return progress_from_frames(
         parsed.rows(table), parsed.cards, relations=method_relations(parsed), other=parsed.rows(other),
-        as_of=as_of, thresholds=thresholds, target_from_card=(table == "summary"), method=method,
+        as_of=as_of, thresholds=dict(thresholds), target_from_card=(table == "summary"), method=method,
     )
 
 
