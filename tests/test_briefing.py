@@ -9,6 +9,8 @@ import pytest
 
 from pntlib import ParameterError, briefing, outputs
 
+from .hostile import markdown_text
+
 
 def test_status_table_latest_reported_value():
     table = briefing.status_table()
@@ -48,12 +50,17 @@ def test_findings_rules_on_synthetic_frames():
 
 
 def test_objective_narrative_and_markdown_escape(damaged_report):
-    text = briefing.objective_narrative(4)
+    text, made = markdown_text(briefing.objective_narrative(4))
     # annex 4.1 and 4.3 reach 100 = Meta; 4.2 is 0 from 2021 to 2024 against a Meta of 50
     assert text.startswith("Alcanzaron su meta: 4.1, 4.3. Sin resultado en el año de la meta: ninguno. Estancados: 4.2.")
-    path = damaged_report({"Estrategia prioritaria 1.1.- ": "Estrategia prioritaria 1.1.- <i>x</i> "})
-    md = briefing.objective_markdown(1, report=path)
-    assert "&lt;i&gt;x&lt;/i&gt;" in md and "<i>" not in md
+    path = damaged_report({
+        "Estrategia prioritaria 1.1.- ": "Estrategia prioritaria 1.1.- <i>x</i> ![b](http://127.0.0.1:8765/b.png) ",
+        "\nObjetivo prioritario 1. Promover la reforma": "\nObjetivo prioritario 1. [x](javascript:alert(1)) $x^2$ Promover la reforma",
+    })
+    text, made = markdown_text(briefing.objective_markdown(1, report=path))
+    assert made == set()  # no link, image, italics or math: the titles as written
+    assert "<i>x</i> ![b](http://127.0.0.1:8765/b.png) Promover" in text
+    assert "[x](javascript:alert(1)) $x^2$ Promover" in text
     with pytest.raises(ParameterError, match="choose one of: 1, 2, 3, 4, 5"):
         briefing.objective_markdown(6)
 
