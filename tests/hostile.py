@@ -108,6 +108,19 @@ def insert(lines: list[str], target: Target, payload: str) -> str:
     return target.value[:at] + " " + payload + target.value[at:]
 
 
+# Values of a card or table printed as NA/ND instead of a number: edits (line, cell, old,
+# new) of indicator 3.1 (annex SERIE HISTÓRICA l.668 "0 | N/A | 0 | 86 | 86 | 86 | N/D | 100",
+# línea base 2020; its variables l.673-674: 0, 0 and 7, 7), for damaged_report(edits=...).
+MISSING_VALUES = {
+    "baseline": [(668, 0, "0", "ND")],
+    "target": [(668, 7, "100", "NA")],
+    "result": [(668, 4, "86", "ND")],
+    "variable": [(673, 2, "0", "ND"), (674, 3, "7", "NA")],
+    "all": [(668, 0, "0", "NA"), (668, 7, "100", "ND"), (668, 2, "0", "ND"), (668, 3, "86", "NA"),
+            (668, 4, "86", "ND"), (668, 5, "86", "ND"), (673, 2, "0", "ND")],
+}
+
+
 def markdown_text(source: str) -> tuple[str, set[str]]:
     """Markdown rendered as nbconvert renders a notebook's Markdown output in a page.
 
