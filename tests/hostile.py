@@ -44,6 +44,23 @@ FRAGMENTS = [
     "línea\u2028separador\u2029párrafo",
     "😀 ñ Ü ß 中文",
 ]
+# What the pages' copy puts into random text fields: markup, `$`, links, images and scripts
+# (no invisible characters or very long strings, which the fuzz test of extract covers).
+PAGE_FRAGMENTS = [
+    "[x](javascript:alert(1))",
+    "![b](http://127.0.0.1:8765/b.png)",
+    "<script>window.pwned = 2</script>",
+    '<img src="http://127.0.0.1:8765/i.png" onerror="window.pwned = 3">',
+    '<a href="http://127.0.0.1:8765/a">enlace</a>',
+    "<b>negrita</b> <!-- comentario -->",
+    "**doble** _sub_ `código` # título",
+    "$x^2$",
+    "Monto en $ por persona^$ atendida",
+    "Recursos ejercidos ($) respecto a los programados ($)",
+    "\\(x\\) \\[y\\] \\%",
+    "&amp; &lt;b&gt; &#x27;",
+    "http://127.0.0.1:8765/auto www.example.com",
+]
 CONTROL = ["\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x0e", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9f"]
 
 

@@ -4,7 +4,8 @@ The session's executed collection (``executed_collection`` in conftest.py) runs 
 plan on the real report: every notebook with papermill (overview, data_quality,
 explore, the 5 objectives, the 15 indicators) in parallel; the assertions read the
 executed notebooks and their summaries. The same call also holds the browser tests'
-runs on a copy of the report with markup in it (named ``markup_*``) and one that fails.
+runs on a hostile copy of the report (markup, links, `$`, NA/ND values; named ``markup_*``)
+and one that fails.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 from pntlib import run as runner
 
 from .conftest import FAILING_RUN, MARKUP_RUNS, PROJ_ROOT
+from .hostile import markdown_text
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +35,9 @@ def _outputs_text(path: Path) -> str:
             if output.get("output_type") == "stream":
                 parts.append(output["text"])
             for mime in ("text/plain", "text/markdown", "text/html"):
-                if mime in output.get("data", {}):
-                    parts.append(output["data"][mime])
+                if mime in output.get("data", {}):  # Markdown as a reader sees it
+                    data = output["data"][mime]
+                    parts.append(markdown_text(data)[0] if mime == "text/markdown" else data)
     return "\n".join(parts)
 
 
