@@ -9,7 +9,7 @@ import pytest
 
 from pntlib import ParameterError, briefing, outputs
 
-from .hostile import markdown_text
+from .hostile import MISSING_VALUES, markdown_text
 
 
 def test_status_table_latest_reported_value():
@@ -125,3 +125,22 @@ def test_for_readers_spanish_headings_and_values():
     assert (row["Último dato (impreso)"], row["Meta 2024"], row["Veredicto"]) == ("66/P", 100.0, "Requiere acelerar")
     assert row["Tipo de indicador"] == "Parámetro"
     assert table.loc["5.3", "Resultado 2024 (impreso)"] == "N/D"  # line 955: still shown as missing
+
+
+def test_a_baseline_or_target_printed_nd_or_na_in_tables_and_sentences(damaged_report):
+    from pntlib import evidence
+
+    # 3.1's línea base 2020 printed ND (annex l.668), 3.2's Meta 2024 printed NA (annex l.703)
+    path = damaged_report(edits=[*MISSING_VALUES["baseline"], (703, 7, "100", "NA")])
+    box, made = markdown_text(evidence.indicator_box("3.1", report=path))
+    assert made == set() and "Veredicto: Sin datos — 86 en 2023, frente a una Meta 2024 de 100." in box
+    assert "La línea base (2020) se imprime ND (sin valor)." in box
+    assert "frente a una Meta 2024 sin valor." in markdown_text(evidence.indicator_box("3.2", report=path))[0]
+    text = markdown_text(briefing.objective_narrative(3, report=path))[0]
+    # annex 3.2: 66 in 2021-2023, 66/P in 2024
+    assert "El indicador 3.2 se estancó: reporta 66 desde 2021 (último dato 2024), y su Meta 2024 no tiene valor." in text
+    tables = briefing.indicator_tables("3.1", report=path)
+    assert tables.loc["Línea base (2020)", "anexo"] == "ND" and tables.loc["Línea base (2020)", "coinciden"] == False  # noqa: E712
+    status = briefing.status_table(report=path)
+    assert pd.isna(status.loc["3.2", "target_value"]) and status.loc["3.2", "status"] == "no_data"
+    assert briefing.for_readers(status).loc["3.2", "Meta 2024"] is pd.NA

@@ -223,7 +223,9 @@ def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> 
             found.append((
                 "stagnated",
                 f"El indicador {ind} se estancó: reporta {_num(reported[-1][1])} desde {since} "
-                f"(último dato {reported[-1][0]}), lejos de su Meta {target_year} de {_num(row.target_value)}.",
+                f"(último dato {reported[-1][0]}), "
+                + (f"lejos de su Meta {target_year} de {_num(row.target_value)}." if not pd.isna(row.target_value)
+                   else f"y su Meta {target_year} no tiene valor."),
             ))
         if not found:
             covered = row.distance_covered_pct

@@ -118,7 +118,8 @@ def indicator_box(indicator: object, *, report: str | Path | None = None) -> str
     -------
     str
         Markdown blockquote: the verdict (:func:`pntlib.progress`, straight
-        path) with the value judged and the Meta 2024, the evidence sentence,
+        path) with the value judged and the Meta 2024 (for ``no_data``, its
+        ``method_note``: why it cannot be judged), the evidence sentence,
         the Open SDG verdict when it differs, and the stagnation when there is one.
 
     Raises
@@ -136,6 +137,8 @@ def indicator_box(indicator: object, *, report: str | Path | None = None) -> str
                   if not pd.isna(row["target_value"]) else f"una Meta {int(row['target_year'])} sin valor")
         lines[0] += " " + markdown_literal(f"— {number(row['latest_value'])} en {int(row['latest_year'])}, "
                                           f"frente a {target}.")
+    if str(row["status"]) == "no_data":  # why: the method note names what is missing
+        lines.append(markdown_literal(str(row["method_note"]).split(". ", 1)[-1]))
     sentence = evidence_sentence(row)
     if sentence:
         lines.append(("**Evidencia débil.** " if is_weak(row["evidence"]) else "**Evidencia.** ")
