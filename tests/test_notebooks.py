@@ -109,3 +109,13 @@ def test_indicator_and_objective_notebooks_mention_their_audit_findings(collecti
     text = _outputs_text(collection / "objective_5.ipynb")
     assert "La auditoría del informe consigo mismo encontró" in text
     assert "es el nombre del indicador 5.2" in text
+
+
+def test_pages_of_a_report_with_values_printed_nd_or_na(collection):
+    # the hostile copy (conftest.MISSING_EDITS): 3.1's línea base 2020 ND (annex l.668), 3.2's Meta 2024 NA (l.703)
+    text = _outputs_text(collection / "markup_indicator_3.1.ipynb")
+    assert "Veredicto: Sin datos" in text and "La línea base (2020) se imprime ND (sin valor)." in text
+    text = _outputs_text(collection / "markup_objective_3.ipynb")
+    assert "El indicador 3.2 se estancó: reporta 66 desde 2021 (último dato 2024), y su Meta 2024 no tiene valor." in text
+    summary = json.loads((collection / "markup_indicator_3.1.summary.json").read_text(encoding="utf-8"))
+    assert {k["label"]: k["value"] for k in summary["key_figures"]}["Estado"] == "Sin datos"
