@@ -163,9 +163,9 @@ def _text(value: object) -> str:
 
 
 def _quoted(value: object) -> str:
-    """Report text quoted in a finding: «text», or "(vacía)" when the report leaves it empty."""
+    """Report text quoted in a finding: «text», or "vacía" when the report leaves it empty."""
     text = _text(value)
-    return f"«{text}»" if text.strip() else "(vacía)"
+    return f"«{text}»" if text.strip() else "vacía"
 
 
 def _missing_es(raw: str, status: str) -> str:
@@ -631,7 +631,7 @@ def _check_method(ctx: _Context) -> list[dict]:
                 out.append(
                     _finding(
                         "method_substitution", ind, "warning",
-                        f"La sustitución en método de cálculo para {year} {_quoted(sub['text'])} {found}.",
+                        f"La sustitución en método de cálculo para {year} ({_quoted(sub['text'])}) {found}.",
                         year=year, annex_raw=sub["text"], annex_line=int(sub["source_line"]),
                         computed=m.formula_value, relation=m.relation,
                     )
