@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -123,3 +124,64 @@ def test_missing_report_file_is_a_clear_error(tmp_path, capsys):
 def test_every_written_table_is_declared():
     for name, (description, cols) in schema.TABLES.items():
         assert description and cols and len({c.name for c in cols}) == len(cols)
+
+
+def test_an_obstacle_is_named_and_nothing_moves(extracted, tmp_path, capsys):
+    """A folder where trends.csv goes: the error names it, and no file of the folder changes."""
+    out = tmp_path / "out"
+    shutil.copytree(extracted, out)
+    (out / "series.csv").write_text("old\n", encoding="utf-8")  # an older file that must survive the failure
+    (out / "trends.csv").unlink()
+    (out / "trends.csv").mkdir()
+    before = {p.relative_to(out): (p.read_bytes() if p.is_file() else None) for p in out.rglob("*")}
+    assert main(["extract", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{out / 'trends.csv'} is in the way" in err and ".staging" not in err
+    after = {p.relative_to(out): (p.read_bytes() if p.is_file() else None) for p in out.rglob("*")}
+    assert after == before
+
+
+def test_a_failing_move_puts_every_file_back(extracted, tmp_path, monkeypatch):
+    """The move fails half-way (a disk error on the 5th file): the files already moved are put back."""
+    import os
+
+    from pntlib import files
+
+    out = tmp_path / "out"
+    shutil.copytree(extracted, out)
+    (out / "series.csv").write_text("old\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real, calls = os.replace, []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 9:  # each file: set the old one aside, then move the new one in
+            raise OSError(5, "Input/output error", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", flaky)
+    with pytest.raises(OutputError, match="Input/output error") as info:
+        extract(out=out)
+    assert str(out) in str(info.value)
+    monkeypatch.setattr(files.os, "replace", real)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_the_raw_report_survives_a_windows_style_clone(tmp_path):
+    """core.autocrlf=true would turn the report's LF into CRLF and fail its checksum: .gitattributes
+    keeps data/raw byte-exact, and the checksum error's advice (git checkout -- FILE) restores it."""
+    git = shutil.which("git")
+    head = subprocess.run([git, "-C", str(PROJ_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True) if git else None
+    if head is None or head.returncode != 0:
+        pytest.skip("not a git checkout")
+    clone = tmp_path / "clone"
+    subprocess.run([git, "clone", "-q", "--no-checkout", str(PROJ_ROOT), str(clone)], check=True)
+    windows = [git, "-C", str(clone), "-c", "core.autocrlf=true"]
+    subprocess.run([*windows, "checkout", "-q", head.stdout.strip()], check=True)
+    raw = PROJ_ROOT / "data" / "raw"
+    for path in raw.iterdir():
+        assert (clone / "data" / "raw" / path.name).read_bytes() == path.read_bytes(), path.name
+    copy = clone / "data" / "raw" / config.REPORT_FILENAME
+    copy.write_bytes(copy.read_bytes().replace(b"\n", b"\r\n"))  # what a converting editor does
+    subprocess.run([*windows, "checkout", "--", f"data/raw/{config.REPORT_FILENAME}"], check=True)
+    assert copy.read_bytes() == (raw / config.REPORT_FILENAME).read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -71,10 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except KeyboardInterrupt as exc:  # Ctrl-C: one line, no traceback, the shell's 128 + SIGINT
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: one line, no traceback, the shell's 128 + signal
         detail = str(exc) or "interrumpido / interrupted"
         print(f"pnt {args.command}: {detail}", file=sys.stderr)
-        return 130
+        return 128 + int(getattr(exc, "signum", signal.SIGINT))
     except PntlibError as exc:
         print(f"pnt {args.command}: error: {exc}", file=sys.stderr)
         return 1

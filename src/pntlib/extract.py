@@ -1,6 +1,7 @@
 """Writing the report's tables to ``data/processed/``: CSV, Parquet and a Data Package.
 
-Writes are atomic per file (written beside the target, then renamed), and
+The folder changes all at once or not at all (every file is staged, then
+moved into place; a failure puts back what was there), and writes are
 deterministic: the same report gives byte-identical CSV and ``datapackage.json``.
 A report that does not parse raises before anything is written.
 """
@@ -18,6 +19,7 @@ import pandas as pd
 
 from . import config, schema
 from .exceptions import OutputError
+from .files import Publication, describe_os_error
 from .progress import derived_tables as progress_derived_tables
 from .audit import audit_table
 from .tables import ParsedReport, get_report
@@ -52,9 +54,11 @@ def _prepare_out(out: Path) -> None:
 def extract(*, report: str | Path | None = None, out: str | Path | None = None) -> dict[str, Path]:
     """Parse the report and write every table to ``out``.
 
-    Every file is first written to a staging folder inside ``out`` and only
-    moved into place once all of them were written, so a failure (a bad report,
-    a full disk) leaves the previous files as they were.
+    Every file is first written to a staging folder inside ``out`` and moved
+    into place only once all of them were written and nothing is in their way;
+    the move is all or nothing (:class:`pntlib.files.Publication`), so a
+    failure (a bad report, a full disk, a folder where a file goes) leaves the
+    previous files as they were.
 
     Parameters
     ----------
@@ -74,8 +78,9 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
     ReportChecksumError, ReportFormatError
         The report cannot be read; nothing is written.
     OutputError
-        ``out`` is not a usable folder, or a file cannot be written there;
-        the previous files are kept.
+        ``out`` is not a usable folder, a file cannot be written there, or
+        something is in the way of one (the message names that path); the
+        previous files are kept.
     """
     out = Path(config.PROCESSED_DATA_DIR if out is None else out)
     parsed = get_report(report)
@@ -110,11 +115,15 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
             names.append("datapackage.json")
         except OSError as exc:
             raise OutputError(f"cannot write the tables to {out}: {exc}") from exc
-        written: dict[str, Path] = {}
-        for file_name in names:
-            os.chmod(staging / file_name, 0o644)
-            os.replace(staging / file_name, out / file_name)
-            written[file_name] = out / file_name
-        return written
+        publication = Publication(out, staging)
+        publication.check(names)  # a folder in the way is named before anything moves
+        try:
+            with publication:
+                for file_name in names:
+                    publication.place(staging / file_name, file_name)
+            return {file_name: out / file_name for file_name in names}
+        except OSError as exc:
+            raise OutputError(f"cannot publish the tables into {out}: {describe_os_error(exc)}; "
+                              "the previous files are kept") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)

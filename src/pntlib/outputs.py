@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from .files import write_atomic
 
 __all__ = [
     "run_name",
@@ -178,7 +178,8 @@ def write_summary(
     Returns
     -------
     Path
-        The JSON file written (atomically).
+        The JSON file written (atomically, with the permissions the umask
+        gives any new file).
     """
     out = Path(output_dir)
     rel = []
@@ -196,13 +197,8 @@ def write_summary(
         "figures": rel,
         "key_figures": [{k: _plain(v) for k, v in item.items()} for item in key_figures],
     }
-    target = out / f"{name}{SUMMARY_SUFFIX}"
     out.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=out)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=2)
-    os.replace(tmp, target)
-    return target
+    return write_atomic(out / f"{name}{SUMMARY_SUFFIX}", json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def read_summary(path: str | Path) -> dict:

@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..outputs import SUMMARY_SUFFIX
-from .state import read_manifest, write_atomic
+from ..exceptions import OutputError
+from ..files import inside, write_atomic
+from .state import read_manifest
 
-__all__ = ["INDEX_NAME", "index_rows", "write_index"]
+__all__ = ["INDEX_NAME", "index_rows", "render_index", "write_index"]
 
 #: File name of the index page in the output folder.
 INDEX_NAME = "index.html"
@@ -51,6 +53,16 @@ def _summary(out: Path, name: str) -> dict | None:
         return None
 
 
+def _inside_or_none(out: Path, rel: object) -> str | None:
+    """A path from a summary, when it names a file inside ``out``."""
+    if not isinstance(rel, str) or not rel:
+        return None
+    try:
+        return rel if inside(out, rel).is_file() else None
+    except OutputError:
+        return None
+
+
 def _row(run, record: dict, out: Path) -> dict:
     """What the index shows of one run."""
     success = record.get("last_success") or {}
@@ -62,7 +74,7 @@ def _row(run, record: dict, out: Path) -> dict:
             if (out / rel).is_file():
                 links.append({"label": label, "href": rel})
     thumb = f"figures/thumbs/{run.name}.png"
-    main = summary.get("main_figure")
+    main = _inside_or_none(out, summary.get("main_figure"))
     failed_html = f"failed/{run.name}.html"
     return {
         "name": run.name,
@@ -78,7 +90,7 @@ def _row(run, record: dict, out: Path) -> dict:
         "key_figures": [{"label": k.get("label", ""), "value": _format_value(k)}
                         for k in summary.get("key_figures", [])],
         "thumb": thumb if (out / thumb).is_file() else None,
-        "main_figure": main if main and (out / main).is_file() else None,
+        "main_figure": main,
         "links": links,
         "has_success": bool(success),
     }
@@ -87,6 +99,26 @@ def _row(run, record: dict, out: Path) -> dict:
 def index_rows(runs: Sequence, out: Path, manifest: dict) -> list[dict]:
     """One dict per run, in plan order, with what the index page shows of it."""
     return [_row(run, manifest["runs"].get(run.name, {}), out) for run in runs]
+
+
+def render_index(runs: Sequence, out: Path, manifest: dict) -> str:
+    """The HTML of the index page (see :func:`write_index`)."""
+    import jinja2
+
+    rows = index_rows(runs, Path(out), manifest)
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("ok", "failed", "pending")}
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("index.html.j2").render(
+        rows=rows,
+        counts=counts,
+        generated=_dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+    )
 
 
 def write_index(runs: Sequence, out: str | Path, *, manifest: dict | None = None) -> Path:
@@ -107,23 +139,5 @@ def write_index(runs: Sequence, out: str | Path, *, manifest: dict | None = None
         The index file. All text (report names, parameters, errors) is
         HTML-escaped by jinja2's autoescaping.
     """
-    import jinja2
-
     out = Path(out)
-    rows = index_rows(runs, out, manifest or read_manifest(out))
-    counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("ok", "failed", "pending")}
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    html = env.get_template("index.html.j2").render(
-        rows=rows,
-        counts=counts,
-        generated=_dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-    )
-    path = out / INDEX_NAME
-    write_atomic(path, html)
-    return path
+    return write_atomic(out / INDEX_NAME, render_index(runs, out, manifest or read_manifest(out)))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,13 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..exceptions import PlanError
-from .index import write_index
+from ..exceptions import OutputError, PlanError
+from ..files import Publication, describe_os_error
+from .index import INDEX_NAME, render_index
 from .plan import Run, check_parameters_declared, load_plan
-from .pool import RunInterrupted, StopSignals, Task, WorkerPool, exclusive
+from .pool import LOCK_NAME, RunInterrupted, StopSignals, Task, WorkerPool, exclusive
 from .publish import publish
-from .state import is_up_to_date, read_manifest, run_key, sha256_file, source_hash, write_manifest
-from .worker import RunResult
+from .state import MANIFEST_NAME, is_up_to_date, manifest_text, read_manifest, run_key, sha256_file, source_hash
+from .worker import RunResult, matplotlib_config_dir
 
 __all__ = ["run_plan", "STAGING_PREFIX"]
 
@@ -90,18 +93,18 @@ def _progress(quiet: bool):
     )
 
 
-def _execute(todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict, *,
+def _execute(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict, *,
              jobs: int, staging_root: Path, guard: StopSignals, quiet: bool) -> None:
-    """Execute ``todo`` in worker processes, publishing each run as it finishes."""
-    tasks = [Task(run, key, Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root))) for run, key in todo]
+    """Execute ``todo`` in worker processes, publishing each run as it finishes (updates ``manifest``)."""
+    tasks = [Task(run, key, Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root)), out) for run, key in todo]
     counts = {"ok": 0, "failed": 0}
-    pool = WorkerPool(min(jobs, len(tasks)), _SRC_DIR)
+    pool = WorkerPool(min(jobs, len(tasks)), _SRC_DIR, str(matplotlib_config_dir(staging_root)))
     try:
         with _progress(quiet) as progress:
             bar = progress.add_task("run", total=len(tasks), done=0, failed=0, left=len(tasks))
             for task, result in pool.results(tasks):
                 with guard.critical():  # published whole, or not at all
-                    _publish(task, result, out, manifest)
+                    _publish(runs, task, result, out, manifest, staging_root)
                     results[task.run.name] = result
                 counts[result.status] += 1
                 mark = "[green]ok[/]" if result.status == "ok" else "[red]FALLÓ[/]"
@@ -116,24 +119,50 @@ def _execute(todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: d
         pool.close()
 
 
-def _publish(task: Task, result: RunResult, out: Path, manifest: dict) -> None:
-    """Publish a finished run and record it in the manifest."""
-    previous = (manifest["runs"].get(task.run.name, {}).get("last_success") or {}).get("files")
-    files = publish(task.run.name, result, task.stage, out, previous if isinstance(previous, dict) else None)
+def _commit_state(runs: list[Run], out: Path, manifest: dict, publication: Publication) -> None:
+    """Write the manifest and the index (from the files now in ``out``) into ``publication``."""
+    publication.write(MANIFEST_NAME, manifest_text(manifest))
+    publication.write(INDEX_NAME, render_index(runs, out, manifest))
+
+
+class _Publishing(Publication):
+    """A publication into the output folder whose OSError becomes an OutputError naming the path."""
+
+    def __exit__(self, kind, exc, tb) -> None:
+        super().__exit__(kind, exc, tb)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write into the output folder: {describe_os_error(exc)}; the folder "
+                              f"{self.folder} is as it was before this step (files, manifest and index agree)") from exc
+
+
+def _publish(runs: list[Run], task: Task, result: RunResult, out: Path, manifest: dict, scratch: Path) -> None:
+    """Publish a finished run with the manifest and index that describe it, all or nothing."""
+    updated = copy.deepcopy(manifest)
+    previous = (updated["runs"].get(task.run.name, {}).get("last_success") or {}).get("files")
+    with _Publishing(out, scratch) as publication:
+        files = publish(task.run.name, result, task.stage, publication, previous if isinstance(previous, dict) else None)
+        _record(updated, task, result, files)
+        _commit_state(runs, out, updated, publication)
     shutil.rmtree(task.stage, ignore_errors=True)
-    _record(manifest, task, result, files)
-    write_manifest(out, manifest)
+    manifest.clear()
+    manifest.update(updated)
 
 
-def _stopped(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict) -> RunInterrupted:
-    """After Ctrl-C: mark the runs that did not finish, write manifest and index, and say so."""
+def _write_state(runs: list[Run], out: Path, manifest: dict, scratch: Path) -> None:
+    """Write the manifest and the index together."""
+    with _Publishing(out, scratch) as publication:
+        _commit_state(runs, out, manifest, publication)
+
+
+def _stopped(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict,
+             scratch: Path, signum: int) -> RunInterrupted:
+    """After Ctrl-C (or SIGTERM, SIGHUP): mark the runs that did not finish, write manifest and index, and say so."""
     stopped = [run for run, _ in todo if run.name not in results]
     for run in stopped:
         manifest["runs"].setdefault(run.name, {})["this_call"] = "interrupted"
-    write_manifest(out, manifest)
-    write_index(runs, out, manifest=manifest)
+    _write_state(runs, out, manifest, scratch)
     finished = sum(1 for r in results.values() if r.status != "skipped")
-    return RunInterrupted(out, finished=finished, stopped=len(stopped))
+    return RunInterrupted(out, finished=finished, stopped=len(stopped), signum=signum)
 
 
 def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | None, force: bool,
@@ -146,21 +175,53 @@ def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | 
     todo, results = _triage(selected, manifest, out, force)
     # a skipped run's notebook and parameters are those of a success that was checked
     check_parameters_declared(run for run, _ in todo)
-    if todo:
-        staging_root = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}-", dir=out))  # this call's own
-        try:
+    staging_root = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}-", dir=out))  # this call's own
+    try:
+        if todo:
             with StopSignals() as guard:
                 try:
-                    _execute(todo, out, manifest, results, jobs=max(1, int(jobs or os.cpu_count() or 1)),
+                    _execute(runs, todo, out, manifest, results, jobs=max(1, int(jobs or os.cpu_count() or 1)),
                              staging_root=staging_root, guard=guard, quiet=quiet)
-                except KeyboardInterrupt:
-                    shutil.rmtree(staging_root, ignore_errors=True)
-                    raise _stopped(runs, todo, out, manifest, results) from None
-        finally:
-            shutil.rmtree(staging_root, ignore_errors=True)
-    write_manifest(out, manifest)
-    write_index(runs, out, manifest=manifest)
+                except KeyboardInterrupt as exc:
+                    raise _stopped(runs, todo, out, manifest, results, staging_root,
+                                   getattr(exc, "signum", signal.SIGINT)) from None
+        _write_state(runs, out, manifest, staging_root)
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
     return results
+
+
+#: What may be in an output folder besides pnt's files without making it someone else's:
+#: the lock, a killed call's staging folders, notebooks run by hand (reports/manual/).
+_OWN_LEFTOVERS = (LOCK_NAME, "manual")
+
+
+def _output_folder(out: str | Path | None) -> Path:
+    """The output folder, created when missing; refused when it holds files that are not pnt's.
+
+    Raises
+    ------
+    OutputError
+        ``out`` is a file, cannot be created, or is a folder that is neither
+        empty nor a ``pnt run`` output folder (one with its ``manifest.json``).
+    """
+    out = Path(config.REPORTS_DIR if out is None else out).resolve()
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file; give a folder (it is created when missing)")
+    if out.is_dir() and not (out / MANIFEST_NAME).is_file():
+        foreign = sorted(p.name for p in out.iterdir()
+                         if p.name not in _OWN_LEFTOVERS and not p.name.startswith(STAGING_PREFIX))
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise OutputError(
+                f"--out {out} is not empty ({shown}) and is not a pnt run output folder (it has no {MANIFEST_NAME}); "
+                "give a new or empty folder: pnt run replaces and removes files in it"
+            )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder {describe_os_error(exc, out)}") from exc
+    return out
 
 
 def _frame(selected: list[Run], results: dict[str, RunResult]) -> pd.DataFrame:
@@ -229,15 +290,20 @@ def run_plan(
         the valid names).
     RunLockedError
         Another ``pnt run`` is writing into ``out`` (the message names it).
+    OutputError
+        ``out`` is a file, or a folder that is neither empty nor a ``pnt run``
+        output folder (nothing in it is touched); or a file cannot be written
+        there (a full disk: the message names the path, and the folder's
+        files, manifest and index are as before the run being published).
     RunInterrupted
-        Ctrl-C (a ``KeyboardInterrupt``): the runs still executing were killed
+        Ctrl-C, SIGTERM or SIGHUP (a ``KeyboardInterrupt``; ``signum`` says
+        which): the runs still executing were killed
         with their kernels and nothing of theirs published; the manifest and
         index were rewritten for the runs that finished.
     """
     runs = load_plan(plan, check_parameters=False)
     selected = _select(runs, only)
-    out = Path(config.REPORTS_DIR if out is None else out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    out = _output_folder(out)
     with exclusive(out):
         results = _run_locked(runs, selected, out, jobs=jobs, force=force, quiet=quiet)
     return _frame(selected, results)

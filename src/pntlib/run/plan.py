@@ -40,11 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .. import config
 from ..exceptions import PlanError
 from ..outputs import RUN_NAME_PATTERN, run_name
+from . import yaml_loader
 from .state import sha256_file
 
 __all__ = [
@@ -115,14 +116,15 @@ class PlanEntry(BaseModel):
     """One entry of ``runs``: a notebook and its parameter sets (at most one of
     ``parameters``, ``parameter_sets``, ``for_each``)."""
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid")
 
-    notebook: str
-    name: str | None = None
-    parameters: dict[str, Any] | None = None
-    parameter_sets: list[dict[str, Any]] | None = None
-    for_each: Literal["objective", "indicator"] | None = None
-    timeout: float | None = None
+    notebook: str = Field(description="notebook file, relative to the plan's folder")
+    name: str | None = Field(None, description="run name (one run only); default: notebook stem and parameter values")
+    parameters: dict[str, Any] | None = Field(None, description="one run with these parameters")
+    parameter_sets: list[dict[str, Any]] | None = Field(None, description="one run per mapping (a non-empty list)")
+    for_each: Literal["objective", "indicator"] | None = Field(
+        None, description="one run per objective or per indicator of the report, in report order")
+    timeout: float | None = Field(None, description="seconds for the whole notebook; default: the plan's")
 
     @field_validator("notebook", mode="before")
     @classmethod
@@ -180,9 +182,10 @@ class PlanFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    timeout: float = DEFAULT_TIMEOUT
-    parameters: dict[str, Any] = {}
-    runs: list[PlanEntry]
+    timeout: float = Field(DEFAULT_TIMEOUT, description="seconds allowed per notebook (finite, > 0)")
+    parameters: dict[str, Any] = Field(
+        default_factory=dict, description="given to every run; a report path is relative to the plan's folder")
+    runs: list[PlanEntry] = Field(description="the plan's entries, in order")
 
     @field_validator("timeout", mode="before")
     @classmethod
@@ -272,6 +275,7 @@ def _entry_runs(entry: PlanEntry, where: str, base: Path, common: dict, timeout:
         given = sorted(set({**common, **params}) & set(RUNNER_PARAMETERS))
         if given:
             raise PlanError(f"{where}: parameters {given} are set by pnt run itself; remove them from the plan")
+        yaml_loader.check_ids(params, where)
         name = entry.name if entry.name is not None else run_name(notebook.name, params)
         _check_name(name, where)
         parameters = _report_parameter({**common, **params}, base, where)
@@ -296,15 +300,6 @@ def _check_unique(runs: list[Run], plan_name: str) -> None:
                 )
 
 
-def _read_yaml(path: Path) -> object:
-    import yaml
-
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PlanError(f"{path}: not valid YAML: {exc}") from exc
-
-
 def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) -> list[Run]:
     """Read a run plan and expand it into runs.
 
@@ -327,8 +322,10 @@ def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) 
     Raises
     ------
     PlanError
-        Not YAML; unknown keys; a missing notebook; a bad ``for_each``; a bad
-        timeout (not a finite number > 0); a bad run name; two runs with the
+        Not YAML, or YAML pnt does not accept (anchors and aliases, a key
+        given twice, a file over 1 MiB: :mod:`pntlib.run.yaml_loader`); a
+        number where an id is expected (``indicator: 3.10``: quote it);
+        unknown keys; a missing notebook; a bad ``for_each``; a bad timeout (not a finite number > 0); a bad run name; two runs with the
         same name (ignoring case) or the same notebook and parameters; a
         parameter the notebook does not declare (the message lists the
         declared ones) or one that ``pnt run`` sets itself. The message names
@@ -337,11 +334,12 @@ def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) 
         The plan file does not exist.
     """
     path = Path(DEFAULT_PLAN if plan is None else plan).resolve()
-    data = _read_yaml(path)
+    data = yaml_loader.load(path)
     try:
         model = PlanFile.model_validate(data)
     except ValidationError as exc:
         raise _plan_error(path, exc) from None
+    yaml_loader.check_ids(model.parameters, path.name)
     common = _report_parameter(model.parameters, path.parent, path.name)
     runs: list[Run] = []
     for number, entry in enumerate(model.runs, start=1):
@@ -361,11 +359,14 @@ _DECLARED: dict[tuple[Path, str], dict] = {}
 def declared_parameters(notebook: str | Path) -> dict:
     """The parameters a notebook declares in its ``parameters`` cell.
 
+    A notebook without a kernelspec (or without its language) is read as the
+    Python notebook ``pnt run`` executes it as.
+
     Returns
     -------
     dict
         ``{name: {"name", "inferred_type_name", "default", "help"}}`` as read
-        by :func:`papermill.inspect_notebook`, in cell order; cached by the
+        by papermill's parameter inspection, in cell order; cached by the
         notebook's sha256.
 
     Raises
@@ -376,10 +377,13 @@ def declared_parameters(notebook: str | Path) -> dict:
     path = Path(notebook).resolve()
     key = (path, sha256_file(path))
     if key not in _DECLARED:
-        import papermill
+        from papermill.inspection import _infer_parameters
 
-        try:
-            _DECLARED[key] = dict(papermill.inspect_notebook(str(path)))
+        from .worker import KERNEL_NAME, read_notebook
+
+        try:  # papermill.inspect_notebook without its need of a kernelspec (pnt run needs none)
+            params = _infer_parameters(read_notebook(path), name=KERNEL_NAME, language="python")
+            _DECLARED[key] = {p.name: p._asdict() for p in params}
         except Exception as exc:  # not a notebook, bad JSON, ...
             raise PlanError(f"{path}: cannot read its parameters: {exc}") from exc
     return _DECLARED[key]
@@ -389,7 +393,9 @@ def check_parameters_declared(runs: Iterable[Run]) -> None:
     """Check that every run gives only parameters its notebook declares.
 
     The notebook must also declare the parameters ``pnt run`` passes itself
-    (:data:`RUNNER_PARAMETERS`: ``output_dir`` and ``run_name``).
+    (:data:`RUNNER_PARAMETERS`: ``output_dir`` and ``run_name``). A number
+    given for a parameter the notebook declares as text (``name: str``) is
+    refused: YAML reads ``3.10`` as the number 3.1, so such values are quoted.
 
     Raises
     ------
@@ -411,3 +417,5 @@ def check_parameters_declared(runs: Iterable[Run]) -> None:
                 f"run {run.name!r}: {run.notebook.name} does not declare the parameters {unknown}; "
                 f"its parameters are: {listing}"
             )
+        text = {p for p in run.parameters if declared[p].get("inferred_type_name") == "str"}
+        yaml_loader.check_ids(run.parameters, f"run {run.name!r}", names=text)

@@ -1,8 +1,10 @@
-"""Process control of ``pnt run``: the worker processes, the output folder's lock, and Ctrl-C.
+"""Process control of ``pnt run``: the worker processes, the output folder's lock, and stop signals.
 
 :class:`WorkerPool` owns its worker processes (one run at a time each, its
 kernel a child of the worker), so that :meth:`WorkerPool.kill` can stop every
-one of them with everything they started. :class:`StopSignals` turns Ctrl-C
+one of them with everything they started; each worker also watches the main
+process and, if it dies without cleaning up (SIGKILL), kills its kernel and
+exits within a second. :class:`StopSignals` turns Ctrl-C, SIGTERM and SIGHUP
 into a ``KeyboardInterrupt`` except while a run is being published.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import multiprocessing.connection
+import os
 import signal
 import sys
 import threading
@@ -23,24 +26,35 @@ from pathlib import Path
 from ..exceptions import RunLockedError
 from .worker import ErrorDetails, RunResult, execute, init_worker
 
-__all__ = ["LOCK_NAME", "RunInterrupted", "StopSignals", "Task", "WorkerPool", "exclusive"]
+__all__ = ["LOCK_NAME", "STOP_SIGNALS", "RunInterrupted", "Stopped", "StopSignals", "Task", "WorkerPool", "exclusive"]
 
 #: Lock file held in the output folder while a ``pnt run`` writes into it.
 LOCK_NAME = ".pnt-run.lock"
 
 
-class RunInterrupted(KeyboardInterrupt):
-    """Ctrl-C stopped ``pnt run``.
+class Stopped(KeyboardInterrupt):
+    """A stop signal (SIGINT, SIGTERM, SIGHUP) received while runs execute; ``signum`` says which."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__()
+        self.signum = signum
+
+
+class RunInterrupted(Stopped):
+    """Ctrl-C (or SIGTERM, SIGHUP) stopped ``pnt run``.
 
     The runs that had finished are published and in the manifest and index;
     the others were killed with their kernels and keep their previous reports.
-    Attributes: ``out`` (the output folder), ``finished`` and ``stopped`` (run counts).
+    Attributes: ``out`` (the output folder), ``finished`` and ``stopped`` (run
+    counts), ``signum`` (the signal; the shell's exit status is 128 + signum).
     """
 
-    def __init__(self, out: Path, finished: int, stopped: int):
-        super().__init__(
-            f"interrumpido / interrupted: {finished} ejecuciones publicadas / runs published, "
-            f"{stopped} detenidas sin publicar / stopped, not published; índice / index: {out / 'index.html'}"
+    def __init__(self, out: Path, finished: int, stopped: int, signum: int = signal.SIGINT):
+        super().__init__(signum)
+        how = "" if signum == signal.SIGINT else f" ({signal.Signals(signum).name})"
+        self.args = (
+            f"interrumpido / interrupted{how}: {finished} ejecuciones publicadas / runs published, "
+            f"{stopped} detenidas sin publicar / stopped, not published; índice / index: {out / 'index.html'}",
         )
         self.out, self.finished, self.stopped = out, finished, stopped
 
@@ -71,56 +85,62 @@ def exclusive(out: Path):
         yield
 
 
-class StopSignals:
-    """Ctrl-C handling of the main process while runs execute.
+#: Signals that stop ``pnt run`` the way Ctrl-C does.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
-    Inside :meth:`critical` (publishing one run and writing the manifest) a
-    SIGINT is held back until the section ends, so a run is published whole or
-    not at all; :meth:`ignore` drops further SIGINTs while cleaning up.
-    Only active in the main thread, and not when SIGINT was already ignored.
+
+class StopSignals:
+    """Ctrl-C, SIGTERM and SIGHUP handling of the main process while runs execute.
+
+    Each raises :class:`Stopped` (a ``KeyboardInterrupt``). Inside
+    :meth:`critical` (publishing one run with the manifest and index) a signal
+    is held back until the section ends, so a run is published whole or not at
+    all; :meth:`ignore` drops further signals while cleaning up. Only active in
+    the main thread; a signal that was ignored (``nohup``) stays ignored.
     """
 
     def __init__(self) -> None:
         self.active = threading.current_thread() is threading.main_thread()
         self.depth = 0
-        self.pending = False
-        self.previous = None
+        self.pending: int | None = None
+        self.previous: dict[int, object] = {}
 
     def __enter__(self):
         if self.active:
-            self.previous = signal.getsignal(signal.SIGINT)
-            if self.previous is signal.SIG_IGN:
-                self.active = False
-            else:
-                signal.signal(signal.SIGINT, self._handler)
+            for signum in STOP_SIGNALS:
+                previous = signal.getsignal(signum)
+                if previous is not signal.SIG_IGN:
+                    self.previous[signum] = previous
+                    signal.signal(signum, self._handler)
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.active:
-            signal.signal(signal.SIGINT, self.previous)
+        for signum, previous in self.previous.items():
+            signal.signal(signum, previous)
+        self.previous = {}
 
     def _handler(self, signum, frame) -> None:
         if self.depth:
-            self.pending = True
+            self.pending = self.pending or signum
             return
-        raise KeyboardInterrupt
+        raise Stopped(signum)
 
     @contextlib.contextmanager
     def critical(self):
-        """A section a Ctrl-C does not cut short (it takes effect at its end)."""
+        """A section a stop signal does not cut short (it takes effect at its end)."""
         self.depth += 1
         try:
             yield
         finally:
             self.depth -= 1
         if self.pending and not self.depth:
-            self.pending = False
-            raise KeyboardInterrupt
+            signum, self.pending = self.pending, None
+            raise Stopped(signum)
 
     def ignore(self) -> None:
-        """Drop further Ctrl-C (while cleaning up)."""
-        if self.active:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        """Drop further stop signals (while cleaning up)."""
+        for signum in self.previous:
+            signal.signal(signum, signal.SIG_IGN)
 
 
 # --------------------------------------------------------------------------- workers
@@ -128,16 +148,53 @@ class StopSignals:
 
 @dataclass(frozen=True)
 class Task:
-    """One run for the pool: the run, its key (for the manifest) and its staging folder."""
+    """One run for the pool: the run, its key (for the manifest), its staging folder and the output folder."""
 
     run: object
     key: dict
     stage: Path
+    out: Path
 
 
-def _serve(conn, src_dir: str) -> None:
+def _watch(main_pid: int, interval: float = 0.5) -> None:
+    """In a worker: when the main process is gone (SIGKILL), kill this worker's kernels and exit.
+
+    A thread polls the main process; the kernels are this process's children.
+    """
+    import psutil
+
+    def alive(process) -> bool:
+        try:
+            return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
+
+    def watch() -> None:
+        try:
+            main = psutil.Process(main_pid)
+        except psutil.Error:
+            main = None
+        while main is not None and alive(main):
+            time.sleep(interval)
+        try:
+            children = psutil.Process().children(recursive=True)
+        except psutil.Error:
+            children = []
+        for child in children:
+            try:
+                child.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(children, timeout=5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="pnt-watch-main", daemon=True).start()
+
+
+def _serve(conn, src_dir: str, mpl_dir: str, main_pid: int) -> None:
     """A worker process: execute the runs it is sent, one at a time, until told to stop."""
-    init_worker(src_dir)
+    init_worker(src_dir, mpl_dir)
+    _watch(main_pid)
     while True:
         try:
             message = conn.recv()
@@ -145,14 +202,14 @@ def _serve(conn, src_dir: str) -> None:
             return
         if message is None:
             return
-        run, stage = message
-        conn.send(execute(run, stage))
+        run, stage, out = message
+        conn.send(execute(run, stage, out))
 
 
 class _Worker:
-    def __init__(self, context, src_dir: str) -> None:
+    def __init__(self, context, src_dir: str, mpl_dir: str) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, src_dir), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, src_dir, mpl_dir, os.getpid()), daemon=True)
         self.process.start()
         child.close()
         self.task: Task | None = None
@@ -168,11 +225,14 @@ class WorkerPool:
         Runs executed at once.
     src_dir : str
         The folder holding this pntlib, put first on the kernels' ``PYTHONPATH``.
+    mpl_dir : str
+        The kernels' ``MPLCONFIGDIR`` (:func:`pntlib.run.worker.matplotlib_config_dir`).
     """
 
-    def __init__(self, size: int, src_dir: str) -> None:
+    def __init__(self, size: int, src_dir: str, mpl_dir: str) -> None:
         self.size = max(1, size)
         self.src_dir = src_dir
+        self.mpl_dir = mpl_dir
         self.context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         self.workers: list[_Worker] = []
 
@@ -186,7 +246,7 @@ class WorkerPool:
         for worker in self.workers:
             if worker.task is None:
                 return worker
-        worker = _Worker(self.context, self.src_dir)
+        worker = _Worker(self.context, self.src_dir, self.mpl_dir)
         self.workers.append(worker)
         return worker
 
@@ -200,7 +260,7 @@ class WorkerPool:
             while queue and (len(self.workers) < self.size or any(w.task is None for w in self.workers)):
                 worker, task = self._idle(), queue.popleft()
                 worker.task, worker.sent = task, time.time()
-                worker.conn.send((task.run, str(task.stage)))
+                worker.conn.send((task.run, str(task.stage), str(task.out)))
             busy = [w for w in self.workers if w.task is not None]
             ready = set(multiprocessing.connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
             for worker in busy:
@@ -216,6 +276,7 @@ class WorkerPool:
         except (EOFError, OSError):
             pass
         worker.process.join(5)
+        worker.conn.close()
         self.workers.remove(worker)
         return RunResult.failure(worker.task.run.name, worker.sent, ErrorDetails(
             "WorkerError", f"el proceso que ejecutaba el cuaderno terminó de forma inesperada "

@@ -2,14 +2,17 @@
 
 A success replaces the run's previous files (and removes those it no longer
 writes, and a stale ``failed/`` copy); a failure keeps only its executed
-notebook and its page, under ``failed/``, and leaves the previous success alone.
+notebook and its page, under ``failed/``, and leaves the previous success
+alone. Every move goes through a :class:`pntlib.files.Publication`, so the
+caller publishes a run together with the manifest and index that describe
+it, all or nothing; no path outside the output folder is ever touched.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from ..files import Publication
 from .state import sha256_file
 from .worker import RunResult
 
@@ -19,20 +22,20 @@ __all__ = ["FAILED_DIR", "publish"]
 FAILED_DIR = "failed"
 
 
-def _move_tree(source: Path, target: Path) -> list[str]:
-    """Move every file under ``source`` to the same place under ``target``."""
-    moved = []
-    for path in sorted(p for p in source.rglob("*") if p.is_file()):
-        rel = path.relative_to(source)
-        dest = target / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, dest)
-        moved.append(rel.as_posix())
-    return moved
+def _complete_notebook(path: Path) -> bool:
+    """Whether ``path`` is a whole notebook (not one cut short by a full disk or a kill)."""
+    import nbformat
+
+    try:
+        nbformat.read(path, as_version=4)
+    except Exception:  # truncated JSON, not a notebook
+        return False
+    return True
 
 
-def publish(name: str, result: RunResult, stage: Path, out: Path, previous: dict | None = None) -> dict | list:
-    """Move a finished run's files from ``stage`` into ``out``.
+def publish(name: str, result: RunResult, stage: Path, publication: Publication,
+            previous: dict | None = None) -> dict | list:
+    """Move a finished run's files from ``stage`` into the publication's folder.
 
     Parameters
     ----------
@@ -42,8 +45,8 @@ def publish(name: str, result: RunResult, stage: Path, out: Path, previous: dict
         How it ended.
     stage : Path
         Its staging folder.
-    out : Path
-        The output folder.
+    publication : pntlib.files.Publication
+        The output folder's publication the moves belong to.
     previous : dict, optional
         ``{relative path: sha256}`` of its last success (from the manifest).
 
@@ -51,24 +54,33 @@ def publish(name: str, result: RunResult, stage: Path, out: Path, previous: dict
     -------
     dict or list
         For a success ``{relative path: sha256}`` of the files published;
-        otherwise the relative paths kept under ``failed/``.
+        otherwise the relative paths kept under ``failed/`` (a failed notebook
+        that is not a whole notebook, and its page, are not kept).
+
+    Raises
+    ------
+    OSError
+        A move failed (the caller rolls the publication back).
     """
     if result.status == "ok":
         hashes = {path.relative_to(stage).as_posix(): sha256_file(path)
-                  for path in stage.rglob("*") if path.is_file()}
-        _move_tree(stage, out)
+                  for path in sorted(stage.rglob("*")) if path.is_file()}
+        publication.check(hashes)
+        for rel in hashes:
+            publication.place(stage / rel, rel)
         for rel in (previous or {}):
             if rel not in hashes and not rel.startswith(f"{FAILED_DIR}/"):
-                (out / rel).unlink(missing_ok=True)
+                publication.remove(rel)
         for suffix in (".ipynb", ".html"):
-            (out / FAILED_DIR / f"{name}{suffix}").unlink(missing_ok=True)
+            publication.remove(f"{FAILED_DIR}/{name}{suffix}")
         return dict(sorted(hashes.items()))
-    failed = out / FAILED_DIR
-    files = []
-    for suffix in (".ipynb", ".html"):
-        path = stage / f"{name}{suffix}"
-        if path.is_file():
-            failed.mkdir(parents=True, exist_ok=True)
-            os.replace(path, failed / path.name)
-            files.append(f"{FAILED_DIR}/{path.name}")
-    return files
+    kept = []
+    if _complete_notebook(stage / f"{name}.ipynb"):
+        for suffix in (".ipynb", ".html"):
+            if (stage / f"{name}{suffix}").is_file():
+                kept.append(f"{FAILED_DIR}/{name}{suffix}")
+    for suffix in (".ipynb", ".html"):  # an older failed copy would not match this failure
+        publication.remove(f"{FAILED_DIR}/{name}{suffix}")
+    for rel in kept:
+        publication.place(stage / Path(rel).name, rel)
+    return kept

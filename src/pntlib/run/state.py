@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from ..exceptions import OutputError
+from ..files import inside
 
 __all__ = [
     "MANIFEST_NAME",
@@ -30,8 +31,7 @@ __all__ = [
     "source_hash",
     "run_key",
     "read_manifest",
-    "write_manifest",
-    "write_atomic",
+    "manifest_text",
     "is_up_to_date",
 ]
 
@@ -84,31 +84,45 @@ def run_key(run, *, src_hash: str | None = None, data_hash: str | None = None) -
     return parts
 
 
+def _safe_files(out: Path, files: object) -> bool:
+    """Whether every path of a ``files`` entry is a file name inside ``out``."""
+    if not isinstance(files, dict):
+        return False
+    try:
+        for rel in files:
+            inside(out, rel)
+    except OutputError:
+        return False
+    return True
+
+
 def read_manifest(out: Path) -> dict:
-    """The manifest of ``out``; an empty one when missing, unreadable or of another version."""
+    """The manifest of ``out``; an empty one when missing, unreadable or of another version.
+
+    A run whose recorded files are not all inside ``out`` (``../x``, an
+    absolute path: a damaged or foreign manifest) loses its ``last_success``:
+    it is executed again, and pnt never removes or checks those paths.
+    """
     path = Path(out) / MANIFEST_NAME
+    data = None
     if path.is_file():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") == MANIFEST_VERSION:
-                return data
-        except (json.JSONDecodeError, AttributeError):
-            pass
-    return {"version": MANIFEST_VERSION, "runs": {}}
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = None
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION or not isinstance(data.get("runs"), dict):
+        return {"version": MANIFEST_VERSION, "runs": {}}
+    for name, record in list(data["runs"].items()):
+        if not isinstance(record, dict):
+            del data["runs"][name]
+        elif record.get("last_success") and not _safe_files(out, record["last_success"].get("files")):
+            del record["last_success"]
+    return data
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it, then rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
-def write_manifest(out: Path, manifest: dict) -> None:
-    """Write ``<out>/manifest.json`` (sorted keys, atomically)."""
-    write_atomic(Path(out) / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+def manifest_text(manifest: dict) -> str:
+    """The manifest as written to ``manifest.json`` (sorted keys, indented)."""
+    return json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def _outputs_unchanged(out: Path, record: dict) -> bool:

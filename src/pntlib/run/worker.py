@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ..outputs import SUMMARY_SUFFIX
 
-__all__ = ["ErrorDetails", "RunResult", "execute", "init_worker", "KERNEL_NAME"]
+__all__ = ["ErrorDetails", "RunResult", "execute", "init_worker", "matplotlib_config_dir", "read_notebook",
+           "KERNEL_NAME", "MATPLOTLIBRC"]
 
 _TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _INJECTED_TAG = "injected-parameters"
@@ -69,17 +70,59 @@ class RunResult:
         return cls(name, "failed", started, time.time() - started, error)
 
 
-def init_worker(src_dir: str) -> None:
-    """Make the kernels import this pntlib and draw inline figures; leave Ctrl-C to the main process."""
-    # Ctrl-C reaches the whole process group; the main process decides what stops
-    # (it kills the workers and their kernels), so a worker must not die half-way on its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+#: The matplotlib settings of every kernel ``pnt run`` starts (the notebooks' own rc
+#: calls still apply): text shaped as in the C locale, whatever the locale, so that
+#: figures do not change with LANG (libraqm picks ligatures by language).
+MATPLOTLIBRC = "text.language: en\n"
+
+
+def matplotlib_config_dir(scratch: Path) -> Path:
+    """A writable ``MPLCONFIGDIR`` for the kernels, holding :data:`MATPLOTLIBRC`.
+
+    pnt's own cache folder (``$XDG_CACHE_HOME/pntlib/matplotlib``, else
+    ``~/.cache/pntlib/matplotlib``), so the font cache is built once; when it
+    cannot be written (``HOME`` read-only), a folder inside ``scratch`` (the
+    call's staging folder). matplotlib then never warns about a temporary cache
+    folder inside a notebook's output.
+    """
+    from ..files import write_atomic
+
+    try:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pntlib" / "matplotlib"
+    except RuntimeError:  # no home folder
+        cache = None
+    for folder in (cache, scratch / "matplotlib"):
+        if folder is None:
+            continue
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            rc = folder / "matplotlibrc"
+            if not rc.is_file() or rc.read_text(encoding="utf-8") != MATPLOTLIBRC:
+                write_atomic(rc, MATPLOTLIBRC)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            return folder
+    return scratch
+
+
+def init_worker(src_dir: str, mpl_dir: str) -> None:
+    """Set the environment of the kernels (this pntlib, inline figures, pnt's matplotlib settings);
+    leave Ctrl-C to the main process."""
+    # Ctrl-C (and a terminal's hang-up) reaches the whole process group; the main process decides
+    # what stops (it kills the workers and their kernels), so a worker must not die half-way on its own.
+    for name in ("SIGINT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
     current = os.environ.get("PYTHONPATH", "")
     parts = [p for p in current.split(os.pathsep) if p and p != src_dir]
     os.environ["PYTHONPATH"] = os.pathsep.join([src_dir, *parts])
     # papermill only records figures drawn by the inline backend: a non-interactive
     # MPLBACKEND (Agg) inherited from the caller would silently drop them.
     os.environ.pop("MPLBACKEND", None)
+    # the same matplotlib settings whatever the caller's: pnt's config folder, no MATPLOTLIBRC
+    os.environ["MPLCONFIGDIR"] = mpl_dir
+    os.environ.pop("MATPLOTLIBRC", None)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
@@ -106,6 +149,23 @@ def _kernel_manager_class():
             return self._kernel_spec
 
     return EnvironmentKernelManager
+
+
+def read_notebook(path: Path):
+    """A notebook as ``pnt run`` executes it: a missing kernelspec or language is the project's Python kernel.
+
+    ``pnt run`` always starts this interpreter's ipykernel, whatever kernelspec
+    name the notebook gives; a notebook without one (or without its language)
+    is treated the same way.
+    """
+    from papermill.iorw import load_notebook_node
+
+    nb = load_notebook_node(str(path))
+    spec = nb.metadata.get("kernelspec") or {}
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", **spec,
+                                 "name": spec.get("name") or KERNEL_NAME}
+    nb.metadata["kernelspec"]["language"] = nb.metadata["kernelspec"].get("language") or "python"
+    return nb
 
 
 # --------------------------------------------------------------------------- rendering
@@ -243,6 +303,11 @@ def _foreign_files(stage: Path, name: str) -> list[str]:
 # --------------------------------------------------------------------------- one run
 
 
+def _published_parameters(run) -> dict:
+    """The parameters as the published notebook shows them (``output_dir`` ``""``, see :func:`_tidy`)."""
+    return {**run.parameters, "output_dir": "", "run_name": run.name}
+
+
 def _papermill(run, nb_path: Path, stage: Path) -> None:
     """Execute the notebook into ``nb_path``; raises what papermill raises."""
     import papermill as pm
@@ -265,7 +330,75 @@ def _papermill(run, nb_path: Path, stage: Path) -> None:
     )
 
 
-def execute(run, staging: str) -> RunResult:
+def _incomplete(name: str, nb_path: Path, stage: Path) -> ErrorDetails | None:
+    """Why a notebook papermill reports as executed did not run to its end, if it did not.
+
+    papermill accepts ``sys.exit(0)`` (or ``sys.exit()``) as a success and skips
+    the cells after it; a run succeeds only when every code cell ran and the
+    notebook wrote its summary.
+    """
+    import nbformat
+
+    try:
+        cells = [c for c in nbformat.read(nb_path, as_version=4).cells if _ERROR_TAG not in _tags(c)]
+    except Exception as exc:  # cut short (a full disk), not a notebook
+        return ErrorDetails("IncompleteRun", f"el cuaderno ejecutado no se puede leer: {exc}")
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        number = _source_cell_number(cells, index)
+        where = {"cell_index": index, "cell_number": number, "execution_count": cell.get("execution_count"),
+                 "source": cell.source}
+        if any(o.get("output_type") == "error" and o.get("ename") == "SystemExit" for o in cell.get("outputs", [])):
+            return ErrorDetails("SystemExit", f"el cuaderno se detuvo con sys.exit en la celda {number}; las celdas "
+                                              "siguientes no se ejecutaron", **where)
+        if cell.get("execution_count") is None:
+            return ErrorDetails("IncompleteRun", f"la celda {number} del cuaderno no se ejecutó", **where)
+    if not (stage / f"{name}{SUMMARY_SUFFIX}").is_file():
+        return ErrorDetails("OutputError", f"el cuaderno no escribió su resumen {name}{SUMMARY_SUFFIX} "
+                                           "(pntlib.outputs.write_summary con output_dir y run_name)")
+    return None
+
+
+def _without_stage(output, stage: str, out: str) -> None:
+    """A cell output's text with the staging folder replaced by the output folder."""
+    if "text" in output:
+        output["text"] = output["text"].replace(stage, out)
+    for mime, value in output.get("data", {}).items():
+        if mime.startswith("text/") and isinstance(value, str):
+            output["data"][mime] = value.replace(stage, out)
+    if "traceback" in output:
+        output["traceback"] = [line.replace(stage, out) for line in output["traceback"]]
+
+
+def _tidy(run, nb_path: Path, parameters: dict, stage: Path, out: str) -> None:
+    """The executed notebook as published: the same bytes whatever the staging folder.
+
+    Its injected-parameters cell (and papermill's error cells) get fixed ids;
+    ``output_dir`` is given as ``""`` (the folder it ran in is deleted: run
+    again by hand, the notebook writes to ``reports/manual/``); text outputs
+    that name the staging folder name the output folder, where its files are.
+    """
+    import nbformat
+    from papermill.translators import translate_parameters
+
+    nb = nbformat.read(nb_path, as_version=4)
+    errors = 0
+    for cell in nb.cells:
+        if _INJECTED_TAG in _tags(cell):
+            cell.id = _INJECTED_TAG
+            cell.source = translate_parameters(KERNEL_NAME, "python", parameters, "Parameters")
+        elif _ERROR_TAG in _tags(cell):
+            errors += 1
+            cell.id = f"papermill-error-{errors}"
+        for output in cell.get("outputs", []):
+            _without_stage(output, str(stage), out)
+    papermill = nb.metadata.setdefault("papermill", {})
+    papermill.update(parameters=parameters, input_path=str(run.notebook), output_path=nb_path.name)
+    nbformat.write(nb, nb_path)
+
+
+def execute(run, staging: str, out: str) -> RunResult:
     """Execute one run into the folder ``staging`` (in a worker process); never raises.
 
     Parameters
@@ -274,6 +407,9 @@ def execute(run, staging: str) -> RunResult:
     staging : str
         An empty folder of the run's own; on success it holds every file the
         run publishes, named after it.
+    out : str
+        The output folder its files are published into: where the executed
+        notebook's text outputs say the staging folder, they say this.
 
     Returns
     -------
@@ -285,15 +421,19 @@ def execute(run, staging: str) -> RunResult:
     try:
         _papermill(run, nb_path, stage)
     except Exception as exc:  # the run failed: record why, keep going
-        return _failed(run, stage, started, _error_details(nb_path, exc, run.timeout))
+        return _failed(run, stage, out, started, _error_details(nb_path, exc, run.timeout))
     foreign = _foreign_files(stage, run.name)
     if foreign:  # publishing them could overwrite another run's files
-        return _failed(run, stage, started, ErrorDetails(
+        return _failed(run, stage, out, started, ErrorDetails(
             "OutputError",
             f"el cuaderno escribió archivos que no llevan el nombre de la ejecución "
             f"({run.name}, su parámetro run_name): {', '.join(foreign)}",
         ))
+    incomplete = _incomplete(run.name, nb_path, stage)
+    if incomplete is not None:
+        return _failed(run, stage, out, started, incomplete)
     try:
+        _tidy(run, nb_path, _published_parameters(run), stage, out)
         _render(run.name, stage, ok=True)
     except Exception as exc:  # rendering failed: the run is not publishable
         return RunResult.failure(run.name, started,
@@ -301,9 +441,10 @@ def execute(run, staging: str) -> RunResult:
     return RunResult(run.name, "ok", started, time.time() - started)
 
 
-def _failed(run, stage: Path, started: float, error: ErrorDetails) -> RunResult:
+def _failed(run, stage: Path, out: str, started: float, error: ErrorDetails) -> RunResult:
     """A failed run, with the page of its failed notebook rendered when it can be."""
     try:
+        _tidy(run, stage / f"{run.name}.ipynb", _published_parameters(run), stage, out)
         _render(run.name, stage, ok=False)
     except Exception:  # the failure is reported either way
         pass

@@ -1,0 +1,102 @@
+"""The evidence shown with every verdict: headline, box, narrative, key figures, charts."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib.pyplot as plt
+
+import pntlib
+import pytest
+from pntlib import briefing
+
+from .hostile import markdown_text
+
+
+def test_overview_headline_counts_the_weak_evidence():
+    import pntlib
+    from pntlib import evidence
+
+    # 9 achieved (test_progress.EXPECTED_ANNEX); not reproduced: 1.2 (2/6*100 = 33.33 vs 100), 2.1 (66.67),
+    # 2.3, 4.3, 5.1 (0 vs 100); 4.1's formula names NAAC, which the card does not define
+    assert evidence.progress_headline(pntlib.progress()) == (
+        "9 metas alcanzadas según el informe; en 5 de ellas las variables del propio informe no reproducen "
+        "el resultado y en 1 la fórmula de la ficha no puede evaluarse."
+    )
+    table = briefing.status_table()
+    assert table.loc["2.3", "evidence"] == "not_reproduced" and table.loc["2.3", "computed_value"] == 0.0
+    shown = briefing.for_readers(table)
+    assert shown.loc["1.1", "Evidencia"] == "las variables de la ficha reproducen el valor leído como acumulado"
+
+
+def test_indicator_box_and_narrative_say_how_far_the_verdict_holds():
+    from pntlib import evidence
+
+    source = evidence.indicator_box("2.3")
+    assert source.startswith("> **Veredicto: Meta alcanzada** ") and "> **Evidencia débil.** " in source
+    box = markdown_text(source)[0]  # as the page shows it
+    # ARAR% = (NAR/TAO) * 100 with NAR = 0, TAO = 7 gives 0; the card prints 100 for 2024
+    assert box.strip().startswith("Veredicto: Meta alcanzada — 100 en 2024, frente a una Meta 2024 de 100.")
+    assert "Evidencia débil. Las variables de la ficha no reproducen el valor: dan 0 para 2024, frente a 100 impreso." in box
+    box = markdown_text(evidence.indicator_box("5.3"))[0]
+    # 5.3: 33 (2023), base 0: straight path 33 % / 66.67 % = 0.495 -> limited; Open SDG 3.98 -> on track
+    assert "Con el método Open SDG (tasas de crecimiento): En camino." in box and "Sin cambio desde 2022." in box
+    text = markdown_text(briefing.objective_narrative(2))[0]
+    assert "Veredictos que las variables de la propia ficha no respaldan: 2.1, 2.3." in text
+    assert "Indicador 2.1: Las variables de la ficha no reproducen el valor: dan 66.67 para 2024" in text
+
+
+def test_where_the_two_methods_disagree():
+    import pntlib
+    from pntlib import evidence
+
+    found = evidence.method_disagreements(pntlib.compare_methods(), pntlib.progress())
+    # 4.2: 0 -> 0 (base 0.001): CAGR -100 % -> Retroceso vs limited; 5.3: base 0, any growth looks fast
+    assert list(found.index) == ["4.2", "5.3"]
+    assert list(found["linear"]) == ["Avance limitado", "Avance limitado"]
+    assert list(found["opensdg"]) == ["Retroceso", "En camino"]
+    assert "cualquier crecimiento parece rápido" in found.loc["5.3", "razon"]
+    assert evidence.methods_sentence(found).endswith("difieren en 2 indicadores: 4.2, 5.3.")
+
+
+def test_key_figures_carry_the_evidence(tmp_path):
+    from pntlib import notebook
+
+    run = notebook.setup("overview", output_dir=str(tmp_path))
+    figures = {k["label"]: k["value"] for k in notebook.key_figures(run)}
+    assert figures["Meta alcanzada"] == 9
+    assert figures["Metas alcanzadas que las variables de la ficha no respaldan"] == 6  # 5 + 4.1
+    assert figures["Indicadores en que los dos métodos difieren"] == 2
+    run = notebook.setup("indicator", indicator="1.1", output_dir=str(tmp_path))
+    figures = {k["label"]: k["value"] for k in notebook.key_figures(run)}
+    assert figures["Evidencia"] == "las variables de la ficha reproducen el valor leído como acumulado"
+    run = notebook.setup("objective", objective=2, output_dir=str(tmp_path))
+    figures = {k["label"]: k["value"] for k in notebook.key_figures(run)}
+    assert figures == {"Indicador 2.1": "Meta alcanzada (evidencia débil)", "Indicador 2.2": "Meta alcanzada",
+                       "Indicador 2.3": "Meta alcanzada (evidencia débil)"}
+
+
+def test_computed_value_drawn_where_it_differs():
+    # 2.3: ARAR% = (NAR/TAO) * 100 = 0 in 2023 and 2024, printed 100 -> two crosses at 0
+    fig = pntlib.plot_indicator("2.3")
+    ax = fig.axes[0]
+    marks = {line.get_gid(): line for line in ax.get_lines() if (line.get_gid() or "").startswith("computed-2")}
+    assert sorted(marks) == ["computed-2023", "computed-2024"]
+    assert [float(marks["computed-2024"].get_ydata()[0])] == [0.0]
+    assert any("según las variables" in t.get_text() for t in ax.get_legend().get_texts())
+    plt.close(fig)
+    # 1.1: 10 + 5 = 15 and 15 + 5 = 20 as printed (accumulated): nothing drawn
+    fig = pntlib.plot_indicator("1.1")
+    assert not [ln for ln in fig.axes[0].get_lines() if (ln.get_gid() or "").startswith("computed-")]
+    plt.close(fig)
+
+
+def test_progress_overview_marks_weak_evidence():
+    fig = pntlib.plot_progress_overview()
+    ax = fig.axes[0]
+    labels = {t.get_gid(): t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("bar-label-")}
+    assert labels["bar-label-2.3"].endswith("evidencia débil")  # 0 vs 100
+    assert not labels["bar-label-1.1"].endswith("evidencia débil")  # reproduced as accumulated
+    bars = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("bar-")}
+    assert bars["bar-2.3"].get_hatch() == "///" and bars["bar-1.1"].get_hatch() is None
+    plt.close(fig)

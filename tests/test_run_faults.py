@@ -1,0 +1,454 @@
+"""`pnt run` under faults (issue 11): each test injects one fault and checks the outcome.
+
+Most tests publish hand-made staging folders (no kernel); the few that start
+kernels use the tiny notebooks of tests/data/notebooks/.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from pntlib import OutputError, PlanError, cli
+from pntlib import run as pntrun
+from pntlib.files import Publication, write_atomic
+from pntlib.run import pipeline
+from pntlib.run.pool import Task
+from pntlib.run.state import MANIFEST_NAME
+
+NB_DIR = Path(__file__).resolve().parent / "data" / "notebooks"
+
+
+def _plan(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "plan.yaml"
+    path.write_text(text.replace("@NB", str(NB_DIR)), encoding="utf-8")
+    return path
+
+
+def _files(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _stage(tmp_path: Path, name: str, text: str) -> Path:
+    """A staging folder as a successful run leaves it."""
+    stage = tmp_path / f"stage-{text}" / name
+    (stage / "figures").mkdir(parents=True)
+    for rel in (f"{name}.ipynb", f"{name}.html", f"{name}.code.html", f"figures/{name}.png"):
+        (stage / rel).write_text(f"{text} {rel}", encoding="utf-8")
+    (stage / f"{name}.summary.json").write_text(json.dumps({"name": name, "title": text}), encoding="utf-8")
+    return stage
+
+
+def _publish(tmp_path, out, runs, manifest, name, text, status="ok"):
+    stage = _stage(tmp_path, name, text) if status == "ok" else None
+    run = next(r for r in runs if r.name == name)
+    result = pntrun.RunResult(name, status, 0.0, 1.0, None if status == "ok" else pntrun.ErrorDetails("E", "e"))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir(exist_ok=True)
+    pipeline._publish(runs, Task(run, {"key": text}, stage or tmp_path / "none", out), result, out, manifest, scratch)
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    """An output folder with one published run (``tiny``), its manifest and index."""
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")
+    runs = pntrun.load_plan(plan)
+    out = tmp_path / "out"
+    out.mkdir()
+    manifest = pntrun.read_manifest(out)
+    _publish(tmp_path, out, runs, manifest, "tiny", "primera")
+    return out, runs, manifest
+
+
+# --------------------------------------------------------------------------- 11.2 manifest paths
+
+
+def test_a_manifest_cannot_remove_files_outside_the_folder(folder, tmp_path):
+    out, runs, _ = folder
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine", encoding="utf-8")
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    files = manifest["runs"]["tiny"]["last_success"]["files"]
+    files["../victim.txt"] = "0" * 64
+    files[str(victim)] = "0" * 64
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    read = pntrun.read_manifest(out)
+    assert "last_success" not in read["runs"]["tiny"]  # not trusted: the run executes again
+    _publish(tmp_path, out, runs, read, "tiny", "segunda")
+    assert victim.read_text(encoding="utf-8") == "mine"
+    # and whatever the caller passes, a path outside is refused before anything moves
+    before = _files(out)
+    read["runs"]["tiny"]["last_success"]["files"]["../victim.txt"] = "0" * 64
+    with pytest.raises(OutputError, match=re.escape("'../victim.txt' is outside the output folder")):
+        _publish(tmp_path, out, runs, read, "tiny", "tercera")
+    assert victim.exists() and _files(out) == before
+
+
+# --------------------------------------------------------------------------- 11.3 any folder
+
+
+@pytest.mark.parametrize("leftover", ["notes.txt", "sub/file.txt"])
+def test_a_folder_that_is_not_an_output_folder_is_refused(tmp_path, capsys, leftover):
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")
+    out = tmp_path / "home"
+    (out / leftover).parent.mkdir(parents=True, exist_ok=True)
+    (out / leftover).write_text("not pnt's", encoding="utf-8")
+    before = _files(out)
+    assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"--out {out} is not empty" in err and "not a pnt run output folder" in err
+    assert _files(out) == before and sorted(p.name for p in out.iterdir()) == [Path(leftover).parts[0]]
+
+
+def test_the_root_folder_is_refused(tmp_path, capsys):
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")
+    assert cli.main(["run", "--plan", str(plan), "--out", "/", "--quiet"]) == 1
+    assert "--out / is not empty" in capsys.readouterr().err
+    assert not Path("/index.html").exists() and not Path("/manifest.json").exists()
+
+
+# --------------------------------------------------------------------------- 11.6 disk full
+
+
+@pytest.mark.parametrize("victim", ["index.html", "manifest.json", "tiny.html"])
+def test_disk_full_while_publishing_leaves_files_manifest_and_index_agreeing(folder, tmp_path, monkeypatch, victim):
+    out, runs, manifest = folder
+    before = _files(out)
+    real, failed = os.replace, []
+
+    def full(src, dst, *args, **kwargs):
+        if Path(dst).name == victim and Path(dst).parent == out and not failed:  # once: the rollback may rename
+            failed.append(dst)
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(OutputError, match=re.escape(f"{out / victim}: No space left on device")):
+        _publish(tmp_path, out, runs, manifest, "tiny", "segunda")
+    monkeypatch.setattr(os, "replace", real)
+    assert _files(out) == before  # the previous files, manifest and index, which agree
+    assert manifest["runs"]["tiny"]["last_success"]["key"] == "primera"
+    assert not [p for p in out.rglob("*") if p.name.startswith(".") or p.name.endswith(".tmp")]
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "manifest.json"
+    target.write_text("old", encoding="utf-8")
+
+    class Full:  # a file on a full disk: opening works, writing does not
+        def __init__(self, fd, mode):
+            self.fd = fd
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            os.close(self.fd)
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", Full)
+    with pytest.raises(OSError):
+        write_atomic(target, "new")
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"] and target.read_text() == "old"
+
+
+def test_a_truncated_failed_notebook_is_not_kept(folder, tmp_path):
+    out, runs, manifest = folder
+    stage = tmp_path / "cut"
+    stage.mkdir()
+    (stage / "tiny.ipynb").write_text('{"cells": [{"cell_type": "code", "sour', encoding="utf-8")
+    (stage / "tiny.html").write_text("<html>", encoding="utf-8")
+    result = pntrun.RunResult("tiny", "failed", 0.0, 1.0, pntrun.ErrorDetails("OSError", "[Errno 28] No space left"))
+    pipeline._publish(runs, Task(runs[0], {"key": "x"}, stage, out), result, out, manifest, tmp_path / "scratch")
+    assert not (out / "failed").exists()
+    saved = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["runs"]["tiny"]
+    assert saved["status"] == "failed" and saved["last_success"]["key"] == "primera"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "No space left" in index and "failed/tiny.html" not in index
+
+
+# --------------------------------------------------------------------------- 11.10 permissions
+
+
+def test_every_file_written_honours_the_umask(tmp_path):
+    from pntlib import outputs
+
+    old = os.umask(0o027)
+    try:
+        summary = outputs.write_summary(tmp_path, "x", title="t")
+        plain = tmp_path / "plain"
+        plain.write_text("")
+        index = write_atomic(tmp_path / "index.html", "<html>")
+    finally:
+        os.umask(old)
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in (summary, plain, index)}
+    assert modes == {0o640}
+
+
+def test_publication_rolls_back_what_it_replaced(tmp_path):
+    out, scratch = tmp_path / "out", tmp_path / "scratch"
+    out.mkdir()
+    scratch.mkdir()
+    (out / "a.txt").write_text("old a")
+    (out / "gone.txt").write_text("old gone")
+    new = tmp_path / "new-a"
+    new.write_text("new a")
+    with pytest.raises(RuntimeError), Publication(out, scratch) as publication:
+        publication.place(new, "a.txt")
+        publication.remove("gone.txt")
+        publication.write("b/c.txt", "new c")
+        raise RuntimeError("fault")
+    assert _files(out) == {"a.txt": b"old a", "gone.txt": b"old gone"}
+
+
+# --------------------------------------------------------------------------- 11.4 / 10.8 the plan's YAML
+
+_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8))
+
+
+@pytest.mark.parametrize("where", ["runs", "plan"])
+def test_an_alias_bomb_is_refused_at_once(tmp_path, where):
+    import resource
+    import time
+
+    body = "".join("  " + line + "\n" for line in _BOMB.splitlines())
+    text = (f"parameters:\n{body}runs:\n  - notebook: @NB/tiny.ipynb\n" if where == "plan" else
+            f"runs:\n  - notebook: @NB/tiny.ipynb\n    parameters:\n" + "".join("  " + line + "\n" for line in body.splitlines()))
+    assert len(text) < 1000
+    plan = _plan(tmp_path, text)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    with pytest.raises(PlanError, match=re.escape("found the anchor &a: a plan may not use YAML anchors or aliases")):
+        pntrun.load_plan(plan)
+    assert time.perf_counter() - start < 1
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 50_000  # KiB
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    parameters: {value: 1, value: 2}\n",
+         "found the key 'value' twice (first on line 3)"),
+        ("timeout: 5\ntimeout: 6\nruns: []\n", "found the key 'timeout' twice (first on line 1)"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    parameters: {indicator: 3.10}\n",
+         "parameter indicator: 3.10 is read by YAML as the number 3.1, not the id '3.10'; quote it: indicator: \"3.10\""),
+        ("parameters: {indicator: 3.2}\nruns:\n  - notebook: @NB/tiny.ipynb\n",
+         "plan.yaml: parameter indicator: 3.2 is read by YAML as the number 3.2"),
+        ("runs: " + "[" * 100000 + "]" * 100000 + "\n", "nested more than 50 levels deep"),
+    ],
+)
+def test_plans_pnt_reads_itself(tmp_path, text, message):
+    with pytest.raises(PlanError, match=re.escape(message)):
+        pntrun.load_plan(_plan(tmp_path, text))
+
+
+def test_a_number_for_a_text_parameter_is_refused(tmp_path):
+    """tiny.ipynb declares no text id, so a notebook that does: `label: str`."""
+    nb = tmp_path / "label.ipynb"
+    nb.write_text((NB_DIR / "tiny.ipynb").read_text(encoding="utf-8").replace(
+        '"value: int = 1  # número que se dibuja y se resume\\n",',
+        '"value: int = 1  # número que se dibuja y se resume\\n",\n    "label: str = \\"1.10\\"  # etiqueta\\n",'),
+        encoding="utf-8")
+    with pytest.raises(PlanError, match=re.escape("parameter label: 1.10 is read by YAML as the number 1.1")):
+        pntrun.load_plan(_plan(tmp_path, f"runs:\n  - notebook: {nb}\n    parameters: {{label: 1.10}}\n"))
+    assert pntrun.load_plan(_plan(tmp_path, f"runs:\n  - notebook: {nb}\n    parameters: {{label: '1.10'}}\n"))
+
+
+def test_a_large_plan_is_refused_before_it_is_read(tmp_path):
+    plan = _plan(tmp_path, "runs: []\n" + "#" * (2 << 20) + "\n")
+    with pytest.raises(PlanError, match="a plan is at most 1048576 bytes"):
+        pntrun.load_plan(plan)
+
+
+# --------------------------------------------------------------------------- kernels: 11.7, 11.8, 11.2
+
+
+def _notebook(tmp_path: Path, name: str, change) -> Path:
+    """A copy of tiny.ipynb changed by ``change(dict)``."""
+    nb = json.loads((NB_DIR / "tiny.ipynb").read_text(encoding="utf-8"))
+    change(nb)
+    path = tmp_path / f"{name}.ipynb"
+    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def _set_source(index: int, text: str):
+    def change(nb):
+        nb["cells"][index]["source"] = text
+    return change
+
+
+@pytest.mark.kernel
+def test_runs_that_stop_early_fail_and_a_missing_kernelspec_runs(tmp_path):
+    """sys.exit(0) and a missing summary fail the run; no kernelspec (or no language) runs on the project's
+    kernel; a worker process that dies fails its run only."""
+    _notebook(tmp_path, "stops", _set_source(3, "import sys\nsys.exit(0)"))
+    _notebook(tmp_path, "nosummary", _set_source(5, "summary = None"))
+    def bare(nb):  # no kernelspec; prints its output folder, which is the staging folder while it runs
+        nb["metadata"].clear()
+        nb["cells"][2]["source"].append('\nprint(f"figuras en {out}")')
+
+    _notebook(tmp_path, "bare", bare)
+    _notebook(tmp_path, "nolanguage", lambda nb: nb["metadata"]["kernelspec"].pop("language"))
+    _notebook(tmp_path, "dies", _set_source(3, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"))
+    plan = _plan(tmp_path, "timeout: 120\nruns:\n" + "".join(
+        f"  - notebook: {n}.ipynb\n" for n in ("stops", "nosummary", "bare", "nolanguage", "dies")))
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine", encoding="utf-8")
+    # a restored manifest naming files outside the folder (11.2)
+    manifest = {"version": 2, "runs": {"bare": {"status": "ok", "last_success": {
+        "key": "x", "files": {"../victim.txt": "0" * 64, str(victim): "0" * 64}}}}}
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    result = pntrun.run_plan(plan, out=out, jobs=2, quiet=True)
+    status = dict(zip(result["name"], result["status"]))
+    errors = dict(zip(result["name"], result["error"]))
+    assert status == {"stops": "failed", "nosummary": "failed", "bare": "ok", "nolanguage": "ok", "dies": "failed"}, errors
+    assert errors["dies"].startswith("WorkerError: el proceso que ejecutaba el cuaderno terminó de forma inesperada")
+    assert errors["stops"].startswith("SystemExit: el cuaderno se detuvo con sys.exit en la celda 4")
+    assert "no escribió su resumen nosummary.summary.json" in errors["nosummary"]
+    assert not (out / "stops.ipynb").exists() and (out / "failed" / "stops.ipynb").is_file()
+    assert victim.read_text(encoding="utf-8") == "mine"
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert manifest["runs"]["stops"]["error"]["cell_number"] == 4
+    assert set(manifest["runs"]["bare"]["last_success"]["files"]) == {
+        "bare.ipynb", "bare.html", "bare.code.html", "bare.summary.json", "figures/bare.png", "figures/thumbs/bare.png"}
+    # the published notebook does not point at the deleted staging folder, and its injected cell has a fixed id
+    published = json.loads((out / "bare.ipynb").read_text(encoding="utf-8"))
+    injected = next(c for c in published["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    assert injected["id"] == "injected-parameters" and 'output_dir = ""' in "".join(injected["source"])
+    assert f"figuras en {out}" in (out / "bare.html").read_text(encoding="utf-8")
+    for page in ("bare.ipynb", "bare.html", "bare.code.html", "failed/stops.ipynb"):
+        assert ".staging" not in (out / page).read_text(encoding="utf-8"), page
+    assert published["metadata"]["papermill"]["parameters"]["output_dir"] == ""
+
+
+# --------------------------------------------------------------------------- kernels: 11.10, 11.11
+
+
+def _without_timing(nb: dict) -> dict:
+    for key in ("start_time", "end_time", "duration"):
+        nb["metadata"].get("papermill", {}).pop(key, None)
+    for cell in nb["cells"]:
+        for key in ("start_time", "end_time", "duration"):
+            cell["metadata"].get("papermill", {}).pop(key, None)
+        cell["metadata"].pop("execution", None)
+    return nb
+
+
+@pytest.mark.kernel
+def test_two_calls_give_the_same_files_whatever_the_environment(tmp_path):
+    """Locale, timezone, umask, a read-only HOME and MPLBACKEND=Agg change nothing a reader sees."""
+    import subprocess
+    import sys
+
+    def change(nb):
+        nb["cells"][4]["source"] = nb["cells"][4]["source"][:2] + [
+            "ax.set_title(f\"Valor {value}: fiscalías eficientes\")\n"] + nb["cells"][4]["source"][3:]
+        nb["cells"][5]["source"] = [
+            "import matplotlib\n",
+            "summary = outputs.write_summary(out, name, title=f\"Prueba {value}\", figures=paths,\n",
+            "    key_figures=[{\"label\": \"idioma del texto\", \"value\": matplotlib.rcParams[\"text.language\"]}])"]
+
+    _notebook(tmp_path, "same", change)
+    plan = _plan(tmp_path, "runs:\n  - notebook: same.ipynb\n")
+    out = tmp_path / "out"
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    calls = [
+        {"LANG": "C.UTF-8", "TZ": "UTC", "umask": 0o022},
+        {"LANG": "es_MX.UTF-8", "LC_ALL": "es_MX.UTF-8", "TZ": "America/Mexico_City", "umask": 0o077,
+         "HOME": "/proc/self", "XDG_CACHE_HOME": "", "MPLBACKEND": "Agg"},
+    ]
+    seen = []
+    for call in calls:
+        umask = call.pop("umask")
+        env = {k: v for k, v in os.environ.items() if k not in {"LC_ALL", "MPLCONFIGDIR", "XDG_CACHE_HOME"}}
+        env.update(call, PYTHONPATH=src)
+        proc = subprocess.run(
+            [sys.executable, "-c", f"import os, sys; os.umask({umask}); from pntlib.cli import main; sys.exit(main())",
+             "run", "--plan", str(plan), "--out", str(out), "--force", "--quiet"],
+            env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        files = _files(out)
+        assert stat.S_IMODE((out / "same.summary.json").stat().st_mode) == 0o666 & ~umask
+        seen.append(files)
+    first, second = seen
+    for rel in first:
+        if rel.endswith((".html", ".png", ".svg", ".summary.json")) and rel != "index.html":
+            assert first[rel] == second[rel], rel
+    assert _without_timing(json.loads(first["same.ipynb"])) == _without_timing(json.loads(second["same.ipynb"]))
+    summary = json.loads(second["same.summary.json"])
+    assert summary["key_figures"] == [{"label": "idioma del texto", "value": "en"}]
+    page = second["same.html"].decode("utf-8")
+    assert "Matplotlib" not in page and "temporary cache" not in page
+    assert page.count("<img") >= 1  # the inline figure, although MPLBACKEND=Agg
+
+
+# --------------------------------------------------------------------------- 11.5 signals
+
+
+@pytest.mark.kernel
+def test_sighup_and_sigterm_stop_like_ctrl_c():
+    import signal
+
+    from pntlib.run.pool import StopSignals, Stopped
+
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        with StopSignals() as guard, pytest.raises(Stopped) as info:
+            with guard.critical():
+                os.kill(os.getpid(), signum)  # held back until the section ends
+                assert guard.pending == signum
+        assert info.value.signum == signum
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGKILL"])
+def test_no_process_outlives_pnt_run(tmp_path, signame):
+    """SIGTERM: exit 143, everything killed at once. SIGKILL: workers and kernels notice and exit in seconds."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    _notebook(tmp_path, "nb", _set_source(3, "import time\ntime.sleep(120)"))
+    plan = _plan(tmp_path, "runs:\n  - notebook: nb.ipynb\n")
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pntlib.cli", "run", "--plan", str(plan), "--out", str(out), "--quiet"],
+        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    deadline = time.monotonic() + 60
+    started = []
+    while time.monotonic() < deadline and not any("ipykernel" in " ".join(p.cmdline()) for p in started):
+        time.sleep(0.5)
+        try:
+            started = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.Error:
+            started = []
+    assert any("ipykernel" in " ".join(p.cmdline()) for p in started), "the kernel never started"
+    time.sleep(1)
+    started = psutil.Process(proc.pid).children(recursive=True)  # forkserver, resource tracker, worker, kernel
+    os.kill(proc.pid, getattr(signal, signame))
+    _, stderr = proc.communicate(timeout=60)
+    if signame == "SIGTERM":
+        assert proc.returncode == 143, stderr
+        assert "interrumpido / interrupted (SIGTERM)" in stderr and "Traceback" not in stderr
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    _, alive = psutil.wait_procs(started, timeout=10)
+    assert alive == [], [p.cmdline() for p in alive]
