@@ -94,8 +94,8 @@ def markdown_literal(value: object) -> str:
     Returns
     -------
     str
-        Markdown source that renders to ``value``'s text (nbconvert's mistune,
-        markdown-it / CommonMark, JupyterLab's marked).
+        Markdown source that renders to ``value``'s text (tested with nbconvert's
+        mistune, which renders the pages, and markdown-it / CommonMark).
     """
     if _missing(value):
         return MISSING
