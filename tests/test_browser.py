@@ -1,10 +1,11 @@
 """The rendered reports opened in Debian's headless chromium.
 
 Every page of the session's executed collection (``executed_collection`` in
-conftest.py: the whole plan on the real report, four runs on a copy of the report
-whose indicator 1.1 *Nombre*, objective 1 title and strategy 1.1 title hold
-markup, and one run that fails) loads without console errors, every link and image
-resolves, and the markup shows as text on every page that quotes it.
+conftest.py: the whole plan on the real report, six runs on a hostile copy of the
+report whose text fields hold markup, Markdown links and images, scripts and `$`,
+and whose values include NA/ND where numbers were, and one run that fails) loads
+without console errors, every link and image resolves, and on the hostile pages the
+report text shows literally and makes no link, image, script, emphasis or math.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from .conftest import FAILING_RUN, MARKUP
+from .conftest import FAILING_RUN, MARKUP, MARKUP_RUNS, RAW_REPORT, hostile_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -92,17 +93,43 @@ def test_every_page_loads_without_console_errors_and_its_links_resolve(reports, 
         assert [u for u in external if u.startswith("http")] == [], f"{page.name} loads {external}"
 
 
-@pytest.mark.parametrize(
-    "page",
-    ["index.html", "markup_overview.html", "markup_indicator_1.1.html", "markup_indicator_1.1.code.html",
-     "markup_objective_1.html", "markup_data_quality.html", "markup_data_quality.code.html"],
-)
-def test_markup_in_the_report_shows_as_text(reports, browser, page):
-    browser.get((reports / page).as_uri())
-    assert browser.execute_script("return window.pwned === undefined")
-    text = browser.execute_script("return document.body.innerText")
-    assert MARKUP in text, f"{page}: the indicator name is not shown as text"
-    assert browser.execute_script("return document.querySelectorAll('img[src=\"nowhere.png\"]').length") == 0
+@pytest.fixture(scope="module")
+def shown() -> dict[str, list[str]]:
+    """For each markup run, the report texts its pages show (see conftest.hostile_report)."""
+    return hostile_report(RAW_REPORT.read_text(encoding="utf-8"))[1]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# What the hostile copy's text would make if it were read as markup: links, images, scripts,
+# emphasis, code, math. None of it may be on a page.
+MADE_BY_REPORT_TEXT = """
+    const made = [];
+    for (const a of document.querySelectorAll('a[href]:not([href^="#"])'))  // not nbconvert's heading anchors
+        if (/javascript:|127\\.0\\.0\\.1|example\\.com/.test(a.getAttribute('href'))) made.push(a.outerHTML);
+    for (const i of document.querySelectorAll('img, image, iframe, object, embed'))
+        if (/nowhere|127\\.0\\.0\\.1/.test(i.getAttribute('src') || i.getAttribute('href') || '')) made.push(i.outerHTML);
+    for (const s of document.querySelectorAll('script'))
+        if (/pwned/.test(s.textContent)) made.push(s.outerHTML);
+    for (const e of document.querySelectorAll('a, b, strong, em, i, code, h1, h2, h3, h4, h5, h6'))
+        if (['x', 'b', 'enlace', 'negrita', 'doble', 'sub', 'código', 'título'].includes(e.textContent.trim()))
+            made.push(e.outerHTML);
+    for (const m of document.querySelectorAll('.MathJax, mjx-container, math, .katex')) made.push(m.outerHTML);
+    return made;
+"""
+
+
+@pytest.mark.parametrize(("run", "suffix"), [(r, s) for r in MARKUP_RUNS for s in (".html", ".code.html")]
+                         + [("index", ".html")])
+def test_report_text_shows_literally_and_makes_nothing(reports, browser, shown, run, suffix):
+    browser.get((reports / f"{run}{suffix}").as_uri())
+    assert browser.execute_script("return window.pwned === undefined"), run
+    assert browser.execute_script(MADE_BY_REPORT_TEXT) == [], run
+    text = _flat(browser.execute_script("return document.body.innerText"))
+    for expected in (shown[run] if run != "index" else [MARKUP]):
+        assert _flat(expected) in text, f"{run}{suffix} does not show {expected!r} as text"
 
 
 def test_index_shows_the_failure(reports, browser):

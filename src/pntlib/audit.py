@@ -157,6 +157,17 @@ def _compare_computed(computed: float, raw: str) -> str:
     return "different"
 
 
+def _text(value: object) -> str:
+    """A text cell of the report's tables as a str: "" when it is missing (pd.NA, None)."""
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def _quoted(value: object) -> str:
+    """Report text quoted in a finding: «text», or "vacía" when the report leaves it empty."""
+    text = _text(value)
+    return f"«{text}»" if text.strip() else "vacía"
+
+
 def _missing_es(raw: str, status: str) -> str:
     what = {"not_applicable": "no aplica", "not_available": "no disponible"}.get(status, "")
     return f"{raw} ({what})" if what else raw
@@ -175,11 +186,11 @@ class _Method:
 
     @classmethod
     def from_card(cls, method: str | None, method_variables: str | None, n_variables: int) -> "_Method":
-        formula = (method or "").strip()
+        formula = _text(method).strip()
         lhs, rhs = _split_formula(formula)
-        printed = [line.split(":", 1)[0].strip() for line in (method_variables or "").split("\n") if ":" in line]
+        printed = [line.split(":", 1)[0].strip() for line in _text(method_variables).split("\n") if ":" in line]
         definitions = [_norm_symbol(d) for d in printed]
-        inputs_order = [_norm_symbol(d) for d in input_symbols(formula, method_variables or "")]
+        inputs_order = [_norm_symbol(d) for d in input_symbols(formula, _text(method_variables))]
         inputs = {sym: k + 1 for k, sym in enumerate(inputs_order) if k < n_variables}
         problem = None
         if not rhs:
@@ -195,7 +206,7 @@ class _Method:
             if undefined:
                 problem = (
                     f"usa {', '.join(undefined)}, que la ficha no define"
-                    f" (define {', '.join(printed) or 'ningún símbolo'})"
+                    + (f" (define {', '.join(printed)})" if printed else " (no define ningún símbolo)")
                 )
             elif unmapped:
                 problem = (
@@ -260,18 +271,18 @@ class _Context:
 
 def _check_summary_name(ctx: _Context) -> list[dict]:
     out = []
-    by_name = {fold(r["name"]): i for i, r in ctx.indicators.iterrows()}
+    by_name = {fold(_text(r["name"])): i for i, r in ctx.indicators.iterrows()}
     for ind, row in ctx.indicators.iterrows():
         card, summary = row["name"], row["summary_name"]
-        if fold(card) == fold(summary):
+        if fold(_text(card)) == fold(_text(summary)):
             continue
-        other = by_name.get(fold(summary))
+        other = by_name.get(fold(_text(summary)))
         hint = f"; es el nombre del indicador {other}" if other and other != ind else ""
         out.append(
             _finding(
                 "summary_name", ind, "error",
-                f"El nombre del indicador en la tabla de resumen («{summary}») no es el de su ficha "
-                f"del anexo («{card}»){hint}.",
+                f"El nombre del indicador en la tabla de resumen ({_quoted(summary)}) no es el de su ficha "
+                f"del anexo ({_quoted(card)}){hint}.",
                 annex_raw=card, summary_raw=summary,
                 annex_line=ctx.field_line(ind, "name"), summary_line=ctx.field_line(ind, "summary_row"),
             )
@@ -453,7 +464,7 @@ def _year_methods(ctx: _Context):
         numbers = sorted(int(v) for v in variables["variable"].unique())
         method = _Method.from_card(card["method"], card["method_variables"], len(numbers))
         own = results[results["indicator_id"] == ind].sort_values("year")
-        accumulated = fold(card["accumulation"] or "") == "acumulado"
+        accumulated = fold(_text(card["accumulation"])) == "acumulado"
         for year in sorted(int(y) for y in variables["year"].unique()):
             these = variables[variables["year"] == year].set_index("variable")
             at_year = own[own["year"] == year]
@@ -525,6 +536,12 @@ def method_relations(parsed: ParsedReport) -> pd.DataFrame:
           annex result with a number before ``year`` (missing when none);
         - ``reported_raw`` : string — the annex result of ``year`` as printed.
     """
+    return _method_relations(parsed).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _method_relations(parsed: ParsedReport) -> pd.DataFrame:
+    """:func:`method_relations`, computed once per parsed report (shared: never modify it)."""
     rows = [
         {
             "indicator_id": m.indicator_id, "year": m.year, "relation": m.relation,
@@ -558,13 +575,13 @@ def _check_method(ctx: _Context) -> list[dict]:
             out.append(
                 _finding(
                     "method_unevaluable", ind, "error",
-                    f"La fórmula del método de cálculo «{m.method.formula}» no se puede evaluar para {year}: "
+                    f"La fórmula del método de cálculo {_quoted(m.method.formula)} no se puede evaluar para {year}: "
                     f"{m.problem}.",
                     **rep,
                 )
             )
         else:
-            told = (f"La fórmula «{m.method.formula}» con las variables de {year} ({m.shown()}; {m.var_lines()}) "
+            told = (f"La fórmula {_quoted(m.method.formula)} con las variables de {year} ({m.shown()}; {m.var_lines()}) "
                     f"da {_fmt(m.formula_value)}")
             computed = m.formula_value
             if reported is None:
@@ -609,12 +626,12 @@ def _check_method(ctx: _Context) -> list[dict]:
                 )
         if (ind, year) in subs.index:
             sub = subs.loc[(ind, year)]
-            found = _check_substitution(m.method, m.values, m.these, sub["text"])
+            found = _check_substitution(m.method, m.values, m.these, _text(sub["text"]))
             if found:
                 out.append(
                     _finding(
                         "method_substitution", ind, "warning",
-                        f"La sustitución en método de cálculo para {year} («{sub['text']}») {found}.",
+                        f"La sustitución en método de cálculo para {year} ({_quoted(sub['text'])}) {found}.",
                         year=year, annex_raw=sub["text"], annex_line=int(sub["source_line"]),
                         computed=m.formula_value, relation=m.relation,
                     )
@@ -670,11 +687,11 @@ def _is_percent_unit(unit: str) -> bool:
 def _check_name_unit(ctx: _Context) -> list[dict]:
     out = []
     for ind, row in ctx.indicators.iterrows():
-        name, unit = fold(row["name"]), row["unit"]
+        name, unit = fold(_text(row["name"])), _text(row["unit"])
         if _COUNT_NAME.match(name) and _is_percent_unit(unit):
-            detail = f"El nombre «{row['name']}» cuenta, pero la unidad de medida es {unit}."
+            detail = f"El nombre {_quoted(row['name'])} cuenta, pero la unidad de medida es {unit}."
         elif _PERCENT_NAME.match(name) and not _is_percent_unit(unit):
-            detail = f"El nombre «{row['name']}» es un porcentaje, pero la unidad de medida es {unit}."
+            detail = f"El nombre {_quoted(row['name'])} es un porcentaje, pero la unidad de medida es {unit}."
         else:
             continue
         out.append(_finding("name_unit", ind, "warning", detail, annex_raw=unit,
@@ -685,7 +702,7 @@ def _check_name_unit(ctx: _Context) -> list[dict]:
 def _thresholds(text: str) -> dict[str, str]:
     """Percent thresholds in a text: number -> the phrase ("5" -> "al menos al 5%")."""
     found = {}
-    for m in _THRESHOLD.finditer(text or ""):
+    for m in _THRESHOLD.finditer(_text(text)):
         number = m.group(2).replace(",", ".")
         found.setdefault(str(Decimal(number).normalize()), (m.group(1) + m.group(2) + "%").strip())
     return found
@@ -701,9 +718,9 @@ def _check_name_condition(ctx: _Context) -> list[dict]:
         variables = ctx.variables[ctx.variables["indicator_id"] == ind]
         places = []
         for number, group in variables.groupby("variable", sort=True):
-            places.append((f"la variable {number} («{group['name'].iloc[0]}»)", group["name"].iloc[0],
+            places.append((f"la variable {number} ({_quoted(group['name'].iloc[0])})", _text(group["name"].iloc[0]),
                            int(group["source_line"].iloc[0])))
-        for line in (row["method_variables"] or "").split("\n"):
+        for line in _text(row["method_variables"]).split("\n"):
             if ":" in line:
                 symbol = line.split(":", 1)[0].strip()
                 places.append((f"la definición de {symbol} en el método de cálculo", line,
@@ -791,14 +808,14 @@ def _check_beyond_target(ctx: _Context) -> list[dict]:
         raw = next(iter(tables.values()))["raw"]
         verb = "supera" if expected_direction(card["expected_trend"])[0] == 1 else "queda por debajo de"
         return (f"El resultado {key[1]} ({raw}) {verb} la Meta {card['target_year']} ({_fmt(card['target_value'])}), "
-                f"con tendencia esperada {card['expected_trend'].lower()}, en {_where(tables)}.")
+                f"con tendencia esperada {_text(card['expected_trend']).lower()}, en {_where(tables)}.")
 
     return _merged("beyond_target", "info", hits, describe)
 
 
 def _check_percent_range(ctx: _Context) -> list[dict]:
     hits: dict = {}
-    percent = {i for i, row in ctx.indicators.iterrows() if _is_percent_unit(row["unit"])}
+    percent = {i for i, row in ctx.indicators.iterrows() if _is_percent_unit(_text(row["unit"]))}
     for r in ctx.series.itertuples(index=False):
         if r.indicator_id in percent and pd.notna(r.value) and not 0 <= r.value <= 100:
             hits.setdefault((r.indicator_id, r.measure, int(r.year)), {})[r.table] = r._asdict()
@@ -813,7 +830,7 @@ def _check_percent_range(ctx: _Context) -> list[dict]:
 
 def _check_cumulative(ctx: _Context) -> list[dict]:
     hits: dict = {}
-    cumulative = {i for i, row in ctx.indicators.iterrows() if fold(row["accumulation"] or "") == "acumulado"}
+    cumulative = {i for i, row in ctx.indicators.iterrows() if fold(_text(row["accumulation"])) == "acumulado"}
     for table in ("annex", "summary"):
         rows = ctx.rows(table, "result")
         for ind, group in rows[rows["indicator_id"].isin(cumulative)].groupby("indicator_id", sort=True):
@@ -866,6 +883,12 @@ _CHECK_FUNCTIONS = (
 
 def audit_table(parsed: ParsedReport) -> pd.DataFrame:
     """The audit of an already parsed report (see :func:`audit`): every finding."""
+    return _audit_table(parsed).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _audit_table(parsed: ParsedReport) -> pd.DataFrame:
+    """:func:`audit_table`, computed once per parsed report (shared: never modify it)."""
     ctx = _Context(parsed)
     rows = [finding for check in _CHECK_FUNCTIONS for finding in check(ctx)]
     objective = ctx.indicators["objective"]

@@ -77,6 +77,9 @@ def setup(
 ) -> Setup:
     """Validate a notebook's parameters and prepare its output folder.
 
+    Also sets pandas' display options so that the tables a notebook shows are never
+    typeset as math (``$`` in report text stays a dollar sign in JupyterLab).
+
     Parameters
     ----------
     notebook : str
@@ -104,6 +107,9 @@ def setup(
         The report cannot be read.
     """
     checked = validate_report(report)
+    # report text in a table is data: never typeset as math where MathJax runs (JupyterLab)
+    pd.set_option("display.html.use_mathjax", False)
+    pd.set_option("styler.html.mathjax", False)
     ids: dict[str, object] = {}
     if objective is not None:
         ids["objective"] = validate_objective(objective, report=checked)
