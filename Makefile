@@ -39,9 +39,9 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 # The quick loop while editing: tests/ without the tests that start Jupyter kernels
-# (marker `kernel`, see pyproject.toml), no nbval of notebooks/; under a minute.
+# (marker `kernel`, see pyproject.toml), no nbval of notebooks/; spread over the cores (pytest-xdist); under a minute.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not kernel" tests
+	$(BIN)/python -m pytest -m "not kernel" -n auto tests
 
 # LAB_ARGS passes options to JupyterLab (e.g. LAB_ARGS=--no-browser); as root
 # (a container) it needs --allow-root, added here.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -124,21 +125,86 @@ def write_report(damaged_report):
 
 # --------------------------------------------------------------------------- the executed collection
 
-# Markup put into report text (indicator 1.1's Nombre, objective 1's title in section 3,
-# strategy 1.1's title): every page must show it as text.
+# The hostile copy of the report the browser and notebook tests run pages on. Fixed places:
+# MARKUP in indicator 1.1's Nombre, objective 1's title (section 3) and strategy 1.1's title,
+# each with a Markdown link, image or `$` pair after it; indicator 3.1's Nombre with a `$`
+# and a `^` mathtext cannot parse. Then HOSTILE_FIELDS random text fields of the pages' cards,
+# variables, objectives and strategies get tests.hostile.PAGE_FRAGMENTS (seeded). Values: 3.1's
+# línea base printed ND (the case of issue 10), its Resultado 2022 ND and a 2023 variable ND;
+# 3.2's Meta 2024 NA.
 MARKUP = '<b>x</b><script>window.pwned = 1</script><img src="nowhere.png">'
+LINK = "[x](javascript:alert(1))"
+IMAGE = "![b](http://127.0.0.1:8765/b.png)"
+DOLLARS = "Recursos ejercidos ($) respecto a los programados ($)"
+CARET = "Monto en $ por persona^$ atendida"
 MARKUP_EDITS = {
-    "Nombre\t1.1 ": f"Nombre\t1.1 {MARKUP} ",
-    "\nObjetivo prioritario 1. Promover la reforma": f"\nObjetivo prioritario 1. Promover la reforma {MARKUP}",
-    "\nEstrategia prioritaria 1.1.- Promover": f"\nEstrategia prioritaria 1.1.- Promover {MARKUP}",
+    "Nombre\t1.1 ": f"Nombre\t1.1 {MARKUP} {DOLLARS} ",
+    "\nObjetivo prioritario 1. Promover la reforma": f"\nObjetivo prioritario 1. Promover la reforma {MARKUP} {LINK}",
+    "\nEstrategia prioritaria 1.1.- Promover": f"\nEstrategia prioritaria 1.1.- Promover {MARKUP} {IMAGE}",
+    "Nombre\t3.1 Porcentaje": f"Nombre\t3.1 {CARET} Porcentaje",
 }
-# Runs of the collection on the markup copy: run name -> (notebook, parameters).
+MISSING_EDITS = [
+    (668, 0, "0", "ND"), (668, 4, "86", "ND"),  # 3.1 (annex l.668): línea base 2020 and Resultado 2022
+    (673, 2, "0", "ND"),  # 3.1's variable 1 for 2023 (l.673)
+    (703, 7, "100", "NA"),  # 3.2's Meta 2024 (annex l.703)
+]
+HOSTILE_SEED = 20243
+HOSTILE_FIELDS = 10
+# Runs of the collection on the hostile copy: run name -> (notebook, parameters).
 MARKUP_RUNS = {
     "markup_overview": ("overview.ipynb", {}),
     "markup_indicator_1.1": ("indicator.ipynb", {"indicator": "1.1"}),
+    "markup_indicator_3.1": ("indicator.ipynb", {"indicator": "3.1"}),
     "markup_objective_1": ("objective.ipynb", {"objective": 1}),
+    "markup_objective_3": ("objective.ipynb", {"objective": 3}),
     "markup_data_quality": ("data_quality.ipynb", {}),
 }
+
+
+def hostile_report(text: str) -> tuple[str, dict[str, list[str]]]:
+    """The hostile copy of ``text`` (the report) and, for each markup run, the texts its page must show.
+
+    Random fields are drawn among the text fields the markup runs show: the cards and
+    variables of indicators 1.1 and 3.1 (indicator pages) and the titles of objectives 1
+    and 3 and of their strategies (objective pages); a copy the parser refuses is redrawn.
+    """
+    from pntlib.exceptions import ReportFormatError
+    from pntlib.report import parse_report
+
+    from .hostile import PAGE_FRAGMENTS, insert, text_targets
+
+    base = damage(text, MARKUP_EDITS, edits=MISSING_EDITS)
+    shows = {"markup_overview": [f"{MARKUP} {DOLLARS}", CARET],
+             "markup_indicator_1.1": [f"{MARKUP} {DOLLARS}"], "markup_indicator_3.1": [CARET],
+             "markup_objective_1": [f"{MARKUP} {LINK}", f"{MARKUP} {IMAGE}", f"{MARKUP} {DOLLARS}"],
+             "markup_objective_3": [CARET], "markup_data_quality": [f"{MARKUP} {LINK}"]}
+    page = {("indicators", "1.1"): "markup_indicator_1.1", ("indicators", "3.1"): "markup_indicator_3.1",
+            ("variables", "1.1"): "markup_indicator_1.1", ("variables", "3.1"): "markup_indicator_3.1",
+            ("objectives", "1"): "markup_objective_1", ("objectives", "3"): "markup_objective_3"}
+    rng = random.Random(HOSTILE_SEED)
+    for _ in range(20):
+        targets = []
+        for t in text_targets(base):
+            key = dict(t.key)
+            owner = str(key.get("indicator_id") or key.get("objective") or key.get("strategy_id", "").split(".")[0])
+            table = "objectives" if t.table == "strategies" else t.table
+            if (table, owner) in page and t.column != "summary_name":
+                targets.append((t, page[(table, owner)]))
+        lines = base.split("\n")
+        expected: dict[str, list[str]] = {run: list(texts) for run, texts in shows.items()}
+        used = set()
+        for t, run in sorted(rng.sample(targets, HOSTILE_FIELDS), key=lambda x: (x[0].line, -x[0].cell)):
+            if (t.line, t.cell) not in used:
+                used.add((t.line, t.cell))
+                expected[run].append(insert(lines, t, rng.choice(PAGE_FRAGMENTS)))
+        try:
+            parse_report("\n".join(lines))
+        except ReportFormatError:
+            continue
+        return "\n".join(lines), expected
+    raise AssertionError("no hostile copy of the report was accepted in 20 draws")
+
+
 FAILING_RUN = "broken"  # tests/data/notebooks/tiny.ipynb told to fail
 
 
@@ -155,7 +221,7 @@ def executed_collection(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("collection")
     report = root / "report-markup.txt"
-    report.write_text(damage(RAW_REPORT.read_text(encoding="utf-8"), MARKUP_EDITS), encoding="utf-8")
+    report.write_text(hostile_report(RAW_REPORT.read_text(encoding="utf-8"))[0], encoding="utf-8")
     notebooks = PROJ_ROOT / "notebooks"
     plan = yaml.safe_load((notebooks / "plan.yaml").read_text(encoding="utf-8"))
     for run in plan["runs"]:

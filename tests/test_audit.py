@@ -13,6 +13,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import pntlib
+import pntlib.briefing
 from pntlib import ParameterError, audit, schema
 from pntlib.audit import CHECKS
 from pntlib.formulas import FormulaError, evaluate_formula
@@ -20,6 +22,7 @@ from pntlib.extract import DERIVED_TABLES
 from pntlib.tables import get_report
 
 from .conftest import RAW_REPORT
+from .hostile import MISSING_VALUES
 
 COLUMNS = ["check", "indicator_id", "year", "severity", "annex_raw", "summary_raw", "computed",
            "annex_line", "summary_line"]
@@ -542,3 +545,25 @@ def test_audit_and_progress_are_computed_once_per_report_and_returned_as_copies(
     verdicts["status"] = verdicts["status"].cat.codes
     assert progress()["status"].dtype.name == "category"
     assert len(get_report().__dict__["_derived"]) >= 2  # the audit and the progress table, kept
+
+
+# --------------------------------------------------------------------------- empty text and missing values
+
+
+def test_empty_text_and_missing_values_never_crash_the_audit(damaged_report, report_text):
+    method = report_text.split("\n")[443].split("\t")[1].strip()  # 1.1, l.444: "NRR: Número de ..."
+    path = damaged_report(edits=[
+        (444, 1, method, "$NRR$"),  # the formula alone: no definitions (method_variables missing)
+        (457, 1, "NRR=5", ""),  # Sustitución en método de cálculo para 2023, empty (missing)
+        *MISSING_VALUES["all"], *MISSING_VALUES["variable"][1:],  # 3.1: no number in its annex row or variables
+    ])
+    findings = audit(report=path)
+    assert not findings["detail"].str.contains("<NA>|«»|None|nan").any()
+    details = found(findings, "method_unevaluable", "1.1", 2023)["detail"].tolist()
+    assert details == ["La fórmula del método de cálculo «NRR» no se puede evaluar para 2023: usa NRR, que la "
+                       "ficha no define (no define ningún símbolo)."]
+    assert found(findings, "method_substitution", "1.1", 2023)["detail"].tolist() == [
+        "La sustitución en método de cálculo para 2023 (vacía) no es una expresión aritmética que se pueda comparar."]
+    # the other pages' computations read the same tables
+    pntlib.progress(report=path)
+    pntlib.briefing.audit_findings(objective=1, report=path)

@@ -9,6 +9,8 @@ import pytest
 
 from pntlib import ParameterError, briefing, outputs
 
+from .hostile import MISSING_VALUES, markdown_text
+
 
 def test_status_table_latest_reported_value():
     table = briefing.status_table()
@@ -48,12 +50,17 @@ def test_findings_rules_on_synthetic_frames():
 
 
 def test_objective_narrative_and_markdown_escape(damaged_report):
-    text = briefing.objective_narrative(4)
+    text, made = markdown_text(briefing.objective_narrative(4))
     # annex 4.1 and 4.3 reach 100 = Meta; 4.2 is 0 from 2021 to 2024 against a Meta of 50
     assert text.startswith("Alcanzaron su meta: 4.1, 4.3. Sin resultado en el año de la meta: ninguno. Estancados: 4.2.")
-    path = damaged_report({"Estrategia prioritaria 1.1.- ": "Estrategia prioritaria 1.1.- <i>x</i> "})
-    md = briefing.objective_markdown(1, report=path)
-    assert "&lt;i&gt;x&lt;/i&gt;" in md and "<i>" not in md
+    path = damaged_report({
+        "Estrategia prioritaria 1.1.- ": "Estrategia prioritaria 1.1.- <i>x</i> ![b](http://127.0.0.1:8765/b.png) ",
+        "\nObjetivo prioritario 1. Promover la reforma": "\nObjetivo prioritario 1. [x](javascript:alert(1)) $x^2$ Promover la reforma",
+    })
+    text, made = markdown_text(briefing.objective_markdown(1, report=path))
+    assert made == set()  # no link, image, italics or math: the titles as written
+    assert "<i>x</i> ![b](http://127.0.0.1:8765/b.png) Promover" in text
+    assert "[x](javascript:alert(1)) $x^2$ Promover" in text
     with pytest.raises(ParameterError, match="choose one of: 1, 2, 3, 4, 5"):
         briefing.objective_markdown(6)
 
@@ -118,3 +125,22 @@ def test_for_readers_spanish_headings_and_values():
     assert (row["Último dato (impreso)"], row["Meta 2024"], row["Veredicto"]) == ("66/P", 100.0, "Requiere acelerar")
     assert row["Tipo de indicador"] == "Parámetro"
     assert table.loc["5.3", "Resultado 2024 (impreso)"] == "N/D"  # line 955: still shown as missing
+
+
+def test_a_baseline_or_target_printed_nd_or_na_in_tables_and_sentences(damaged_report):
+    from pntlib import evidence
+
+    # 3.1's línea base 2020 printed ND (annex l.668), 3.2's Meta 2024 printed NA (annex l.703)
+    path = damaged_report(edits=[*MISSING_VALUES["baseline"], (703, 7, "100", "NA")])
+    box, made = markdown_text(evidence.indicator_box("3.1", report=path))
+    assert made == set() and "Veredicto: Sin datos — 86 en 2023, frente a una Meta 2024 de 100." in box
+    assert "La línea base (2020) se imprime ND (sin valor)." in box
+    assert "frente a una Meta 2024 sin valor." in markdown_text(evidence.indicator_box("3.2", report=path))[0]
+    text = markdown_text(briefing.objective_narrative(3, report=path))[0]
+    # annex 3.2: 66 in 2021-2023, 66/P in 2024
+    assert "El indicador 3.2 se estancó: reporta 66 desde 2021 (último dato 2024), y su Meta 2024 no tiene valor." in text
+    tables = briefing.indicator_tables("3.1", report=path)
+    assert tables.loc["Línea base (2020)", "anexo"] == "ND" and tables.loc["Línea base (2020)", "coinciden"] == False  # noqa: E712
+    status = briefing.status_table(report=path)
+    assert pd.isna(status.loc["3.2", "target_value"]) and status.loc["3.2", "status"] == "no_data"
+    assert briefing.for_readers(status).loc["3.2", "Meta 2024"] is pd.NA

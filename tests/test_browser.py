@@ -1,10 +1,11 @@
 """The rendered reports opened in Debian's headless chromium.
 
 Every page of the session's executed collection (``executed_collection`` in
-conftest.py: the whole plan on the real report, four runs on a copy of the report
-whose indicator 1.1 *Nombre*, objective 1 title and strategy 1.1 title hold
-markup, and one run that fails) loads without console errors, every link and image
-resolves, and the markup shows as text on every page that quotes it.
+conftest.py: the whole plan on the real report, six runs on a hostile copy of the
+report whose text fields hold markup, Markdown links and images, scripts and `$`,
+and whose values include NA/ND where numbers were, and one run that fails) loads
+without console errors, every link and image resolves, and on the hostile pages the
+report text shows literally and makes no link, image, script, emphasis or math.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from .conftest import FAILING_RUN, MARKUP
+from .conftest import FAILING_RUN, MARKUP, MARKUP_RUNS, RAW_REPORT, hostile_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -92,17 +93,43 @@ def test_every_page_loads_without_console_errors_and_its_links_resolve(reports, 
         assert [u for u in external if u.startswith("http")] == [], f"{page.name} loads {external}"
 
 
-@pytest.mark.parametrize(
-    "page",
-    ["index.html", "markup_overview.html", "markup_indicator_1.1.html", "markup_indicator_1.1.code.html",
-     "markup_objective_1.html", "markup_data_quality.html", "markup_data_quality.code.html"],
-)
-def test_markup_in_the_report_shows_as_text(reports, browser, page):
-    browser.get((reports / page).as_uri())
-    assert browser.execute_script("return window.pwned === undefined")
-    text = browser.execute_script("return document.body.innerText")
-    assert MARKUP in text, f"{page}: the indicator name is not shown as text"
-    assert browser.execute_script("return document.querySelectorAll('img[src=\"nowhere.png\"]').length") == 0
+@pytest.fixture(scope="module")
+def shown() -> dict[str, list[str]]:
+    """For each markup run, the report texts its pages show (see conftest.hostile_report)."""
+    return hostile_report(RAW_REPORT.read_text(encoding="utf-8"))[1]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# What the hostile copy's text would make if it were read as markup: links, images, scripts,
+# emphasis, code, math. None of it may be on a page.
+MADE_BY_REPORT_TEXT = """
+    const made = [];
+    for (const a of document.querySelectorAll('a[href]:not([href^="#"])'))  // not nbconvert's heading anchors
+        if (/javascript:|127\\.0\\.0\\.1|example\\.com/.test(a.getAttribute('href'))) made.push(a.outerHTML);
+    for (const i of document.querySelectorAll('img, image, iframe, object, embed'))
+        if (/nowhere|127\\.0\\.0\\.1/.test(i.getAttribute('src') || i.getAttribute('href') || '')) made.push(i.outerHTML);
+    for (const s of document.querySelectorAll('script'))
+        if (/pwned/.test(s.textContent)) made.push(s.outerHTML);
+    for (const e of document.querySelectorAll('a, b, strong, em, i, code, h1, h2, h3, h4, h5, h6'))
+        if (['x', 'b', 'enlace', 'negrita', 'doble', 'sub', 'código', 'título'].includes(e.textContent.trim()))
+            made.push(e.outerHTML);
+    for (const m of document.querySelectorAll('.MathJax, mjx-container, math, .katex')) made.push(m.outerHTML);
+    return made;
+"""
+
+
+@pytest.mark.parametrize(("run", "suffix"), [(r, s) for r in MARKUP_RUNS for s in (".html", ".code.html")]
+                         + [("index", ".html")])
+def test_report_text_shows_literally_and_makes_nothing(reports, browser, shown, run, suffix):
+    browser.get((reports / f"{run}{suffix}").as_uri())
+    assert browser.execute_script("return window.pwned === undefined"), run
+    assert browser.execute_script(MADE_BY_REPORT_TEXT) == [], run
+    text = _flat(browser.execute_script("return document.body.innerText"))
+    for expected in (shown[run] if run != "index" else [MARKUP]):
+        assert _flat(expected) in text, f"{run}{suffix} does not show {expected!r} as text"
 
 
 def test_index_shows_the_failure(reports, browser):
@@ -110,3 +137,66 @@ def test_index_shows_the_failure(reports, browser):
     text = browser.execute_script("return document.getElementById('run-' + arguments[0]).innerText", FAILING_RUN)
     assert "falló" in text and "ValueError" in text
     assert "fallo a propósito con value=1 <b>sin marcado</b>" in text  # the error text, escaped
+
+
+def _reader_pages(out: Path) -> list[Path]:
+    """The pages of pntlib's notebooks and the index (not the failed tiny test notebook)."""
+    return [p for p in _pages(out) if "failed" not in p.relative_to(out).parts]
+
+
+def test_every_page_reads_as_published(reports, browser):
+    """Spanish headings only, no <NA>, a non-empty alt on every image, the data under every figure,
+    the provenance note, and the page's own title in the browser tab."""
+    from pntlib.schema import TABLES
+
+    english = {c.name for _, cols in TABLES.values() for c in cols} | {"annex", "summary", "razon", "linear", "opensdg"}
+    pages = _reader_pages(reports)
+    assert len(pages) >= 2 * 23 + 1
+    for page in pages:
+        browser.get(page.as_uri())
+        name = page.relative_to(reports).as_posix()
+        headings = browser.execute_script("return Array.from(document.querySelectorAll('th'), t => t.innerText.trim())")
+        assert not [h for h in headings if h in english or "_" in h], f"{name}: headings {headings}"
+        text = browser.execute_script("return document.body.innerText")
+        assert "<NA>" not in text and "NaN" not in text, name
+        alts = browser.execute_script("return Array.from(document.images, i => (i.getAttribute('alt') || '').trim())")
+        assert all(alts), f"{name}: an image without alt text"
+        note = browser.execute_script("const n = document.querySelector('.pnt-source'); return n ? n.innerText : ''")
+        assert "Avance y Resultados" in note and "sha256" in note, f"{name}: no provenance note"
+        figures = browser.execute_script(
+            "return Array.from(document.querySelectorAll('figure.pnt-figure'), f => {"
+            " const a = f.querySelector('a[href$=\".csv\"]'); return [f.querySelector('img').alt, a ? a.href : ''] })"
+        )
+        for alt, href in figures:
+            assert href and _local_target(href).is_file(), f"{name}: figure without its data: {alt[:60]}"
+        if name != "index.html":
+            title = browser.execute_script("return document.title")
+            assert title and not title.startswith(page.name.split(".")[0]), f"{name}: tab title {title!r}"
+
+
+def test_titles_alt_text_and_data_of_indicator_3_2(reports, browser):
+    browser.get((reports / "indicator_3.2.html").as_uri())
+    assert browser.execute_script("return document.title").startswith("Indicador 3.2: Porcentaje de Instituciones")
+    alt = browser.execute_script("return document.querySelector('figure.pnt-figure img').alt")
+    # annex line 703: N/A 0 66 66 66 66/P, Meta 100
+    assert alt == ("Indicador 3.2: sin dato (N/A) en 2019; 0 en 2020; 66 de 2021 a 2023; 66 preliminar en 2024; "
+                   "Meta 2024: 100")
+    # the explore page keeps its code; the others' pages for readers do not
+    browser.get((reports / "explore.html").as_uri())
+    assert browser.execute_script("return document.querySelectorAll('.jp-CodeMirrorEditor').length") > 0
+    browser.get((reports / "overview.html").as_uri())
+    assert browser.execute_script("return document.querySelectorAll('.jp-CodeMirrorEditor').length") == 0
+
+
+def test_index_is_grouped_by_objective(reports, browser):
+    browser.get((reports / "index.html").as_uri())
+    sections = browser.execute_script(
+        "return Array.from(document.querySelectorAll('section.group'), s => "
+        "[s.querySelector('h2').innerText, Array.from(s.querySelectorAll('article'), a => a.id)])"
+    )
+    assert sections[0][1][:2] == ["run-overview", "run-data_quality"]
+    objective_3 = next(s for s in sections if s[0].startswith("Objetivo prioritario 3. Fortalecer la atención"))
+    real = [a for a in objective_3[1] if not a.startswith("run-markup_")]  # the hostile copy's runs sit beside
+    assert real[:4] == ["run-objective_3", "run-indicator_3.1", "run-indicator_3.2", "run-indicator_3.3"]
+    card = browser.execute_script("return document.getElementById('run-indicator_3.2').innerText")
+    assert "66 % (preliminar)" in card and "66/P" not in card

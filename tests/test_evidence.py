@@ -7,9 +7,10 @@ import json
 import matplotlib.pyplot as plt
 
 import pntlib
-from pntlib import briefing
 import pytest
+from pntlib import briefing
 
+from .hostile import markdown_text
 
 
 def test_overview_headline_counts_the_weak_evidence():
@@ -31,14 +32,16 @@ def test_overview_headline_counts_the_weak_evidence():
 def test_indicator_box_and_narrative_say_how_far_the_verdict_holds():
     from pntlib import evidence
 
-    box = evidence.indicator_box("2.3")
+    source = evidence.indicator_box("2.3")
+    assert source.startswith("> **Veredicto: Meta alcanzada** ") and "> **Evidencia débil.** " in source
+    box = markdown_text(source)[0]  # as the page shows it
     # ARAR% = (NAR/TAO) * 100 with NAR = 0, TAO = 7 gives 0; the card prints 100 for 2024
-    assert box.startswith("> **Veredicto: Meta alcanzada** — 100 en 2024, frente a una Meta 2024 de 100.")
-    assert "**Evidencia débil.** Las variables de la ficha no reproducen el valor: dan 0 para 2024, frente a 100 impreso." in box
-    box = evidence.indicator_box("5.3")
+    assert box.strip().startswith("Veredicto: Meta alcanzada — 100 en 2024, frente a una Meta 2024 de 100.")
+    assert "Evidencia débil. Las variables de la ficha no reproducen el valor: dan 0 para 2024, frente a 100 impreso." in box
+    box = markdown_text(evidence.indicator_box("5.3"))[0]
     # 5.3: 33 (2023), base 0: straight path 33 % / 66.67 % = 0.495 -> limited; Open SDG 3.98 -> on track
     assert "Con el método Open SDG (tasas de crecimiento): En camino." in box and "Sin cambio desde 2022." in box
-    text = briefing.objective_narrative(2)
+    text = markdown_text(briefing.objective_narrative(2))[0]
     assert "Veredictos que las variables de la propia ficha no respaldan: 2.1, 2.3." in text
     assert "Indicador 2.1: Las variables de la ficha no reproducen el valor: dan 66.67 para 2024" in text
 

@@ -167,6 +167,43 @@ def test_a_failing_move_puts_every_file_back(extracted, tmp_path, monkeypatch):
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+def test_workbook_has_every_table_and_a_data_dictionary(extracted):
+    from openpyxl import load_workbook
+
+    book = load_workbook(extracted / "pntdp.xlsx", read_only=True)
+    tables = [r["name"] for r in json.loads((extracted / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
+    assert book.sheetnames == ["data_dictionary", *tables]
+    for name in tables:
+        csv = pd.read_csv(extracted / f"{name}.csv", dtype=str, keep_default_na=False)
+        rows = list(book[name].iter_rows(values_only=True))
+        assert list(rows[0]) == list(csv.columns) and len(rows) == len(csv) + 1, name
+    series = pd.DataFrame(list(book["series"].iter_rows(values_only=True))[1:],
+                          columns=next(book["series"].iter_rows(values_only=True)))
+    # annex 3.2, 2024 (line 703): "66/P" stays text with its number; 3.1, 2024: N/D stays, the value is empty
+    row = series[(series.indicator_id == "3.2") & (series.table == "annex") & (series.year == 2024)
+                 & (series.measure == "result")]
+    assert row[["raw", "value", "status"]].values.tolist() == [["66/P", 66, "provisional"]]
+    row = series[(series.indicator_id == "3.1") & (series.table == "annex") & (series.year == 2024)
+                 & (series.measure == "result")]
+    assert row["raw"].tolist() == ["N/D"] and row["value"].isna().all()  # an empty cell
+    dictionary = list(book["data_dictionary"].iter_rows(values_only=True))
+    assert dictionary[2][:2] == ("sha256", config.CHECKSUM_FILE.read_text().split()[0])
+    described = {(t, c) for t, c, _, _ in dictionary if t in tables and c}
+    assert described == {(t, c.name) for t in tables for c in schema.columns(t)}
+
+
+def test_pnt_alone_prints_help_and_version(capsys):
+    assert main([]) == 0
+    printed = capsys.readouterr().out
+    assert "usage: pnt" in printed and "extract" in printed and "run" in printed
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    from pntlib import __version__
+
+    assert capsys.readouterr().out.strip() == f"pnt {__version__}"
+
+
 def test_the_raw_report_survives_a_windows_style_clone(tmp_path):
     """core.autocrlf=true would turn the report's LF into CRLF and fail its checksum: .gitattributes
     keeps data/raw byte-exact, and the checksum error's advice (git checkout -- FILE) restores it."""

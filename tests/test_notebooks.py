@@ -4,7 +4,8 @@ The session's executed collection (``executed_collection`` in conftest.py) runs 
 plan on the real report: every notebook with papermill (overview, data_quality,
 explore, the 5 objectives, the 15 indicators) in parallel; the assertions read the
 executed notebooks and their summaries. The same call also holds the browser tests'
-runs on a copy of the report with markup in it (named ``markup_*``) and one that fails.
+runs on a hostile copy of the report (markup, links, `$`, NA/ND values; named ``markup_*``)
+and one that fails.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 from pntlib import run as runner
 
 from .conftest import FAILING_RUN, MARKUP_RUNS, PROJ_ROOT
+from .hostile import markdown_text
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +35,9 @@ def _outputs_text(path: Path) -> str:
             if output.get("output_type") == "stream":
                 parts.append(output["text"])
             for mime in ("text/plain", "text/markdown", "text/html"):
-                if mime in output.get("data", {}):
-                    parts.append(output["data"][mime])
+                if mime in output.get("data", {}):  # Markdown as a reader sees it
+                    data = output["data"][mime]
+                    parts.append(markdown_text(data)[0] if mime == "text/markdown" else data)
     return "\n".join(parts)
 
 
@@ -63,10 +66,17 @@ def test_sources_are_committed_without_outputs():
 
 def test_figures_are_inline_and_saved(collection):
     nb = nbformat.read(collection / "overview.ipynb", as_version=4)
-    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
-    assert len(images) == 2 + 5  # progress overview, heatmap, one chart per objective
+    shown = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    figures = [h for h in shown if '<figure class="pnt-figure"' in h]
+    assert len(figures) == 2 + 5  # progress overview, heatmap, one chart per objective
+    assert all('src="data:image/png;base64,' in h and 'alt="' in h for h in figures)
     for part in ("avance", "mapa", *(f"objetivo-{o}" for o in range(1, 6))):
         assert (collection / "figures" / f"overview-{part}.png").is_file()
+        assert (collection / "figures" / f"overview-{part}.csv").is_file()
+    # the objective page draws each indicator once: the three-panel figure only
+    nb = nbformat.read(collection / "objective_3.ipynb", as_version=4)
+    shown = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    assert sum('<figure class="pnt-figure"' in h for h in shown) == 1
 
 
 def test_overview_status_table(collection):
@@ -106,3 +116,13 @@ def test_indicator_and_objective_notebooks_mention_their_audit_findings(collecti
     text = _outputs_text(collection / "objective_5.ipynb")
     assert "La auditoría del informe consigo mismo encontró" in text
     assert "es el nombre del indicador 5.2" in text
+
+
+def test_pages_of_a_report_with_values_printed_nd_or_na(collection):
+    # the hostile copy (conftest.MISSING_EDITS): 3.1's línea base 2020 ND (annex l.668), 3.2's Meta 2024 NA (l.703)
+    text = _outputs_text(collection / "markup_indicator_3.1.ipynb")
+    assert "Veredicto: Sin datos" in text and "La línea base (2020) se imprime ND (sin valor)." in text
+    text = _outputs_text(collection / "markup_objective_3.ipynb")
+    assert "El indicador 3.2 se estancó: reporta 66 desde 2021 (último dato 2024), y su Meta 2024 no tiene valor." in text
+    summary = json.loads((collection / "markup_indicator_3.1.summary.json").read_text(encoding="utf-8"))
+    assert {k["label"]: k["value"] for k in summary["key_figures"]}["Estado"] == "Sin datos"

@@ -13,6 +13,8 @@ from pntlib.exceptions import ParameterError, UnknownIndicatorError
 from pntlib.plots import STATUS_COLORS
 from pntlib.progress import STATUS_LABELS
 
+from .hostile import MISSING_VALUES
+
 
 @pytest.fixture(autouse=True)
 def _close_figures():
@@ -231,3 +233,80 @@ def test_heatmap_and_indicator_box_mark_weak_evidence():
     latest = [t for t in fig.axes[0].texts if t.get_gid() == "latest"][0]
     assert latest.get_text() == "100 (2024)\nMeta alcanzada\nevidencia débil"
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- report text and values that are hostile
+
+# Indicator 3.1's card name (l.653) and unit (l.658), 3.2's card name (l.688), objective 3's title (l.266).
+DOLLAR_NAME = "Recursos ejercidos ($) respecto a los programados ($)"
+DOLLAR_CARET = "Monto en $ por persona^$ atendida"
+DOLLAR_UNIT = "Pesos ($) por persona^$"
+DOLLAR_TITLE = "$x^2$ y \\$ [x](javascript:alert(1))"
+DOLLAR_EDITS = [
+    (653, None, "3.1 Porcentaje de autoridades", f"3.1 {DOLLAR_NAME} Porcentaje de autoridades"),
+    (658, 1, "Porcentaje", DOLLAR_UNIT),
+    (688, None, "3.2 Porcentaje de Instituciones", f"3.2 {DOLLAR_CARET} Porcentaje de Instituciones"),
+    (266, None, "Objetivo prioritario 3.- Fortalecer", f"Objetivo prioritario 3.- {DOLLAR_TITLE} Fortalecer"),
+]
+
+
+def _drawn_texts(fig) -> list[tuple[str, bool]]:
+    """(string drawn, read as mathtext) for every text of ``fig``, ticks and legends included."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()  # mathtext errors are raised here; ticks are made here
+    return [t._preprocess_math(t.get_text()) for t in fig.findobj(Text) if t.get_text()]
+
+
+def test_report_text_in_charts_is_drawn_literally(damaged_report):
+    path = damaged_report(edits=DOLLAR_EDITS)
+    figures = {
+        "indicator 3.1": pntlib.plot_indicator("3.1", report=path),
+        "indicator 3.2": pntlib.plot_indicator("3.2", report=path),  # used to raise ValueError
+        "objective 3": pntlib.plot_objective(3, report=path),
+        "overview": pntlib.plot_progress_overview(report=path),
+        "heatmap": pntlib.plot_status_heatmap(report=path),
+        "disagreements": pntlib.plot_disagreements(report=path),
+    }
+    expected = {
+        "indicator 3.1": [DOLLAR_NAME, DOLLAR_UNIT], "indicator 3.2": [DOLLAR_CARET],
+        "objective 3": [DOLLAR_NAME, DOLLAR_CARET, DOLLAR_UNIT, DOLLAR_TITLE],
+        "overview": [DOLLAR_NAME, DOLLAR_CARET], "heatmap": [DOLLAR_NAME, DOLLAR_CARET], "disagreements": [],
+    }
+    for name, fig in figures.items():
+        drawn = _drawn_texts(fig)
+        assert not any(math for _, math in drawn), name
+        shown = " ".join(" ".join(text.split()) for text, _ in drawn)  # wrapping makes spaces line breaks
+        for text in expected[name]:
+            assert text in shown, (name, text)
+
+
+def test_charts_never_go_through_latex(damaged_report):
+    with plt.rc_context({"text.usetex": True}):  # a user's setting: report text would be LaTeX
+        fig = pntlib.plot_indicator("3.1", report=damaged_report(edits=DOLLAR_EDITS))
+    assert not any(t.get_usetex() for t in fig.findobj(plt.Text))
+
+
+@pytest.mark.parametrize("case", list(MISSING_VALUES))
+def test_missing_values_are_labelled_gaps_in_every_chart(damaged_report, case):
+    path = damaged_report(edits=MISSING_VALUES[case])
+    fig = pntlib.plot_indicator("3.1", report=path)
+    for other in (pntlib.plot_indicator("3.1", as_of=2021, report=path), pntlib.plot_objective(3, report=path),
+                  pntlib.plot_progress_overview(report=path), pntlib.plot_status_heatmap(report=path),
+                  pntlib.plot_disagreements(report=path)):
+        other.canvas.draw()
+    gids = {a.get_gid() for a in fig.findobj() if getattr(a, "get_gid", lambda: None)()}
+    if case in ("baseline", "all"):
+        assert "baseline" not in gids and "path" not in gids
+        label = "Línea base 2020: ND, sin valor" if case == "baseline" else "Línea base 2020: NA, sin valor"
+        assert _by_gid(fig, "baseline-missing").get_text() == label
+    if case in ("target", "all"):
+        assert "target" not in gids and "path" not in gids
+        label = "Meta 2024: NA, sin valor" if case == "target" else "Meta 2024: ND, sin valor"
+        assert _by_gid(fig, "target-missing").get_text() == label
+    if case in ("result", "all"):
+        assert _by_gid(fig, "gap-label-2022").get_text() == "ND"
+    if case in ("result", "variable"):  # the anchors are drawn as usual
+        assert {"baseline", "target", "path"} <= gids and "baseline-missing" not in gids
+    if case == "all":  # no number at all: the verdict in the middle, no latest value
+        assert _by_gid(fig, "latest").get_text() == STATUS_LABELS["no_data"]

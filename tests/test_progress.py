@@ -19,6 +19,7 @@ from pntlib.progress import (
 from pntlib.trends import trends, trends_from_frames
 
 from .facts import ANNEX
+from .hostile import MISSING_VALUES
 
 # --------------------------------------------------------------------------- the real report, by hand
 #
@@ -551,3 +552,38 @@ def test_opensdg_edge_cases():
     # the baseline year itself: no growth to measure
     series, indicators = _frames({2020: "5"})
     assert progress_from_frames(series, indicators, method="opensdg").iloc[0]["status"] == "no_data"
+
+
+# --------------------------------------------------------------------------- values printed as NA/ND
+
+
+@pytest.mark.parametrize("case", list(MISSING_VALUES))
+def test_any_value_may_be_missing(damaged_report, case):
+    path = damaged_report(edits=MISSING_VALUES[case])
+    annex = pntlib.progress(report=path).loc["3.1"]
+    tables = {"annex": annex, "summary": pntlib.progress(report=path, table="summary").loc["3.1"],
+              "opensdg": pntlib.progress(report=path, method="opensdg").loc["3.1"]}
+    pntlib.objective_summary(report=path)
+    pntlib.compare_methods(report=path)
+    rows = pntlib.trends(report=path).query("indicator_id == '3.1'")
+    assert list(rows["year"]) == [2019, 2020, 2021, 2022, 2023, 2024]
+    if case in ("baseline", "all"):  # annex l.668: línea base 2020 printed ND / NA
+        assert pd.isna(annex["baseline_value"]) and annex["baseline_year"] == 2020
+        assert annex["status"] == "no_data" == tables["opensdg"]["status"]
+        assert f"La línea base (2020) se imprime {'ND' if case == 'baseline' else 'NA'} (sin valor)." in annex["method_note"]
+        if case == "baseline":
+            assert "Falta la línea base o la Meta 2024: no puede medirse el avance." in annex["method_note"]
+        assert tables["summary"]["baseline_value"] == 0.0  # the summary table (l.301) still prints 0.0 (2020)
+    if case == "target":  # Meta 2024 printed NA: the summary table takes it from the card, so neither judges
+        assert pd.isna(annex["target_value"]) and pd.isna(annex["distance_covered_pct"])
+        assert annex["status"] == tables["summary"]["status"] == "no_data"
+        assert "La Meta 2024 se imprime NA (sin valor)." in annex["method_note"]
+        assert "La Meta 2024 no tiene valor." in tables["summary"]["method_note"]
+    if case == "result":  # 2022 printed ND: still 86 in 2023, 0 -> 100 from 2020: 86 % covered, 75 % expected
+        assert annex["latest_year"] == 2023 and annex["latest_value"] == 86.0 and annex["status"] == "on_track"
+        assert rows.set_index("year").loc[2022, "status"] == "not_available"
+    if case == "variable":  # the variables of 2023 (l.673) are ND: the evidence cannot be checked
+        assert annex["status"] == "on_track" and annex["evidence"] == "unverifiable"
+    if case == "all":  # no number left in the annex row: judged on nothing
+        assert pd.isna(annex["latest_value"]) and annex["status"] == "no_data"
+        assert "Sin valores reportados (solo N/A / N/D / NA / ND): no puede juzgarse el avance." in annex["method_note"]

@@ -237,7 +237,7 @@ def test_ctrl_c_stops_at_once_and_leaves_the_previous_reports_intact(tmp_path):
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
-    assert "interrumpido / interrupted" in stderr and stderr.count("\n") == 1
+    assert "interrupted: " in stderr and stderr.count("\n") == 1
     _, alive = psutil.wait_procs(started, timeout=15)
     assert alive == [], [p.cmdline() for p in alive]
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -403,3 +403,22 @@ def test_no_state_passes_from_one_notebook_to_the_next(tmp_path):
         kernels.append({f["label"]: f["value"] for f in summary["key_figures"]})
     assert kernels[0]["pid"] != kernels[1]["pid"]
     assert all("pntlib/run/kernel_server.py" in k["parent"] for k in kernels)
+
+
+def test_index_groups_runs_by_objective_and_words_key_figures():
+    from pntlib.run.index import _format_value, index_sections
+
+    def row(name, objective=None, objective_page=False, title=None):
+        return {"name": name, "objective": objective, "is_objective_page": objective_page, "objective_title": title}
+
+    rows = [row("overview"), row("data_quality"), row("objective_1", 1, True, "Promover"),
+            row("objective_2", 2, True), row("indicator_1.1", 1), row("indicator_2.1", 2, title="Coordinar")]
+    sections = index_sections(rows)
+    assert [s["title"] for s in sections] == ["El programa en conjunto", "Objetivo prioritario 1. Promover",
+                                              "Objetivo prioritario 2. Coordinar"]
+    assert [[r["name"] for r in s["rows"]] for s in sections] == [
+        ["overview", "data_quality"], ["objective_1", "indicator_1.1"], ["objective_2", "indicator_2.1"]]
+    assert _format_value({"value": 66.0, "raw": "66/P", "unit": "Porcentaje", "note": "preliminar"}) == "66 % (preliminar)"
+    assert _format_value({"value": None, "raw": "N/D", "note": "no disponible (ND)"}) == "N/D (no disponible (ND))"
+    assert _format_value({"value": 33.333, "unit": "Documento"}) == "33.33 documento"
+    assert _format_value({"value": "Meta alcanzada"}) == "Meta alcanzada"

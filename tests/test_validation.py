@@ -109,7 +109,7 @@ def test_papermill_command_line_float_indicator_and_bad_value(tmp_path):
     bad = _papermill(nb, str(tmp_path / "bad.ipynb"), "-p", "indicator", "3", "-p", "output_dir", str(tmp_path),
                      tmp_path=tmp_path)
     assert bad.returncode != 0
-    assert "UnknownIndicatorError" in bad.stderr
+    assert "UnknownIndicatorError" in bad.stderr  # a ParameterError
     assert "parameter indicator=3 is not valid; choose one of: '1.1'" in bad.stderr
 
 

@@ -2,13 +2,13 @@
 
 The notebooks of ``notebooks/`` only call these functions and show what they
 return. Everything here is built from :mod:`pntlib.tables` and
-:mod:`pntlib.progress`; text taken from the report is HTML-escaped wherever it
-goes into Markdown, so that markup in the report shows as text.
+:mod:`pntlib.progress`; text taken from the report goes into Markdown only through
+:func:`escape` (:func:`pntlib.text.markdown_literal`), so that markup in the report
+(HTML, Markdown links and images, ``$`` math) shows as text.
 """
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +26,7 @@ from .labels import (
 from .evidence import evidence_sentence, is_weak
 from .rules import latest_reported, stagnant_since
 from .tables import get_report
+from .text import markdown_literal
 from .text import number as _num
 from .validation import validate_indicator, validate_objective
 
@@ -45,11 +46,9 @@ __all__ = [
 ]
 
 
-def escape(value: object) -> str:
-    """Report text made safe for Markdown/HTML output: ``<b>`` shows as text."""
-    return html.escape(str(value), quote=False)
-
-
+#: Report text for Markdown, shown literally (:func:`pntlib.text.markdown_literal`):
+#: the notebooks call it on every text of the report they put into Markdown.
+escape = markdown_literal
 _esc = escape
 
 
@@ -224,7 +223,9 @@ def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> 
             found.append((
                 "stagnated",
                 f"El indicador {ind} se estancó: reporta {_num(reported[-1][1])} desde {since} "
-                f"(último dato {reported[-1][0]}), lejos de su Meta {target_year} de {_num(row.target_value)}.",
+                f"(último dato {reported[-1][0]}), "
+                + (f"lejos de su Meta {target_year} de {_num(row.target_value)}." if not pd.isna(row.target_value)
+                   else f"y su Meta {target_year} no tiene valor."),
             ))
         if not found:
             covered = row.distance_covered_pct

@@ -1,4 +1,8 @@
-"""The ``pnt`` command line."""
+"""The ``pnt`` command line.
+
+Its output is in English, as are its options and error messages (the pages it
+writes are in Spanish). ``pnt`` alone prints the help and the commands.
+"""
 
 from __future__ import annotations
 
@@ -44,11 +48,20 @@ def _positive_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(
-        prog="pnt", description="Parse, analyse and chart the PNTdP 2022-2024 progress report."
+        prog="pnt",
+        description="Parse, analyse and chart the PNTdP 2022-2024 progress report.",
+        epilog="Examples: 'pnt extract' writes data/processed/; 'pnt run' writes reports/index.html. "
+               "'pnt COMMAND --help' describes a command's options.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("extract", help="parse the report and write its tables to data/processed/")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    p = sub.add_parser(
+        "extract",
+        help="parse the report and write its tables to data/processed/ (CSV, Parquet, datapackage.json, pntdp.xlsx)",
+    )
     p.add_argument("--report", type=Path, default=None, help="report file (default: the verified copy in data/raw/)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed/)")
     p.set_defaults(func=_cmd_extract)
@@ -70,10 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:  # `pnt` alone: what it does and its commands
+        parser.print_help()
+        return 0
     try:
         return args.func(args)
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: one line, no traceback, the shell's 128 + signal
-        detail = str(exc) or "interrumpido / interrupted"
+        detail = str(exc) or "interrupted"
         print(f"pnt {args.command}: {detail}", file=sys.stderr)
         return 128 + int(getattr(exc, "signum", signal.SIGINT))
     except PntlibError as exc:

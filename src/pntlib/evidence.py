@@ -4,13 +4,12 @@ Every verdict of :func:`pntlib.progress` rests on one printed value; its
 ``evidence`` says whether the card's own variables give that value. These
 functions put the two side by side wherever a verdict is shown: the overview's
 headline, the index's key figures, the objective narrative, the box at the top
-of each indicator page, and the comparison of the two progress methods. Report
-text is HTML-escaped wherever it goes into Markdown.
+of each indicator page, and the comparison of the two progress methods. Text goes
+into Markdown only through :func:`pntlib.text.markdown_literal`.
 """
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +17,7 @@ import pandas as pd
 from .labels import EVIDENCE_LABELS, METHOD_LABELS, STATUS_LABELS
 from .progress import progress_table
 from .tables import get_report
-from .text import number
+from .text import markdown_literal, number
 from .validation import validate_indicator
 
 __all__ = [
@@ -119,7 +118,8 @@ def indicator_box(indicator: object, *, report: str | Path | None = None) -> str
     -------
     str
         Markdown blockquote: the verdict (:func:`pntlib.progress`, straight
-        path) with the value judged and the Meta 2024, the evidence sentence,
+        path) with the value judged and the Meta 2024 (for ``no_data``, its
+        ``method_note``: why it cannot be judged), the evidence sentence,
         the Open SDG verdict when it differs, and the stagnation when there is one.
 
     Raises
@@ -131,18 +131,23 @@ def indicator_box(indicator: object, *, report: str | Path | None = None) -> str
     ind = validate_indicator(indicator, report=parsed)
     row = progress_table(parsed).set_index("indicator_id").loc[ind]
     other = progress_table(parsed, method="opensdg").set_index("indicator_id").loc[ind, "status"]
-    lines = [f"**Veredicto: {STATUS_LABELS[str(row['status'])]}**"]
+    lines = [f"**Veredicto: {markdown_literal(STATUS_LABELS[str(row['status'])])}**"]
     if not pd.isna(row["latest_value"]):
-        lines[0] += (f" — {number(row['latest_value'])} en {int(row['latest_year'])}, "
-                     f"frente a una Meta {int(row['target_year'])} de {number(row['target_value'])}.")
+        target = (f"una Meta {int(row['target_year'])} de {number(row['target_value'])}"
+                  if not pd.isna(row["target_value"]) else f"una Meta {int(row['target_year'])} sin valor")
+        lines[0] += " " + markdown_literal(f"— {number(row['latest_value'])} en {int(row['latest_year'])}, "
+                                          f"frente a {target}.")
+    if str(row["status"]) == "no_data":  # why: the method note names what is missing
+        lines.append(markdown_literal(str(row["method_note"]).split(". ", 1)[-1]))
     sentence = evidence_sentence(row)
     if sentence:
-        lines.append(("**Evidencia débil.** " if is_weak(row["evidence"]) else "**Evidencia.** ") + sentence)
+        lines.append(("**Evidencia débil.** " if is_weak(row["evidence"]) else "**Evidencia.** ")
+                     + markdown_literal(sentence))
     if str(other) != str(row["status"]):
-        lines.append(f"Con el método {METHOD_LABELS['opensdg']}: {STATUS_LABELS[str(other)]}.")
+        lines.append(markdown_literal(f"Con el método {METHOD_LABELS['opensdg']}: {STATUS_LABELS[str(other)]}."))
     if not pd.isna(row["stagnant_since"]):
-        lines.append(f"Sin cambio desde {int(row['stagnant_since'])}.")
-    return "\n".join(f"> {html.escape(line, quote=False)}  " for line in lines)
+        lines.append(markdown_literal(f"Sin cambio desde {int(row['stagnant_since'])}."))
+    return "\n".join(f"> {line}  " for line in lines)
 
 
 def method_disagreements(compared: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:

@@ -1,8 +1,9 @@
-"""Writing the report's tables to ``data/processed/``: CSV, Parquet and a Data Package.
+"""Writing the report's tables to ``data/processed/``: CSV, Parquet, a Data Package and a workbook.
 
 The folder changes all at once or not at all (every file is staged, then
 moved into place; a failure puts back what was there), and writes are
-deterministic: the same report gives byte-identical CSV and ``datapackage.json``.
+deterministic: the same report gives byte-identical CSV, ``datapackage.json`` and
+``pntdp.xlsx``.
 A report that does not parse raises before anything is written.
 """
 
@@ -22,9 +23,14 @@ from .exceptions import OutputError
 from .files import Publication, describe_os_error
 from .progress import derived_tables as progress_derived_tables
 from .audit import audit_table
+from .provenance import source
 from .tables import ParsedReport, get_report
+from .workbook import write_workbook
 
-__all__ = ["extract", "DERIVED_TABLES"]
+__all__ = ["extract", "DERIVED_TABLES", "WORKBOOK_NAME"]
+
+#: The Excel workbook of every table (:func:`pntlib.workbook.write_workbook`).
+WORKBOOK_NAME = "pntdp.xlsx"
 
 #: Tables computed from the parsed ones, written after them by :func:`extract`:
 #: name -> function(parsed report) returning a DataFrame whose columns are
@@ -71,7 +77,8 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
     -------
     dict of str to Path
         Each file written, by file name: ``<table>.csv``, ``<table>.parquet``
-        for every table of :data:`pntlib.schema.TABLES`, and ``datapackage.json``.
+        for every table of :data:`pntlib.schema.TABLES`, ``datapackage.json`` and
+        ``pntdp.xlsx`` (:data:`WORKBOOK_NAME`: one sheet per table and a data dictionary).
 
     Raises
     ------
@@ -87,17 +94,12 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
     tables = parsed.tables()
     for name, build in DERIVED_TABLES.items():
         tables[name] = build(parsed)
+    src = source(report)
     package = schema.datapackage(
         list(tables),
         extra={
-            "title": "PNTdP 2022-2024: indicadores del informe Avance y Resultados 2023-2024",
-            "sources": [
-                {
-                    "title": "Avance y Resultados, Enero 2023 - Junio 2024 (PNTdP 2022-2024), Secretaría de Gobernación",
-                    "path": Path(parsed.path).name,
-                    "hash": f"sha256:{parsed.sha256}",
-                }
-            ],
+            "title": f"Indicadores del informe {src.title or src.file_name}" + (f", {src.period}" if src.period else ""),
+            "sources": [{"title": src.citation, "path": src.file_name, "hash": f"sha256:{src.sha256}"}],
         },
     )
     _prepare_out(out)
@@ -105,14 +107,17 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
     try:
         names: list[str] = []
         try:
-            for name, frame in tables.items():
-                frame = schema.apply(name, frame)  # fixed order and dtypes
+            typed = {name: schema.apply(name, frame) for name, frame in tables.items()}  # fixed order and dtypes
+            for name, frame in typed.items():
                 for suffix, writer in ((".csv", _write_csv), (".parquet", _write_parquet)):
                     writer(frame, staging / f"{name}{suffix}")
                     names.append(f"{name}{suffix}")
             text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
             (staging / "datapackage.json").write_text(text, encoding="utf-8")
             names.append("datapackage.json")
+            write_workbook(typed, staging / WORKBOOK_NAME,
+                           source={"source": src.citation, "file": src.file_name, "sha256": src.sha256})
+            names.append(WORKBOOK_NAME)
         except OSError as exc:
             raise OutputError(f"cannot write the tables to {out}: {exc}") from exc
         publication = Publication(out, staging)

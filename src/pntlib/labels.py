@@ -162,3 +162,50 @@ COLUMN_LABELS = {
     "n_no_data": "Sin datos",
     "mean_distance_covered_pct": "Camino recorrido medio (%)",
 }
+
+# The other columns of the data dictionary (pntlib.schema), so that every table a page
+# shows has Spanish headings: the card fields under their card labels, then the rest.
+COLUMN_LABELS.update({k: v for k, v in CARD_FIELD_LABELS.items() if k not in COLUMN_LABELS})
+COLUMN_LABELS.update({
+    "strategy_id": "Estrategia",
+    "table": "Tabla",
+    "measure": "Concepto",
+    "year": "Año",
+    "raw": "Valor impreso",
+    "value": "Valor",
+    "obs_status": "Estado SDMX",
+    "source_line": "Línea del informe",
+    "variable": "Variable",
+    "source": "Fuente",
+    "text": "Sustitución",
+    "change": "Cambio",
+    "expected_value": "Valor esperado (trayectoria lineal)",
+    "gap_to_expected": "Diferencia con lo esperado",
+    "first_reported_year": "Primer año con dato",
+    "last_reported_year": "Último año con dato",
+    "n_reported_years": "Años con dato",
+    "stagnation": "Estancado",
+    "observed_trend": "Tendencia observada",
+    "trend_agrees": "Coincide con la tendencia esperada",
+    "check": "Revisión",
+    "severity": "Gravedad",
+    "detail": "Detalle",
+    "annex_raw": "Anexo (impreso)",
+    "summary_raw": "Resumen (impreso)",
+    "computed": "Valor calculado",
+    "annex_line": "Línea del anexo",
+    "summary_line": "Línea del resumen",
+    "relation": "Relación con las variables",
+    "progress_value": "Valor del método",
+})
+# Columns of the briefing tables (pntlib.briefing) as a reader sees them.
+COLUMN_LABELS.update({
+    "campo": "Campo",
+    "valor": "Valor",
+    "concepto": "Concepto",
+    "anexo": "Ficha del anexo",
+    "resumen": "Tabla de resumen",
+    "estado_anexo": "Estado en el anexo",
+    "estado_resumen": "Estado en el resumen",
+    "coinciden": "Coinciden",
+})

@@ -16,11 +16,11 @@ import pandas as pd
 
 from . import config, outputs
 from .evidence import is_weak
-from .labels import EVIDENCE_LABELS, SEVERITY_LABELS, STATUS_LABELS
+from .labels import EVIDENCE_LABELS, SEVERITY_LABELS, STATUS_LABELS, VALUE_STATUS_LABELS
 from .tables import get_report
 from .validation import validate_indicator, validate_objective, validate_output_dir, validate_report
 
-__all__ = ["Setup", "setup", "key_figures", "write_summary", "TITLES"]
+__all__ = ["Setup", "setup", "key_figures", "page_title", "write_summary", "TITLES"]
 
 #: Title of each notebook's page in the run index (Spanish).
 TITLES = {
@@ -77,6 +77,9 @@ def setup(
 ) -> Setup:
     """Validate a notebook's parameters and prepare its output folder.
 
+    Also sets pandas' display options so that the tables a notebook shows are never
+    typeset as math (``$`` in report text stays a dollar sign in JupyterLab).
+
     Parameters
     ----------
     notebook : str
@@ -104,6 +107,9 @@ def setup(
         The report cannot be read.
     """
     checked = validate_report(report)
+    # report text in a table is data: never typeset as math where MathJax runs (JupyterLab)
+    pd.set_option("display.html.use_mathjax", False)
+    pd.set_option("styler.html.mathjax", False)
     ids: dict[str, object] = {}
     if objective is not None:
         ids["objective"] = validate_objective(objective, report=checked)
@@ -159,9 +165,10 @@ def key_figures(run: Setup) -> list[dict]:
                 for i, s, e in zip(table.index, table["status"], table["evidence"])]
     if run.notebook == "indicator":
         row = status_table(report=run.report).loc[run.indicator]
+        note = row["latest_status"] if row["latest_status"] != VALUE_STATUS_LABELS["normal"] else None
         return [
             {"label": f"Último dato ({row['latest_year']})", "value": row["latest_value"],
-             "raw": row["latest_raw"], "unit": row["unit"]},
+             "raw": row["latest_raw"], "unit": row["unit"], "note": note},
             {"label": "Meta 2024", "value": row["target_value"], "unit": row["unit"]},
             {"label": "Estado", "value": STATUS_LABELS[row["status"]]},
             {"label": "Evidencia", "value": None if pd.isna(row["evidence"]) else EVIDENCE_LABELS[row["evidence"]]},
@@ -170,7 +177,7 @@ def key_figures(run: Setup) -> list[dict]:
         findings = audit(report=run.report)
         counts = findings["severity"].value_counts()
         return [{"label": "Hallazgos", "value": len(findings)}] + [
-            {"label": label, "value": int(counts.get(key, 0))} for key, label in SEVERITY_LABELS.items()
+            {"label": label.capitalize(), "value": int(counts.get(key, 0))} for key, label in SEVERITY_LABELS.items()
         ]
     return [{"label": "Indicadores", "value": len(parsed.indicators)},
             {"label": "Valores en la serie", "value": len(parsed.series)}]
@@ -183,8 +190,19 @@ def _disagreements(run: Setup) -> pd.DataFrame:
     return method_disagreements(compare_methods(report=run.report), progress(report=run.report))
 
 
+def page_title(run: Setup) -> str:
+    """The title of a notebook's page (:data:`TITLES`, with the indicator's card *Nombre*)."""
+    name = None
+    if run.indicator is not None:
+        name = get_report(run.report).cards.loc[run.indicator, "name"]
+    return TITLES[run.notebook].format(objective=run.objective, indicator=run.indicator, name=name)
+
+
 def write_summary(run: Setup, figures: list[Path]) -> Path:
-    """Write the run's summary (:func:`pntlib.outputs.write_summary`): title, figures, key figures.
+    """Write the run's summary (:func:`pntlib.outputs.write_summary`): title, figures, key figures,
+    the report it read (``source``: :class:`pntlib.provenance.Source` with its ``citation``) and,
+    for an objective's or an indicator's page, the ``objective`` and its ``objective_title``
+    (the run index groups the pages by them).
 
     Parameters
     ----------
@@ -198,10 +216,21 @@ def write_summary(run: Setup, figures: list[Path]) -> Path:
     Path
         ``<output_dir>/<name>.summary.json``.
     """
-    name = None
+    from dataclasses import asdict
+
+    from .provenance import source
+
+    parsed = get_report(run.report)
+    objective = run.objective
     if run.indicator is not None:
-        name = get_report(run.report).cards.loc[run.indicator, "name"]
-    title = TITLES[run.notebook].format(objective=run.objective, indicator=run.indicator, name=name)
+        objective = int(parsed.cards.loc[run.indicator, "objective"])
+    title = page_title(run)
+    src = source(run.report)
+    about: dict[str, object] = {"source": {**asdict(src), "citation": src.citation}}
+    if objective is not None:
+        titles = parsed.objectives.set_index("objective")["title"]
+        about.update(objective=objective, objective_title=str(titles[objective]))
     return outputs.write_summary(
-        run.output_dir, run.name, title=title, figures=figures, parameters=run.given, key_figures=key_figures(run)
+        run.output_dir, run.name, title=title, figures=figures, parameters=run.given, key_figures=key_figures(run),
+        about=about,
     )

@@ -154,6 +154,7 @@ def write_summary(
     figures: Iterable[str | Path] = (),
     key_figures: Iterable[Mapping[str, object]] = (),
     parameters: Mapping[str, object] | None = None,
+    about: Mapping[str, object] | None = None,
 ) -> Path:
     """Write the run's summary, ``<output_dir>/<name>.summary.json``.
 
@@ -174,6 +175,9 @@ def write_summary(
         as missing, together with ``"raw"`` when given (the report's token).
     parameters : mapping, optional
         The validated parameters, for the record.
+    about : mapping, optional
+        More fields of the summary (JSON-serialisable; the index reads
+        ``objective``, ``objective_title`` and ``source``).
 
     Returns
     -------
@@ -196,6 +200,7 @@ def write_summary(
         "main_figure": rel[0] if rel else None,
         "figures": rel,
         "key_figures": [{k: _plain(v) for k, v in item.items()} for item in key_figures],
+        **{k: v for k, v in (about or {}).items() if k not in ("name", "title", "figures", "key_figures")},
     }
     out.mkdir(parents=True, exist_ok=True)
     return write_atomic(out / f"{name}{SUMMARY_SUFFIX}", json.dumps(data, ensure_ascii=False, indent=2))

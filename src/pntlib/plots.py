@@ -13,8 +13,9 @@ The backend is left to the caller (inline in notebooks, Agg in tests).
 
 from __future__ import annotations
 
+import functools
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import matplotlib as mpl
@@ -31,9 +32,9 @@ from .audit import method_relations
 from .evidence import is_weak
 from .labels import DISAGREEMENT_LABELS, STATUS_LABELS
 from .progress import progress_table
-from .rules import expected_direction
+from .rules import as_float, as_int, expected_direction
 from .tables import ParsedReport, get_report
-from .text import number
+from .text import number, plot_literal
 from .validation import validate_as_of, validate_indicator, validate_objective
 
 __all__ = [
@@ -70,12 +71,32 @@ SAVE_FORMATS = ("png", "svg")
 _DPI = 150
 
 
+def _literal_text(plot: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Draw with ``text.usetex`` off: the charts' text is never handed to LaTeX (report
+    text reaches the artists through :func:`pntlib.text.plot_literal`, never as mathtext)."""
+
+    @functools.wraps(plot)
+    def wrapper(*args, **kwargs) -> Figure:
+        with mpl.rc_context({"text.usetex": False}):
+            return plot(*args, **kwargs)
+
+    return wrapper
+
+
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False))
+    """Text wrapped at ``width`` characters, literal for matplotlib (:func:`pntlib.text.plot_literal`)."""
+    return plot_literal("\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)))
 
 
 def _unit_label(unit: str) -> str:
-    return "Porcentaje (%)" if str(unit).strip().lower() == "porcentaje" else str(unit)
+    return "Porcentaje (%)" if str(unit).strip().lower() == "porcentaje" else plot_literal(unit)
+
+
+def _anchor_missing(parsed: ParsedReport, indicator_id: str, measure: str) -> str:
+    """A línea base or Meta without a number, as the annex prints it: "ND, sin valor"."""
+    rows = parsed.rows("annex", measure)
+    own = rows[rows["indicator_id"] == indicator_id]
+    return f"{plot_literal(own['raw'].iloc[0])}, sin valor" if len(own) else "sin valor"
 
 
 def _indicator_data(parsed: ParsedReport, indicator_id: str, judged: pd.DataFrame,
@@ -88,11 +109,12 @@ def _indicator_data(parsed: ParsedReport, indicator_id: str, judged: pd.DataFram
     return card, results, judged.loc[indicator_id]
 
 
-def _year_range(parsed: ParsedReport, base_year: int, target_year: int) -> tuple[int, int]:
+def _year_range(parsed: ParsedReport, *anchors: int | None) -> tuple[int, int]:
     """First and last year on the x axis: every result year of the report's annex
-    tables (the same for every indicator, whatever ``as_of``), the baseline and the target."""
-    years = parsed.result_years
-    return min([years[0], base_year]), max([years[-1], target_year])
+    tables (the same for every indicator, whatever ``as_of``), the baseline and the target
+    years (``None`` when unknown)."""
+    years = [*parsed.result_years, *(y for y in anchors if y is not None)]
+    return min(years), max(years)
 
 
 def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.DataFrame, relations: pd.DataFrame,
@@ -104,16 +126,20 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
     years = results["year"].astype(int).to_numpy()
     values = results["value"].astype("float64").to_numpy(na_value=np.nan)
     status = results["status"].astype(str).to_numpy()
-    base, base_year = float(row["baseline_value"]), int(row["baseline_year"])
-    target, target_year = float(row["target_value"]), int(row["target_year"])
+    # a línea base or Meta printed as NA/ND is missing: no diamond, line or path, a label instead
+    base, base_year = as_float(row["baseline_value"]), as_int(row["baseline_year"])
+    target, target_year = as_float(row["target_value"]), as_int(row["target_year"])
     verdict = str(row["status"])
     color = STATUS_COLORS[verdict]
 
     finite = values[~np.isnan(values)]
-    lo = min([0.0, base, target, *finite, *computed.values()])
-    hi = max([base, target, *finite, *computed.values()])
+    known = [v for v in (base, target) if v is not None] + [*finite, *computed.values()]
+    lo, hi = min([0.0, *known]), max([0.0, *known])
     span = (hi - lo) or 1.0
-    ax.set_ylim(lo - 0.16 * span, hi + 0.14 * span)
+    missing = [(gid, label, measure) for gid, label, measure, value in (
+        ("baseline-missing", f"Línea base {base_year or ''}", "baseline", base),
+        ("target-missing", f"Meta {target_year or ''}", "target", target)) if value is None]
+    ax.set_ylim(lo - 0.16 * span, hi + (0.14 + 0.12 * len(missing)) * span)  # room for their labels
     first, last = _year_range(parsed, base_year, target_year)
     ax.set_xlim(first - 0.6, last + 0.9)
 
@@ -122,16 +148,23 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
     for year, value, raw in zip(years, values, results["raw"].astype(str)):
         if np.isnan(value):
             ax.axvspan(year - 0.3, year + 0.3, color=_GAP, zorder=0, gid=f"gap-{year}")
-            ax.text(year, 0.04, raw, transform=gap_transform, ha="center", va="bottom",
+            ax.text(year, 0.04, plot_literal(raw), transform=gap_transform, ha="center", va="bottom",
                     fontsize=8.5, color="#444444", gid=f"gap-label-{year}")
 
-    ax.plot([base_year, target_year], [base, target], ls="--", lw=1.2, color=_PATH, zorder=1,
-            gid="path", label="Trayectoria lineal a la meta")
-    ax.axhline(target, color="#000000", lw=1.3, zorder=1, gid="target", label=f"Meta {target_year}")
-    ax.text(first - 0.5, target, f"Meta {target_year}: {number(target)}", ha="left", va="bottom",
-            fontsize=8, color="#000000", gid="target-label")
-    ax.plot([base_year], [base], marker="D", ms=9, ls="none", color=_PATH, mec="#000000", zorder=2,
-            gid="baseline", label="Línea base")
+    if base is not None and target is not None:
+        ax.plot([base_year, target_year], [base, target], ls="--", lw=1.2, color=_PATH, zorder=1,
+                gid="path", label="Trayectoria lineal a la meta")
+    if target is not None:
+        ax.axhline(target, color="#000000", lw=1.3, zorder=1, gid="target", label=f"Meta {target_year}")
+        ax.text(first - 0.5, target, f"Meta {target_year}: {number(target)}", ha="left", va="bottom",
+                fontsize=8, color="#000000", gid="target-label")
+    if base is not None:
+        ax.plot([base_year], [base], marker="D", ms=9, ls="none", color=_PATH, mec="#000000", zorder=2,
+                gid="baseline", label="Línea base")
+    for k, (gid, label, measure) in enumerate(missing):  # labelled gaps: the anchors the report does not give
+        ax.text(0.01, 0.98 - 0.08 * k, f"{label}: {_anchor_missing(parsed, indicator_id, measure)}",
+                transform=ax.transAxes, ha="left", va="top", fontsize=8, color="#444444", gid=gid,
+                bbox={"fc": _GAP, "ec": "none", "pad": 1.5})
 
     # the line breaks at NaN, so NA/ND years stay visible gaps
     ax.plot(years, values, color=_INK, lw=1.8, zorder=3, gid="results-line")
@@ -150,7 +183,7 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
 
     if not pd.isna(row["latest_value"]):
         ly, lv = int(row["latest_year"]), float(row["latest_value"])
-        raw = str(results.loc[results["year"] == ly, "raw"].iloc[0])
+        raw = plot_literal(results.loc[results["year"] == ly, "raw"].iloc[0])
         ax.annotate(
             f"{raw} ({ly})\n{STATUS_LABELS[verdict]}" + ("\nevidencia débil" if is_weak(row["evidence"]) else ""),
             xy=(ly, lv), xytext=(9, 0), textcoords="offset points", ha="left", va="center",
@@ -197,6 +230,7 @@ def _legend_handles() -> list:
     ]
 
 
+@_literal_text
 def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, report: str | Path | None = None) -> Figure:
     """One indicator's results against its línea base and Meta 2024.
 
@@ -248,6 +282,7 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
     return ax.figure
 
 
+@_literal_text
 def plot_objective(objective: int, *, report: str | Path | None = None) -> Figure:
     """The indicators of one objective as small multiples.
 
@@ -291,6 +326,7 @@ def _status_legend(statuses: Iterable[str]) -> list:
     return [Patch(color=STATUS_COLORS[s], label=STATUS_LABELS[s]) for s in statuses]
 
 
+@_literal_text
 def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
     """One bar per indicator: the share of the way to the Meta 2024 covered.
 
@@ -382,6 +418,7 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
     return fig
 
 
+@_literal_text
 def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     """Indicators by year, coloured by the share of the Meta 2024 reached.
 
@@ -414,7 +451,7 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     tokens = pd.DataFrame("", index=ids, columns=years)
     for _, row in results.iterrows():
         card = indicators.loc[row["indicator_id"]]
-        tokens.loc[row["indicator_id"], int(row["year"])] = str(row["raw"])
+        tokens.loc[row["indicator_id"], int(row["year"])] = plot_literal(row["raw"])
         value, target = row["value"], card["target_value"]
         if pd.isna(value) or pd.isna(target):
             continue
@@ -480,6 +517,7 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
 DISAGREEMENT_COLORS = {"different": "#b2182b", "missing": "#ef8a62", "truncation": "#fddbc7", "rounding": "#d1e5f0"}
 
 
+@_literal_text
 def plot_disagreements(*, report: str | Path | None = None) -> Figure:
     """Where the section-3 summary table and the annex card disagree, by indicator and year.
 
@@ -514,12 +552,11 @@ def plot_disagreements(*, report: str | Path | None = None) -> Figure:
     ax.imshow(grid.to_numpy(dtype=float), cmap=mpl.colors.ListedColormap(list(DISAGREEMENT_COLORS.values())),
               vmin=-0.5, vmax=len(kinds) - 0.5, aspect="auto")
     for row in found.itertuples(index=False):
-        annex = row.annex_raw if pd.notna(row.annex_raw) else "—"
-        summary = row.summary_raw if pd.notna(row.summary_raw) else "—"
-        ax.text(years.index(int(row.year)), ids.index(row.indicator_id), f"{annex} | {summary}",
+        ax.text(years.index(int(row.year)), ids.index(row.indicator_id),
+                f"{plot_literal(row.annex_raw)} | {plot_literal(row.summary_raw)}",
                 ha="center", va="center", fontsize=7, gid=f"cell-{row.indicator_id}-{int(row.year)}")
     ax.set_xticks(range(len(years)), [str(a) for a in years])
-    ax.set_yticks(range(len(ids)), ids)
+    ax.set_yticks(range(len(ids)), [plot_literal(i) for i in ids])
     ax.set_xticks([x - 0.5 for x in range(1, len(years))], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, len(ids))], minor=True)
     ax.grid(which="minor", color="#dddddd")

@@ -99,6 +99,20 @@ def _years_word(years: list[int]) -> str:
     return "de " + ", ".join(str(y) for y in years[:-1]) + f" y {years[-1]}"
 
 
+def _missing_anchors(own: pd.DataFrame, base: float | None, base_year: int | None,
+                     target: float | None, target_year: int | None) -> list[str]:
+    """Notes naming a línea base or Meta without a number, with the token the table prints (NA, ND)."""
+    notes = []
+    for measure, value, year, label in (("baseline", base, base_year, "La línea base"),
+                                        ("target", target, target_year, "La Meta")):
+        if value is None:
+            rows = own[own["measure"] == measure]
+            when = f" ({year})" if measure == "baseline" and year is not None else f" {year or ''}".rstrip()
+            printed = f"se imprime {rows['raw'].iloc[0]} (sin valor)" if len(rows) else "no tiene valor"
+            notes.append(f"{label}{when} {printed}.")
+    return notes
+
+
 # --------------------------------------------------------------------------- core
 
 
@@ -169,6 +183,7 @@ def progress_from_frames(
             notes.append("Meta 2024 y tendencia esperada tomadas de la ficha del anexo (la tabla resumen no tiene meta).")
         if trend_note:
             notes.append(trend_note)
+        notes += _missing_anchors(own, base, base_year, target, target_year)
         latest = latest_year = latest_status = None
         if last is not None:
             latest, latest_year, latest_status = as_float(last["value"]), as_int(last["year"]), str(last["status"])

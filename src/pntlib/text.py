@@ -1,16 +1,23 @@
-"""Text helpers shared by every module: a number as a Spanish reader sees it, and folding.
+"""Text helpers shared by every module: a number as a Spanish reader sees it, folding,
+and report text made literal for Markdown and for charts.
 
 :func:`number` is the one way pntlib writes a number into a sentence, a chart or a
-page; :func:`fold` is the one way it compares two labels or names.
+page; :func:`fold` is the one way it compares two labels or names. Report text is
+data, never markup: :func:`markdown_literal` is the one way it enters Markdown (and
+the HTML rendered from it), :func:`plot_literal` the one way it enters a matplotlib
+text (title, label, tick, legend, annotation).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import string
 import unicodedata
 
-__all__ = ["number", "fold", "MISSING"]
+import pandas as pd
+
+__all__ = ["number", "fold", "markdown_literal", "plot_literal", "MISSING"]
 
 #: What :func:`number` writes for a missing value.
 MISSING = "—"
@@ -57,3 +64,61 @@ def fold(text: object) -> str:
     bare = "".join(c for c in nfkd if not unicodedata.combining(c))
     bare = _SPACE_RE.sub(" ", bare).strip().strip('"“”«»').strip()
     return bare.rstrip(".;:,").strip().lower()
+
+
+_PUNCTUATION = frozenset(string.punctuation)  # every ASCII punctuation character
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_LINE_BREAK_RE = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def markdown_literal(value: object) -> str:
+    """Report text for Markdown, shown exactly as written and never read as markup.
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark lets any
+    be, so ``[x](javascript:...)``, ``![b](http://...)``, ``**``, ``_``, ``#``,
+    ``|``, ``$...$`` math, ``http://`` and ``www.`` autolinks all stay text) and
+    ``<``, ``>``, ``&`` become HTML entities (so ``<script>`` or ``&amp;`` show
+    as typed). Line breaks become spaces, so the text cannot start a heading,
+    a list or a code block; HTML shows a line break as a space anyway.
+
+    Parameters
+    ----------
+    value : object
+        The text (any value is written with :func:`str`); missing (None, NaN,
+        ``pd.NA``) is written as :data:`MISSING`.
+
+    Returns
+    -------
+    str
+        Markdown source that renders to ``value``'s text (tested with nbconvert's
+        mistune, which renders the pages, and markdown-it / CommonMark).
+    """
+    if _missing(value):
+        return MISSING
+    text = _LINE_BREAK_RE.sub(" ", str(value))
+    return "".join(_ENTITIES.get(c) or ("\\" + c if c in _PUNCTUATION else c) for c in text)
+
+
+def plot_literal(value: object) -> str:
+    """Report text for a matplotlib text artist, drawn exactly as written.
+
+    Each ``$`` is escaped as ``\\$``, so the text never holds a pair of unescaped
+    dollar signs and matplotlib never reads it as mathtext (it draws ``\\$`` as
+    ``$``; a ``\\$`` already in the text is drawn as ``\\$``).
+
+    Parameters
+    ----------
+    value : object
+        The text; missing (None, NaN, ``pd.NA``) is written as :data:`MISSING`.
+
+    Returns
+    -------
+    str
+    """
+    if _missing(value):
+        return MISSING
+    return str(value).replace("$", "\\$")

@@ -19,7 +19,7 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _expected_checksum(checksum_file: Path, filename: str) -> str | None:
+def expected_checksum(checksum_file: Path, filename: str) -> str | None:
     if not checksum_file.exists():
         return None
     for raw in checksum_file.read_text(encoding="utf-8").splitlines():
@@ -68,7 +68,7 @@ def read_report(path: str | Path | None = None) -> Report:
 
 
 def _verify(path: Path, digest: str) -> None:
-    expected = _expected_checksum(config.CHECKSUM_FILE, path.name)
+    expected = expected_checksum(config.CHECKSUM_FILE, path.name)
     if expected is None:
         raise ReportChecksumError(
             f"no checksum for {path.name} in {config.CHECKSUM_FILE}; the default report cannot be verified"

@@ -1,23 +1,31 @@
 """The index page: one card per run of the plan, from the manifest and the runs' summaries.
 
 :func:`index_rows` gathers what the page shows (plain data, one dict per run);
-:func:`write_index` renders ``templates/index.html.j2`` with it (jinja2,
-autoescaping on: report text, parameters and errors are shown as text).
+:func:`index_sections` groups the cards: the runs about the whole programme
+first (overview, data quality, exploration, in plan order), then one section
+per objective with its title, its page and its indicators' pages;
+:func:`write_index` renders ``templates/index.html.j2`` with them (jinja2,
+autoescaping on: report text, parameters and errors are shown as text) and
+copies the raw data's README (:data:`pntlib.provenance.RAW_README`) into the
+output folder, where every page's provenance note links to it.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..outputs import SUMMARY_SUFFIX
 from ..exceptions import OutputError
 from ..files import inside, write_atomic
+from ..provenance import PUBLISHED_README, RAW_README
+from ..text import number
 from .state import read_manifest
 
-__all__ = ["INDEX_NAME", "index_rows", "render_index", "write_index"]
+__all__ = ["INDEX_NAME", "index_rows", "index_sections", "render_index", "provenance_files", "write_index"]
 
 #: File name of the index page in the output folder.
 INDEX_NAME = "index.html"
@@ -25,22 +33,35 @@ _TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
 def _format_value(item: dict) -> str:
-    """A key figure as the index shows it: the report's own token when given
-    ("66/P" keeps its provisional mark), then its unit ("%" for percentages)."""
+    """A key figure as a reader says it: "66 % (preliminar)", "12 víctimas", "ND (no disponible)".
+
+    A number is written as :func:`pntlib.text.number` writes it, followed by its
+    unit ("%" for percentages) and, in brackets, its ``note`` (the value's status
+    when it is not a plain reported value); a missing number shows the report's
+    own token (``raw``) with its note, or "sin dato".
+    """
     value = item.get("value")
-    raw = item.get("raw")
-    if raw:
-        text = str(raw)
-    elif value is None:
-        return "sin dato"
-    elif isinstance(value, float):
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    else:
-        text = str(value)
+    note = f" ({item['note']})" if item.get("note") else ""
+    if value is None:
+        raw = item.get("raw")
+        return f"{raw}{note}" if raw else "sin dato"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{value}{note}"
+    text = number(value)
     unit = str(item.get("unit") or "")
     if unit.casefold().startswith("porcentaje"):
-        return f"{text} %"
-    return f"{text} {unit.lower()}" if unit else text
+        return f"{text} %{note}"
+    return f"{text} {unit.lower()}{note}" if unit else f"{text}{note}"
+
+
+def _when(stamp: object) -> str | None:
+    """An ISO time stamp as a reader reads it: ``2026-11-29 22:28``."""
+    if not stamp:
+        return None
+    try:
+        return _dt.datetime.fromisoformat(str(stamp)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(stamp)
 
 
 def _summary(out: Path, name: str) -> dict | None:
@@ -75,6 +96,7 @@ def _row(run, record: dict, out: Path) -> dict:
                 links.append({"label": label, "href": rel})
     thumb = f"figures/thumbs/{run.name}.png"
     main = _inside_or_none(out, summary.get("main_figure"))
+    page = f"{run.name}.html" if success and (out / f"{run.name}.html").is_file() else None
     failed_html = f"failed/{run.name}.html"
     return {
         "name": run.name,
@@ -83,7 +105,7 @@ def _row(run, record: dict, out: Path) -> dict:
         "status": record.get("status", "pending"),
         "this_call": record.get("this_call", ""),
         "duration": record.get("duration"),
-        "finished": record.get("finished"),
+        "finished": _when(record.get("finished")),
         "error": record.get("error"),
         "failed_html": failed_html if record.get("status") == "failed" and (out / failed_html).is_file() else None,
         "title": summary.get("title") or run.name,
@@ -91,9 +113,48 @@ def _row(run, record: dict, out: Path) -> dict:
                         for k in summary.get("key_figures", [])],
         "thumb": thumb if (out / thumb).is_file() else None,
         "main_figure": main,
+        "page": page,
         "links": links,
         "has_success": bool(success),
+        "objective": _objective_of(run, summary),
+        "objective_title": summary.get("objective_title"),
+        "is_objective_page": "objective" in run.parameters,
+        "source": summary.get("source"),
     }
+
+
+_ID_RE = re.compile(r"^\s*(\d+)(?:\.\d+)?\s*$")
+
+
+def _objective_of(run, summary: dict) -> int | None:
+    """The objective a run is about: its summary says so, else its ``objective`` or ``indicator`` parameter."""
+    if isinstance(summary.get("objective"), int):
+        return summary["objective"]
+    for key in ("objective", "indicator"):
+        match = _ID_RE.match(str(run.parameters.get(key, "")))
+        if key in run.parameters and match:
+            return int(match.group(1))
+    return None
+
+
+def index_sections(rows: Sequence[dict]) -> list[dict]:
+    """The index's sections: ``{"title", "rows"}`` dicts.
+
+    First the runs about no objective (in plan order), titled "El programa en
+    conjunto"; then, for each objective in number order, its runs: the
+    objective's page(s) first, then the others (its indicators), in plan
+    order; titled "Objetivo prioritario N. <title>" (the title from a run's
+    summary, read from the report).
+    """
+    general = [r for r in rows if r["objective"] is None]
+    sections = [{"title": "El programa en conjunto", "objective": None, "rows": general}] if general else []
+    for objective in sorted({r["objective"] for r in rows if r["objective"] is not None}):
+        own = [r for r in rows if r["objective"] == objective]
+        own.sort(key=lambda r: not r["is_objective_page"])  # stable: plan order otherwise
+        title = next((r["objective_title"] for r in own if r["objective_title"]), None)
+        heading = f"Objetivo prioritario {objective}" + (f". {title}" if title else "")
+        sections.append({"title": heading, "objective": objective, "rows": own})
+    return sections
 
 
 def index_rows(runs: Sequence, out: Path, manifest: dict) -> list[dict]:
@@ -115,7 +176,9 @@ def render_index(runs: Sequence, out: Path, manifest: dict) -> str:
         lstrip_blocks=True,
     )
     return env.get_template("index.html.j2").render(
-        rows=rows,
+        sections=index_sections(rows),
+        sources=_sources(rows),
+        readme=PUBLISHED_README,
         counts=counts,
         generated=_dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
     )
@@ -140,4 +203,25 @@ def write_index(runs: Sequence, out: str | Path, *, manifest: dict | None = None
         HTML-escaped by jinja2's autoescaping.
     """
     out = Path(out)
-    return write_atomic(out / INDEX_NAME, render_index(runs, out, manifest or read_manifest(out)))
+    path = write_atomic(out / INDEX_NAME, render_index(runs, out, manifest or read_manifest(out)))
+    for rel, text in provenance_files().items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out / rel, text)
+    return path
+
+
+def _sources(rows: Sequence[dict]) -> list[dict]:
+    """The reports the runs read (their summaries' ``source``), each once, in plan order."""
+    seen: dict[str, dict] = {}
+    for row in rows:
+        src = row.get("source")
+        if isinstance(src, dict) and src.get("sha256") and src["sha256"] not in seen:
+            seen[src["sha256"]] = src
+    return list(seen.values())
+
+
+def provenance_files() -> dict[str, str]:
+    """Files published beside the index, by path relative to it: the raw data's README
+    (:data:`pntlib.provenance.RAW_README`, as ``data/raw/README.md``), which every page's
+    provenance note links to."""
+    return {PUBLISHED_README: RAW_README.read_text(encoding="utf-8")} if RAW_README.is_file() else {}

@@ -17,7 +17,7 @@ import pandas as pd
 from .. import config
 from ..exceptions import OutputError, PlanError
 from ..files import Publication, describe_os_error
-from .index import INDEX_NAME, render_index
+from .index import INDEX_NAME, provenance_files, render_index
 from .plan import Run, check_parameters_declared, load_plan
 from .pool import LOCK_NAME, RunInterrupted, StopSignals, Task, WorkerPool, exclusive
 from .publish import publish
@@ -86,7 +86,7 @@ def _progress(quiet: bool):
     return Progress(
         TextColumn("[bold]pnt run[/]"),
         BarColumn(),
-        TextColumn("{task.fields[done]} hechos · {task.fields[failed]} fallidos · {task.fields[left]} por hacer"),
+        TextColumn("{task.fields[done]} ok · {task.fields[failed]} failed · {task.fields[left]} to go"),
         TimeElapsedColumn(),
         console=Console(stderr=True, quiet=quiet),
         transient=False,
@@ -106,7 +106,7 @@ def _execute(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest:
                     _publish(runs, task, result, out, manifest, staging_root)
                     results[task.run.name] = result
                 counts[result.status] += 1
-                mark = "[green]ok[/]" if result.status == "ok" else "[red]FALLÓ[/]"
+                mark = "[green]ok[/]" if result.status == "ok" else "[red]FAILED[/]"
                 progress.console.print(f"{mark} {task.run.name} ({result.duration or 0:.1f} s)")
                 progress.update(bar, advance=1, done=counts["ok"], failed=counts["failed"],
                                 left=len(tasks) - sum(counts.values()))
@@ -122,6 +122,8 @@ def _commit_state(runs: list[Run], out: Path, manifest: dict, publication: Publi
     """Write the manifest and the index (from the files now in ``out``) into ``publication``."""
     publication.write(MANIFEST_NAME, manifest_text(manifest))
     publication.write(INDEX_NAME, render_index(runs, out, manifest))
+    for rel, text in provenance_files().items():
+        publication.write(rel, text)
 
 
 class _Publishing(Publication):

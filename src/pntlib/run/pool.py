@@ -55,8 +55,8 @@ class RunInterrupted(Stopped):
         super().__init__(signum)
         how = "" if signum == signal.SIGINT else f" ({signal.Signals(signum).name})"
         self.args = (
-            f"interrumpido / interrupted{how}: {finished} ejecuciones publicadas / runs published, "
-            f"{stopped} detenidas sin publicar / stopped, not published; índice / index: {out / 'index.html'}",
+            f"interrupted{how}: {finished} runs published, {stopped} stopped and not published; "
+            f"index: {out / 'index.html'}",
         )
         self.out, self.finished, self.stopped = out, finished, stopped
 
