@@ -133,7 +133,7 @@ def test_a_baseline_or_target_printed_nd_or_na_in_tables_and_sentences(damaged_r
     # 3.1's línea base 2020 printed ND (annex l.668), 3.2's Meta 2024 printed NA (annex l.703)
     path = damaged_report(edits=[*MISSING_VALUES["baseline"], (703, 7, "100", "NA")])
     box, made = markdown_text(evidence.indicator_box("3.1", report=path))
-    assert made == set() and "Veredicto: Sin datos — 86 en 2023, frente a una Meta 2024 de 100." in box
+    assert made == set() and "Veredicto: Sin datos — 86 % en 2023, frente a una Meta 2024 de 100 %." in box
     assert "La línea base (2020) se imprime ND (sin valor)." in box
     assert "frente a una Meta 2024 sin valor." in markdown_text(evidence.indicator_box("3.2", report=path))[0]
     text = markdown_text(briefing.objective_narrative(3, report=path))[0]

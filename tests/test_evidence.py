@@ -36,7 +36,7 @@ def test_indicator_box_and_narrative_say_how_far_the_verdict_holds():
     assert source.startswith("> **Veredicto: Meta alcanzada** ") and "> **Evidencia débil.** " in source
     box = markdown_text(source)[0]  # as the page shows it
     # ARAR% = (NAR/TAO) * 100 with NAR = 0, TAO = 7 gives 0; the card prints 100 for 2024
-    assert box.strip().startswith("Veredicto: Meta alcanzada — 100 en 2024, frente a una Meta 2024 de 100.")
+    assert box.strip().startswith("Veredicto: Meta alcanzada — 100 % en 2024, frente a una Meta 2024 de 100 %.")
     assert "Evidencia débil. Las variables de la ficha no reproducen el valor: dan 0 para 2024, frente a 100 impreso." in box
     box = markdown_text(evidence.indicator_box("5.3"))[0]
     # 5.3: 33 (2023), base 0: straight path 33 % / 66.67 % = 0.495 -> limited; Open SDG 3.98 -> on track
@@ -100,3 +100,13 @@ def test_progress_overview_marks_weak_evidence():
     bars = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("bar-")}
     assert bars["bar-2.3"].get_hatch() == "///" and bars["bar-1.1"].get_hatch() is None
     plt.close(fig)
+
+
+def test_indicator_box_gives_the_unit_and_says_preliminar():
+    from pntlib import evidence
+
+    from .hostile import markdown_text
+
+    # 3.2 (annex, l.703): 2024 printed 66/P, unit Porcentaje, Meta 2024 100
+    box, made = markdown_text(evidence.indicator_box("3.2"))
+    assert made == set() and "Requiere acelerar — 66 % (preliminar) en 2024, frente a una Meta 2024 de 100 %." in box

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .labels import EVIDENCE_LABELS, METHOD_LABELS, STATUS_LABELS
+from .labels import EVIDENCE_LABELS, METHOD_LABELS, STATUS_LABELS, VALUE_STATUS_LABELS
 from .progress import progress_table
 from .tables import get_report
-from .text import markdown_literal, number
+from .text import markdown_literal, number, quantity
 from .validation import validate_indicator
 
 __all__ = [
@@ -133,10 +133,12 @@ def indicator_box(indicator: object, *, report: str | Path | None = None) -> str
     other = progress_table(parsed, method="opensdg").set_index("indicator_id").loc[ind, "status"]
     lines = [f"**Veredicto: {markdown_literal(STATUS_LABELS[str(row['status'])])}**"]
     if not pd.isna(row["latest_value"]):
-        target = (f"una Meta {int(row['target_year'])} de {number(row['target_value'])}"
+        target = (f"una Meta {int(row['target_year'])} de {quantity(row['target_value'], unit=row['unit'])}"
                   if not pd.isna(row["target_value"]) else f"una Meta {int(row['target_year'])} sin valor")
-        lines[0] += " " + markdown_literal(f"— {number(row['latest_value'])} en {int(row['latest_year'])}, "
-                                          f"frente a {target}.")
+        status = str(row["latest_status"])
+        latest = quantity(row["latest_value"], unit=row["unit"],
+                          note=VALUE_STATUS_LABELS[status] if status != "normal" else None)
+        lines[0] += " " + markdown_literal(f"— {latest} en {int(row['latest_year'])}, frente a {target}.")
     if str(row["status"]) == "no_data":  # why: the method note names what is missing
         lines.append(markdown_literal(str(row["method_note"]).split(". ", 1)[-1]))
     sentence = evidence_sentence(row)
@@ -188,10 +190,13 @@ def method_disagreements(compared: pd.DataFrame, table: pd.DataFrame) -> pd.Data
     return out
 
 
+_METHODS = f"{METHOD_LABELS['linear']} y {METHOD_LABELS['opensdg']}"
+
+
 def methods_sentence(disagreements: pd.DataFrame) -> str:
     """One Spanish sentence on where the two methods disagree (:func:`method_disagreements`)."""
     if disagreements.empty:
-        return f"Los dos métodos ({METHOD_LABELS['linear']} y {METHOD_LABELS['opensdg']}) dan el mismo veredicto."
+        return f"Los dos métodos, {_METHODS}, dan el mismo veredicto."
     ids = ", ".join(disagreements.index)
-    return (f"Los dos métodos ({METHOD_LABELS['linear']} y {METHOD_LABELS['opensdg']}) difieren en "
+    return (f"Los dos métodos, {_METHODS}, difieren en "
             f"{len(disagreements)} {'indicador' if len(disagreements) == 1 else 'indicadores'}: {ids}.")

@@ -73,7 +73,7 @@ CHECK_LABELS = {
     "summary_value": "Resultado: número distinto en resumen y ficha",
     "summary_missing": "Resultado: número frente a NA/ND",
     "method_unevaluable": "Método de cálculo: fórmula no evaluable",
-    "method_result": "Método de cálculo: resultado no reproducido",
+    "method_result": "Método de cálculo: el resultado frente a sus variables",
     "method_substitution": "Método de cálculo: sustitución distinta",
     "name_unit": "Nombre frente a unidad de medida",
     "name_condition": "Condición del nombre frente a la variable",

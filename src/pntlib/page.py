@@ -244,7 +244,7 @@ def text(value: object) -> None:
     from IPython.display import HTML, display
 
     shown = MISSING if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-    display(HTML(f'<pre style="white-space: pre-wrap; overflow-wrap: anywhere; margin: 0 0 1em 0;">'
+    display(HTML(f'<pre style="white-space: pre-wrap; word-break: normal; overflow-wrap: anywhere; margin: 0 0 1em 0;">'
                  f"{html.escape(shown)}</pre>"))
 
 

@@ -17,7 +17,7 @@ import unicodedata
 
 import pandas as pd
 
-__all__ = ["number", "fold", "markdown_literal", "plot_literal", "MISSING"]
+__all__ = ["number", "quantity", "fold", "markdown_literal", "plot_literal", "MISSING"]
 
 #: What :func:`number` writes for a missing value.
 MISSING = "—"
@@ -49,6 +49,32 @@ def number(value: object, *, decimals: int = 2) -> str:
     if rounded == int(rounded):
         return str(int(rounded))
     return f"{rounded:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def quantity(value: object, *, unit: object = None, note: object = None) -> str:
+    """A value with its unit and status as a reader says it: ``"66 % (preliminar)"``.
+
+    Parameters
+    ----------
+    value : float, int or None
+        The number, written by :func:`number`.
+    unit : str, optional
+        The card's *Unidad de medida*: a percentage ("Porcentaje ...") is written
+        ``%``; any other unit follows the number in lower case ("20 recomendaciones").
+    note : str, optional
+        Said in brackets after the value, e.g. the value's status ("preliminar").
+
+    Returns
+    -------
+    str
+        Plain text (not markup).
+    """
+    bracket = f" ({note})" if note else ""
+    text = number(value)
+    unit_text = "" if unit is None or pd.isna(unit) else str(unit)
+    if unit_text.casefold().startswith("porcentaje"):
+        return f"{text} %{bracket}"
+    return f"{text} {unit_text.lower()}{bracket}" if unit_text else f"{text}{bracket}"
 
 
 _SPACE_RE = re.compile(r"\s+")

@@ -22,7 +22,7 @@ from ..outputs import SUMMARY_SUFFIX
 from ..exceptions import OutputError
 from ..files import inside, write_atomic
 from ..provenance import PUBLISHED_README, RAW_README
-from ..text import number
+from ..text import quantity
 from .state import read_manifest
 
 __all__ = ["INDEX_NAME", "index_rows", "index_sections", "render_index", "provenance_files", "write_index"]
@@ -47,11 +47,7 @@ def _format_value(item: dict) -> str:
         return f"{raw}{note}" if raw else "sin dato"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return f"{value}{note}"
-    text = number(value)
-    unit = str(item.get("unit") or "")
-    if unit.casefold().startswith("porcentaje"):
-        return f"{text} %{note}"
-    return f"{text} {unit.lower()}{note}" if unit else f"{text}{note}"
+    return quantity(value, unit=item.get("unit"), note=item.get("note"))
 
 
 def _when(stamp: object) -> str | None:
