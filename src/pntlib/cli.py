@@ -29,7 +29,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = run_plan(args.plan, out=args.out, jobs=args.jobs, force=args.force, only=args.only, quiet=args.quiet)
     counts = result["status"].value_counts()
     print(
-        f"{len(result)} runs: {counts.get('ok', 0)} ok, {counts.get('failed', 0)} failed, "
+        f"{len(result)} run{'' if len(result) == 1 else 's'}: {counts.get('ok', 0)} ok, {counts.get('failed', 0)} failed, "
         f"{counts.get('skipped', 0)} skipped (unchanged)"
     )
     for row in result[result["status"] == "failed"].itertuples():
