@@ -68,6 +68,18 @@ def test_unknown_token(report_text, table, pattern, old, new, line, indicator, w
     assert what in msg and repr(new.strip()) in msg and "N/D" in msg  # names what was expected
 
 
+def test_a_number_too_long_is_named_as_such(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^Parámetro 3\.2\t")  # line 305
+    lines[i] = lines[i].replace("66/P", "6" * 400 + "/P", 1)
+    with pytest.raises(ReportFormatError) as err:
+        parse_report("\n".join(lines))
+    msg = str(err.value)
+    assert (err.value.line, err.value.indicator) == (305, "3.2")
+    assert "402 characters long, more than the 30 a number may have" in msg
+    assert len(msg.splitlines()[0]) < 300  # the value is shortened, not repeated whole
+
+
 @pytest.mark.parametrize(
     "cut_at, line, indicator, expected",
     [
@@ -160,8 +172,21 @@ def test_not_utf8(tmp_path):
 
     path = tmp_path / "latin1.txt"
     path.write_bytes("Línea\n".encode("latin-1"))
-    with pytest.raises(ReportFormatError, match="not UTF-8"):
+    with pytest.raises(ReportFormatError, match="not UTF-8") as info:
         read_report(path)
+    # The message names the byte, its column and the fix, not only a file offset.
+    assert "byte 0xED at column 2" in str(info.value)
+    assert info.value.line == 1 and "save it as UTF-8" in str(info.value)
+
+
+def test_utf16_report_is_named_as_utf16(tmp_path, report_text):
+    from pntlib.report import read_report
+
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(report_text.encode("utf-16"))
+    with pytest.raises(ReportFormatError, match="UTF-16 text") as info:
+        read_report(path)
+    assert "iconv -f UTF-16 -t UTF-8" in str(info.value)
 
 
 # --------------------------------------------------------------------------- found by trying to break it
@@ -312,7 +337,7 @@ def test_values_row_among_the_notes(report_text):
 @pytest.mark.parametrize("raw", ["٥", "５", "9" * 400])
 def test_only_ascii_numbers_of_sane_length(report_text, raw):
     damaged = damage(report_text, edits=[(451, 6, "20", raw)])  # annex 1.1, Resultado 2024
-    with pytest.raises(ReportFormatError, match="unknown value"):
+    with pytest.raises(ReportFormatError, match="unknown value|more than the 30 a number may have"):
         parse_report(damaged)
 
 

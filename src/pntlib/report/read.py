@@ -62,9 +62,27 @@ def read_report(path: str | Path | None = None) -> Report:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ReportFormatError(f"the report is not UTF-8 text (byte {exc.start})", line=line, path=str(path)) from exc
+        raise _not_utf8(data, exc, path) from exc
     return parse_report(text, path=path, sha256=digest)
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError, path: Path) -> ReportFormatError:
+    """The error for a file that is not UTF-8: where, which byte, and how to convert it."""
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    end = data.find(b"\n", exc.start)
+    excerpt = data[start : end if end >= 0 else len(data)][:200].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        kind, encoding = "UTF-16 text (it starts with a UTF-16 byte order mark)", "UTF-16"
+    else:
+        kind = f"not UTF-8 text: byte 0x{data[exc.start]:02X} at column {exc.start - start + 1} ({exc.reason})"
+        encoding = "<its encoding>"
+    return ReportFormatError(
+        f"the report is {kind}; save it as UTF-8 (for example "
+        f"'iconv -f {encoding} -t UTF-8 in.txt > out.txt') and read it again",
+        line=data.count(b"\n", 0, exc.start) + 1,
+        excerpt=excerpt,
+        path=str(path),
+    )
 
 
 def _verify(path: Path, digest: str) -> None:
