@@ -150,6 +150,19 @@ def test_library_errors_name_the_fix(tmp_path):
         assert isinstance(err.value, FileNotFoundError)  # as before, for callers catching OSError
 
 
+def test_library_report_argument_of_the_wrong_kind(tmp_path):
+    import pntlib
+    from pntlib.tables import get_report
+
+    with pytest.raises(ParameterError, match="report=3 is not valid; give the path of a report file as text"):
+        pntlib.load_series(report=3)
+    not_a_folder = tmp_path / "a.txt"
+    not_a_folder.write_text("x", encoding="utf-8")
+    with pytest.raises(ReportNotFoundError, match=r"a\.txt/r\.txt' cannot be read \(Not a directory\)"):
+        pntlib.audit(report=not_a_folder / "r.txt")
+    assert get_report("") is get_report(None)  # "" means the verified copy, as in the notebooks
+
+
 def test_the_parsed_report_is_built_once_per_file(report_text, tmp_path):
     from pntlib.tables import get_report
 
