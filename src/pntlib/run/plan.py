@@ -329,9 +329,7 @@ def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) 
         same name (ignoring case) or the same notebook and parameters; a
         parameter the notebook does not declare (the message lists the
         declared ones) or one that ``pnt run`` sets itself. The message names
-        the entry.
-    FileNotFoundError
-        The plan file does not exist.
+        the entry. The plan file cannot be read (missing, a folder).
     """
     path = Path(DEFAULT_PLAN if plan is None else plan).resolve()
     data = yaml_loader.load(path)
