@@ -80,6 +80,21 @@ def test_a_number_too_long_is_named_as_such(report_text):
     assert len(msg.splitlines()[0]) < 300  # the value is shortened, not repeated whole
 
 
+@pytest.mark.parametrize("old, new", [("bienestar 1.1", "bienestar 1,1"), ("bienestar 1.1", "bienestar1.1"),
+                                      ("Meta para el bienestar 1.1", "Meta del bienestar 1.1")])
+def test_a_damaged_first_row_label_is_named_not_the_table_title(report_text, old, new):
+    # Found by the break-it pass: the error pointed at the table's title (line 185) and said
+    # the table "has no rows", although the damage is in the label of its first row.
+    lines = _lines(report_text)
+    i = _index(lines, r"^Meta para el bienestar 1\.1\t")  # line 188
+    lines[i] = lines[i].replace(old, new, 1)
+    with pytest.raises(ReportFormatError) as err:
+        parse_report("\n".join(lines))
+    assert err.value.line == 188 and err.value.excerpt.startswith(lines[i][:20])
+    assert "expected a row such as 'Meta para el bienestar 1.1" in str(err.value)
+    assert "after the header at line 187" in str(err.value)
+
+
 @pytest.mark.parametrize(
     "cut_at, line, indicator, expected",
     [
