@@ -267,6 +267,8 @@ def _entry_runs(entry: PlanEntry, where: str, base: Path, common: dict, timeout:
     notebook = (base / entry.notebook).resolve()
     if not notebook.is_file():
         raise PlanError(f"{where}: notebook {entry.notebook!r} not found at {notebook}")
+    if notebook.suffix.lower() != ".ipynb":  # refused here, before the output folder is made
+        raise PlanError(f"{where}: notebook {entry.notebook!r} is not a Jupyter notebook; give an .ipynb file")
     sets = _parameter_sets(entry, common.get("report"))
     if entry.name is not None and len(sets) > 1:
         raise PlanError(f"{where}: 'name' applies to a single run, but the entry makes {len(sets)}")
