@@ -55,6 +55,7 @@ def test_plan_expands_for_each_in_report_order():
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: a/b\n", "run name 'a/b' is not valid"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: ''\n", "run name '' is not valid"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: ../x\n", "run name '../x' is not valid"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: " + "x" * 101 + "\n", "at most 100 of them"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: Index\n", "run name 'Index' is reserved"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: [a]\n", "name=['a'] must be text"),
         # the same name once letters are compared without case (one file on macOS/Windows)

@@ -188,3 +188,8 @@ def test_notebook_setup_validates_and_names(tmp_path):
     assert (run.indicator, run.name) == ("3.2", "mine")
     with pytest.raises(ParameterError, match="indicator=9.9"):
         notebook.setup("indicator", indicator=9.9, output_dir=str(tmp_path))
+    # Found by the break-it pass: a 500-character run_name passed the first cell, and the run
+    # then failed saving its first figure (a file name holds 255 bytes).
+    assert notebook.setup("overview", output_dir=str(tmp_path), run_name="a" * 100).name == "a" * 100
+    with pytest.raises(ParameterError, match="run_name='a{101}' is not valid.*at most 100"):
+        notebook.setup("overview", output_dir=str(tmp_path), run_name="a" * 101)

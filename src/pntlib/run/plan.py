@@ -256,7 +256,7 @@ def _check_name(name: str, where: str) -> None:
     if not RUN_NAME_PATTERN.fullmatch(name):
         raise PlanError(
             f"{where}: run name {name!r} is not valid; a name starts with a letter or digit and holds only "
-            f"letters, digits, '_', '.' and '-' ({RUN_NAME_PATTERN.pattern})"
+            f"letters, digits, '_', '.' and '-', at most 100 of them ({RUN_NAME_PATTERN.pattern})"
         )
     if name.casefold() in RESERVED_NAMES:
         raise PlanError(f"{where}: run name {name!r} is reserved by pnt run (reserved: {sorted(RESERVED_NAMES)})")
