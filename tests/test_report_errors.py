@@ -204,6 +204,19 @@ def test_utf16_report_is_named_as_utf16(tmp_path, report_text):
     assert "iconv -f UTF-16 -t UTF-8" in str(info.value)
 
 
+def test_a_file_too_large_is_refused_before_it_is_read(tmp_path):
+    # Found by the break-it pass: a 40 GB sparse file was read whole into memory.
+    from pntlib.report import read_report
+    from pntlib.report.read import MAX_REPORT_BYTES
+
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as fh:
+        fh.truncate(MAX_REPORT_BYTES + 1)  # sparse: no disk space used
+    with pytest.raises(ReportFormatError, match="a report is at most 33,554,432 bytes") as err:
+        read_report(path)
+    assert err.value.path == str(path)
+
+
 # --------------------------------------------------------------------------- found by trying to break it
 # Each damage below used to parse "successfully" into wrong or incomplete data.
 

@@ -14,6 +14,10 @@ from .records import Report, id_key
 from .summary import parse_section3
 
 
+#: The largest report file read: the published report is about 100 KB (a text of some 1,100 lines).
+MAX_REPORT_BYTES = 32 << 20
+
+
 def file_sha256(path: Path) -> str:
     """The sha256 of a file's bytes, as hex."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -51,10 +55,18 @@ def read_report(path: str | Path | None = None) -> Report:
         The default report's bytes differ from the published file.
     ReportFormatError
         The text is not a complete report of this format (the message names the
-        line, the indicator and what was expected).
+        line, the indicator and what was expected), or the file is larger than
+        :data:`MAX_REPORT_BYTES`.
     """
     default = path is None
     path = Path(config.DEFAULT_REPORT if default else path)
+    size = path.stat().st_size
+    if size > MAX_REPORT_BYTES:  # refused before it is read into memory
+        raise ReportFormatError(
+            f"the file is {size:,} bytes; a report is at most {MAX_REPORT_BYTES:,} bytes (the published "
+            "one is about 100 KB): give the text of one report",
+            path=str(path),
+        )
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if default:
