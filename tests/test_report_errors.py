@@ -205,7 +205,7 @@ def test_utf16_report_is_named_as_utf16(tmp_path, report_text):
 
 
 def test_a_file_too_large_is_refused_before_it_is_read(tmp_path):
-    # Found by the break-it pass: a 40 GB sparse file was read whole into memory.
+    # Found by the break-it pass: read_report read any file whole into memory, whatever its size.
     from pntlib.report import read_report
     from pntlib.report.read import MAX_REPORT_BYTES
 
