@@ -325,6 +325,21 @@ def test_method_result_truncation_is_info(audit_of):
     assert found(f, "method_result", "2.1", 2023)["severity"].tolist() == ["info"]
 
 
+def test_numbers_of_thirty_digits_are_compared_not_crashed_on(audit_of):
+    # Found by the break-it pass: 1.1's 2022 result (an accumulated indicator) with 30 digits
+    # made the rounding comparison raise decimal.InvalidOperation, so `pnt extract` printed a
+    # traceback; the report accepts numbers of up to 30 digits.
+    big = "9" * 30
+    f = audit_of((451, 4, "10", big))
+    row = found(f, "summary_value", "1.1", 2022)
+    assert row[["severity", "annex_raw", "summary_raw"]].values.tolist() == [["error", big, "10"]]
+    from pntlib.audit.findings import _compare_computed, _compare_raw
+
+    assert _compare_raw(big + ".4", big) == "rounding"
+    assert _compare_computed(float(big), big) == "different"  # the float is 1e30, not 999...9
+    assert _compare_computed(float("inf"), "5") == "different"
+
+
 def test_method_substitution(audit_of):
     f = audit_of((569, 3, "MCE=(2/3)*100", "MCE=(2/4)*100"),   # 2.1 2023: 4 is not TMCP = 3
                  (783, 1, "PAAC%= (0/2)*100", "PAAC%= (0/5)*100"),  # 4.1 (formula unevaluable): 5 is no variable

@@ -102,6 +102,34 @@ def test_out_must_be_a_folder(tmp_path, capsys):
     assert "afile" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv", [["extract", "--out", ""], ["extract", "--report", " "], ["run", "--out", ""],
+                                  ["run", "--plan", ""]])
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(tmp_path, monkeypatch, capsys, argv):
+    # Found by the break-it pass: `pnt extract --out ""` wrote its 24 files into the current folder.
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert f"argument {argv[1]}: an empty path; give a path, or leave the option out" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_written_is_named_with_the_fix(tmp_path, monkeypatch, capsys):
+    # Found by the break-it pass: `--out /proc` failed with "No such file or directory:
+    # /proc/.staging-…", naming a folder the user never gave. A read-only folder, as root cannot
+    # make one, is simulated where the staging folder is made.
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    assert main(["extract", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write in the output folder {tmp_path} (Permission denied); choose a writable folder" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_report_that_is_a_folder(tmp_path, capsys):
     assert main(["extract", "--report", str(tmp_path), "--out", str(tmp_path / "o")]) == 1
     assert "is not a file" in capsys.readouterr().err

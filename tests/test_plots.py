@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 import pntlib
-from pntlib.exceptions import ParameterError, UnknownIndicatorError
+from pntlib.exceptions import OutputError, ParameterError, UnknownIndicatorError
 from pntlib.plots import STATUS_COLORS
 from pntlib.progress import STATUS_LABELS
 
@@ -197,6 +197,17 @@ def test_save_figure_is_byte_identical(tmp_path, make):
     svg = first[1].read_text(encoding="utf-8")
     assert "<dc:date>" not in svg and "Matplotlib v" not in svg
     assert b"Software" not in first[0].read_bytes()
+
+
+def test_save_figure_where_it_cannot_write_is_an_output_error(tmp_path):
+    # Found by the break-it pass: a FileNotFoundError/NotADirectoryError escaped save_figure.
+    afile = tmp_path / "afile"
+    afile.write_text("keep me")
+    fig = pntlib.plot_indicator("1.1")
+    with pytest.raises(OutputError, match=f"cannot save the figure: {afile}") as err:
+        pntlib.save_figure(fig, afile / "chart")
+    assert isinstance(err.value.__cause__, OSError) and afile.read_text() == "keep me"
+    plt.close(fig)
 
 
 def test_save_figure_rejects_unknown_format(tmp_path):

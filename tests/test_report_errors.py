@@ -68,6 +68,33 @@ def test_unknown_token(report_text, table, pattern, old, new, line, indicator, w
     assert what in msg and repr(new.strip()) in msg and "N/D" in msg  # names what was expected
 
 
+def test_a_number_too_long_is_named_as_such(report_text):
+    lines = _lines(report_text)
+    i = _index(lines, r"^Parámetro 3\.2\t")  # line 305
+    lines[i] = lines[i].replace("66/P", "6" * 400 + "/P", 1)
+    with pytest.raises(ReportFormatError) as err:
+        parse_report("\n".join(lines))
+    msg = str(err.value)
+    assert (err.value.line, err.value.indicator) == (305, "3.2")
+    assert "402 characters long, more than the 30 a number may have" in msg
+    assert len(msg.splitlines()[0]) < 300  # the value is shortened, not repeated whole
+
+
+@pytest.mark.parametrize("old, new", [("bienestar 1.1", "bienestar 1,1"), ("bienestar 1.1", "bienestar1.1"),
+                                      ("Meta para el bienestar 1.1", "Meta del bienestar 1.1")])
+def test_a_damaged_first_row_label_is_named_not_the_table_title(report_text, old, new):
+    # Found by the break-it pass: the error pointed at the table's title (line 185) and said
+    # the table "has no rows", although the damage is in the label of its first row.
+    lines = _lines(report_text)
+    i = _index(lines, r"^Meta para el bienestar 1\.1\t")  # line 188
+    lines[i] = lines[i].replace(old, new, 1)
+    with pytest.raises(ReportFormatError) as err:
+        parse_report("\n".join(lines))
+    assert err.value.line == 188 and err.value.excerpt.startswith(lines[i][:20])
+    assert "expected a row such as 'Meta para el bienestar 1.1" in str(err.value)
+    assert "after the header at line 187" in str(err.value)
+
+
 @pytest.mark.parametrize(
     "cut_at, line, indicator, expected",
     [
@@ -160,8 +187,34 @@ def test_not_utf8(tmp_path):
 
     path = tmp_path / "latin1.txt"
     path.write_bytes("Línea\n".encode("latin-1"))
-    with pytest.raises(ReportFormatError, match="not UTF-8"):
+    with pytest.raises(ReportFormatError, match="not UTF-8") as info:
         read_report(path)
+    # The message names the byte, its column and the fix, not only a file offset.
+    assert "byte 0xED at column 2" in str(info.value)
+    assert info.value.line == 1 and "save it as UTF-8" in str(info.value)
+
+
+def test_utf16_report_is_named_as_utf16(tmp_path, report_text):
+    from pntlib.report import read_report
+
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(report_text.encode("utf-16"))
+    with pytest.raises(ReportFormatError, match="UTF-16 text") as info:
+        read_report(path)
+    assert "iconv -f UTF-16 -t UTF-8" in str(info.value)
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(tmp_path):
+    # Found by the break-it pass: read_report read any file whole into memory, whatever its size.
+    from pntlib.report import read_report
+    from pntlib.report.read import MAX_REPORT_BYTES
+
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as fh:
+        fh.truncate(MAX_REPORT_BYTES + 1)  # sparse: no disk space used
+    with pytest.raises(ReportFormatError, match="a report is at most 33,554,432 bytes") as err:
+        read_report(path)
+    assert err.value.path == str(path)
 
 
 # --------------------------------------------------------------------------- found by trying to break it
@@ -312,7 +365,7 @@ def test_values_row_among_the_notes(report_text):
 @pytest.mark.parametrize("raw", ["٥", "５", "9" * 400])
 def test_only_ascii_numbers_of_sane_length(report_text, raw):
     damaged = damage(report_text, edits=[(451, 6, "20", raw)])  # annex 1.1, Resultado 2024
-    with pytest.raises(ReportFormatError, match="unknown value"):
+    with pytest.raises(ReportFormatError, match="unknown value|more than the 30 a number may have"):
         parse_report(damaged)
 
 

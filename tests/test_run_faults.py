@@ -273,6 +273,17 @@ def test_a_large_plan_is_refused_before_it_is_read(tmp_path):
         pntrun.load_plan(plan)
 
 
+
+@pytest.mark.parametrize("where, problem", [("folder", "a folder"), ("missing.yaml", "no such file")])
+def test_a_plan_that_is_not_a_file_names_it_and_the_default(tmp_path, capsys, where, problem):
+    (tmp_path / "folder").mkdir()
+    out = tmp_path / "out"
+    assert cli.main(["run", "--plan", str(tmp_path / where), "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot be read ({problem}); give the path of a run plan YAML file" in err
+    assert "notebooks/plan.yaml" in err and "Traceback" not in err and not out.exists()
+
+
 # --------------------------------------------------------------------------- kernels: 11.7, 11.8, 11.2
 
 

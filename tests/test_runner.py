@@ -43,6 +43,8 @@ def test_plan_expands_for_each_in_report_order():
     ("text", "message"),
     [
         ("runs:\n  - notebook: missing.ipynb\n", "not found"),
+        # found by the break-it pass: papermill warned, then pnt failed after making the output folder
+        ("runs:\n  - notebook: plan.yaml\n", "notebook 'plan.yaml' is not a Jupyter notebook; give an .ipynb file"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    for_each: strategy\n", "choose one of: objective, indicator"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n  - notebook: @NB/tiny.ipynb\n", "two runs are named 'tiny'"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: -1\n", "finite number of seconds greater than 0"),
@@ -53,6 +55,7 @@ def test_plan_expands_for_each_in_report_order():
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: a/b\n", "run name 'a/b' is not valid"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: ''\n", "run name '' is not valid"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: ../x\n", "run name '../x' is not valid"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: " + "x" * 101 + "\n", "at most 100 of them"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: Index\n", "run name 'Index' is reserved"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: [a]\n", "name=['a'] must be text"),
         # the same name once letters are compared without case (one file on macOS/Windows)

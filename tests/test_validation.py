@@ -150,6 +150,19 @@ def test_library_errors_name_the_fix(tmp_path):
         assert isinstance(err.value, FileNotFoundError)  # as before, for callers catching OSError
 
 
+def test_library_report_argument_of_the_wrong_kind(tmp_path):
+    import pntlib
+    from pntlib.tables import get_report
+
+    with pytest.raises(ParameterError, match="report=3 is not valid; give the path of a report file as text"):
+        pntlib.load_series(report=3)
+    not_a_folder = tmp_path / "a.txt"
+    not_a_folder.write_text("x", encoding="utf-8")
+    with pytest.raises(ReportNotFoundError, match=r"a\.txt/r\.txt' cannot be read \(Not a directory\)"):
+        pntlib.audit(report=not_a_folder / "r.txt")
+    assert get_report("") is get_report(None)  # "" means the verified copy, as in the notebooks
+
+
 def test_the_parsed_report_is_built_once_per_file(report_text, tmp_path):
     from pntlib.tables import get_report
 
@@ -175,3 +188,8 @@ def test_notebook_setup_validates_and_names(tmp_path):
     assert (run.indicator, run.name) == ("3.2", "mine")
     with pytest.raises(ParameterError, match="indicator=9.9"):
         notebook.setup("indicator", indicator=9.9, output_dir=str(tmp_path))
+    # Found by the break-it pass: a 500-character run_name passed the first cell, and the run
+    # then failed saving its first figure (a file name holds 255 bytes).
+    assert notebook.setup("overview", output_dir=str(tmp_path), run_name="a" * 100).name == "a" * 100
+    with pytest.raises(ParameterError, match="run_name='a{101}' is not valid.*at most 100"):
+        notebook.setup("overview", output_dir=str(tmp_path), run_name="a" * 101)

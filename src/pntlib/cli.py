@@ -47,6 +47,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _path(text: str) -> Path:
+    """A path argument; an empty one (``--out ""``) would mean the current folder, so it is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path; give a path, or leave the option out for its default")
+    return Path(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -62,15 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
         "extract",
         help="parse the report and write its tables to data/processed/ (CSV, Parquet, datapackage.json, pntdp.xlsx)",
     )
-    p.add_argument("--report", type=Path, default=None, help="report file (default: the verified copy in data/raw/)")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed/)")
+    p.add_argument("--report", type=_path, default=None, help="report file (default: the verified copy in data/raw/)")
+    p.add_argument("--out", type=_path, default=None, help="output folder (default: data/processed/)")
     p.set_defaults(func=_cmd_extract)
     p = sub.add_parser(
         "run",
         help="execute the notebook run plan with papermill and write the reports and reports/index.html",
     )
-    p.add_argument("--plan", type=Path, default=None, help="run plan YAML (default: notebooks/plan.yaml)")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default: reports/)")
+    p.add_argument("--plan", type=_path, default=None, help="run plan YAML (default: notebooks/plan.yaml)")
+    p.add_argument("--out", type=_path, default=None, help="output folder (default: reports/)")
     p.add_argument("--jobs", type=_positive_int, default=None, help="runs at once (default: number of cores)")
     p.add_argument("--force", action="store_true", help="execute runs even when nothing changed")
     p.add_argument("--only", nargs="+", metavar="NAME", default=None,

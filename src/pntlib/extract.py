@@ -48,13 +48,18 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False, engine="pyarrow")
 
 
-def _prepare_out(out: Path) -> None:
+def _prepare_out(out: Path) -> Path:
+    """Create ``out`` if missing and return a new staging folder inside it."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} is a file; expected a folder (it is created when missing)")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {out}: {exc.strerror}") from exc
+    try:
+        return Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    except OSError as exc:  # a read-only folder, or one of /proc or /sys
+        raise OutputError(f"cannot write in the output folder {out} ({exc.strerror}); choose a writable folder") from exc
 
 
 def extract(*, report: str | Path | None = None, out: str | Path | None = None) -> dict[str, Path]:
@@ -102,8 +107,7 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
             "sources": [{"title": src.citation, "path": src.file_name, "hash": f"sha256:{src.sha256}"}],
         },
     )
-    _prepare_out(out)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    staging = _prepare_out(out)
     try:
         names: list[str] = []
         try:

@@ -31,7 +31,8 @@ __all__ = [
 SUMMARY_SUFFIX = ".summary.json"
 
 #: What a run name may be: it is the stem of every file the run writes.
-RUN_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: A run name: its files' stem, so at most 100 characters (a file name holds 255 bytes).
+RUN_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -60,7 +61,8 @@ def run_name(notebook: str, parameters: Mapping[str, object] | None = None, *, r
     ------
     ParameterError
         ``run_name`` is not text or does not match :data:`RUN_NAME_PATTERN`
-        (a letter or digit, then letters, digits, ``_``, ``.``, ``-``).
+        (a letter or digit, then letters, digits, ``_``, ``.``, ``-``; at most
+        100 characters).
     """
     if run_name is not None and not (isinstance(run_name, str) and not run_name.strip()):
         if not isinstance(run_name, str) or not RUN_NAME_PATTERN.fullmatch(run_name):
@@ -68,7 +70,7 @@ def run_name(notebook: str, parameters: Mapping[str, object] | None = None, *, r
 
             raise ParameterError(
                 f"parameter run_name={run_name!r} is not valid; give '' (derived from the parameters) or a name "
-                f"matching {RUN_NAME_PATTERN.pattern} (letters, digits, '_', '.', '-'; no '/')"
+                f"matching {RUN_NAME_PATTERN.pattern} (letters, digits, '_', '.', '-'; no '/'; at most 100)"
             )
         return run_name
     stem = Path(notebook).name.removesuffix(".ipynb")

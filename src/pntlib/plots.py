@@ -27,7 +27,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .exceptions import ParameterError
+from .exceptions import OutputError, ParameterError
+from .files import describe_os_error
 from .audit import method_relations
 from .evidence import is_weak
 from .labels import DISAGREEMENT_LABELS, STATUS_LABELS
@@ -597,6 +598,8 @@ def save_figure(fig: Figure, path: str | Path, *, formats: Iterable[str] = SAVE_
     ------
     ParameterError
         A format is not "png" or "svg".
+    OutputError
+        A folder cannot be made or a file written (the message names it).
     """
     formats = [formats] if isinstance(formats, str) else list(formats)
     for fmt in formats:
@@ -605,13 +608,18 @@ def save_figure(fig: Figure, path: str | Path, *, formats: Iterable[str] = SAVE_
     path = Path(path)
     if path.suffix.lstrip(".").lower() in SAVE_FORMATS:
         path = path.with_suffix("")
-    path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
     written = []
-    with mpl.rc_context({"svg.hashsalt": "pntlib", "svg.fonttype": "path"}):
-        for fmt in formats:
-            target = path.with_name(f"{path.name}.{fmt}")
-            fig.savefig(target, format=fmt, dpi=_DPI, metadata=metadata[fmt], bbox_inches="tight",
-                        facecolor="white")
-            written.append(target)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with mpl.rc_context({"svg.hashsalt": "pntlib", "svg.fonttype": "path"}):
+            for fmt in formats:
+                target = path.with_name(f"{path.name}.{fmt}")
+                fig.savefig(target, format=fmt, dpi=_DPI, metadata=metadata[fmt], bbox_inches="tight",
+                            facecolor="white")
+                written.append(target)
+    except OSError as exc:  # a folder that cannot be made or written, a name too long
+        raise OutputError(
+            f"cannot save the figure: {describe_os_error(exc, path)}; choose a writable folder and a shorter name"
+        ) from exc
     return written

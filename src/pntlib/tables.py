@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, schema, validation
-from .exceptions import ReportNotFoundError
+from .exceptions import ParameterError, ReportNotFoundError
 from .formulas import split_method
 from .report import Report, read_report
 
@@ -126,13 +126,19 @@ def _stat_key(report: str | Path | None) -> tuple[bool, str, int, int, int, int]
     """What identifies one version of a file without reading it: path, inode, size,
     modification and status-change times (an edit that restores the mtime still
     changes the ctime)."""
-    default = report is None
+    default = report is None or (isinstance(report, str) and not report.strip())  # as validate_report
+    if not default and not isinstance(report, (str, Path)):
+        raise ParameterError(
+            f"report={report!r} is not valid; give the path of a report file as text, "
+            f"or leave report empty for the verified copy {config.DEFAULT_REPORT}"
+        )
     target = Path(config.DEFAULT_REPORT if default else report).expanduser()
     try:
         stat = target.stat()
-    except FileNotFoundError as exc:
+    except OSError as exc:  # missing, a file used as a folder, a name too long, no permission
+        problem = "does not exist" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.strerror})"
         raise ReportNotFoundError(
-            f"report file {str(target)!r} does not exist; give the path of a report file, "
+            f"report file {str(target)[:300]!r} {problem}; give the path of a report file, "
             f"or leave report empty for the verified copy {config.DEFAULT_REPORT}"
         ) from exc
     if not target.is_file():

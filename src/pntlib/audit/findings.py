@@ -3,8 +3,9 @@ Spanish wording the checks share (quoting report text, line spans, missing value
 
 from __future__ import annotations
 
+import math
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 
 import pandas as pd
 
@@ -34,6 +35,15 @@ def _places(number: Decimal) -> int:
     return max(0, -number.as_tuple().exponent)
 
 
+# Enough digits to round any float (up to 309 integer digits) or report number (at most 30
+# digits) to any number of places a report number has: the default 28 raise InvalidOperation.
+_EXACT = Context(prec=400)
+
+
+def _rounds_to(number: Decimal, target: Decimal, quantum: Decimal, rounding: str) -> bool:
+    return number.quantize(quantum, rounding, context=_EXACT) == target
+
+
 def _compare_raw(raw_a: str, raw_b: str) -> str:
     """How two printed numbers relate: equal, rounding, truncation or different."""
     a, b = _decimal(raw_a), _decimal(raw_b)
@@ -43,9 +53,9 @@ def _compare_raw(raw_a: str, raw_b: str) -> str:
         return "different"
     fine, coarse = (a, b) if _places(a) > _places(b) else (b, a)
     quantum = Decimal(1).scaleb(-_places(coarse))
-    if fine.quantize(quantum, ROUND_HALF_UP) == coarse:
+    if _rounds_to(fine, coarse, quantum, ROUND_HALF_UP):
         return "rounding"
-    if fine.quantize(quantum, ROUND_DOWN) == coarse:
+    if _rounds_to(fine, coarse, quantum, ROUND_DOWN):
         return "truncation"
     return "different"
 
@@ -53,11 +63,13 @@ def _compare_raw(raw_a: str, raw_b: str) -> str:
 def _compare_computed(computed: float, raw: str) -> str:
     """How a computed value relates to a printed one: equal (up to its rounding), truncation or different."""
     printed = _decimal(raw)
+    if not math.isfinite(computed):  # a formula of huge report numbers can overflow
+        return "different"
     quantum = Decimal(1).scaleb(-_places(printed))
     exact = Decimal(repr(float(computed)))
-    if exact.quantize(quantum, ROUND_HALF_UP) == printed:
+    if _rounds_to(exact, printed, quantum, ROUND_HALF_UP):
         return "equal"
-    if exact.quantize(quantum, ROUND_DOWN) == printed:
+    if _rounds_to(exact, printed, quantum, ROUND_DOWN):
         return "truncation"
     return "different"
 

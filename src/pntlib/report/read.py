@@ -14,6 +14,10 @@ from .records import Report, id_key
 from .summary import parse_section3
 
 
+#: The largest report file read: the published report is about 100 KB (a text of some 1,100 lines).
+MAX_REPORT_BYTES = 32 << 20
+
+
 def file_sha256(path: Path) -> str:
     """The sha256 of a file's bytes, as hex."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -51,10 +55,18 @@ def read_report(path: str | Path | None = None) -> Report:
         The default report's bytes differ from the published file.
     ReportFormatError
         The text is not a complete report of this format (the message names the
-        line, the indicator and what was expected).
+        line, the indicator and what was expected), or the file is larger than
+        :data:`MAX_REPORT_BYTES`.
     """
     default = path is None
     path = Path(config.DEFAULT_REPORT if default else path)
+    size = path.stat().st_size
+    if size > MAX_REPORT_BYTES:  # refused before it is read into memory
+        raise ReportFormatError(
+            f"the file is {size:,} bytes; a report is at most {MAX_REPORT_BYTES:,} bytes (the published "
+            "one is about 100 KB): give the text of one report",
+            path=str(path),
+        )
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if default:
@@ -62,9 +74,27 @@ def read_report(path: str | Path | None = None) -> Report:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ReportFormatError(f"the report is not UTF-8 text (byte {exc.start})", line=line, path=str(path)) from exc
+        raise _not_utf8(data, exc, path) from exc
     return parse_report(text, path=path, sha256=digest)
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError, path: Path) -> ReportFormatError:
+    """The error for a file that is not UTF-8: where, which byte, and how to convert it."""
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    end = data.find(b"\n", exc.start)
+    excerpt = data[start : end if end >= 0 else len(data)][:200].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        kind, encoding = "UTF-16 text (it starts with a UTF-16 byte order mark)", "UTF-16"
+    else:
+        kind = f"not UTF-8 text: byte 0x{data[exc.start]:02X} at column {exc.start - start + 1} ({exc.reason})"
+        encoding = "<its encoding>"
+    return ReportFormatError(
+        f"the report is {kind}; save it as UTF-8 (for example "
+        f"'iconv -f {encoding} -t UTF-8 in.txt > out.txt') and read it again",
+        line=data.count(b"\n", 0, exc.start) + 1,
+        excerpt=excerpt,
+        path=str(path),
+    )
 
 
 def _verify(path: Path, digest: str) -> None:

@@ -138,8 +138,14 @@ def summary_table(doc: Document, title_index: int, end: int, objective: int, see
         i, name = _name_continuation(doc, i + 1, end, name, line, f"{m.group(2)}.{m.group(3)}")
         kind = ROW_KINDS[fold(m.group(1))]
         rows.append(SummaryRow(f"{m.group(2)}.{m.group(3)}", objective, kind, name.rstrip(".").strip(), line.number))
-    if not rows:
-        raise doc.error(f"the summary table of objective {objective} has no rows", title)
+    if not rows:  # name the line where a row was expected, not only the table's title
+        where = doc.lines[i] if i < end else title
+        raise doc.error(
+            f"the summary table of objective {objective} (title at line {title.number}) has no rows: expected "
+            f"a row such as 'Meta para el bienestar {objective}.1 | name | baseline (year) | results...' "
+            f"or 'Parámetro {objective}.2 | ...' after the header at line {header.number}",
+            where,
+        )
     return _Table(tuple(rows), tuple(observations), seen, i)
 
 

@@ -81,5 +81,15 @@ def read_token(doc: Document, raw: str, line: Line, indicator: str, what: str) -
     """
     tok = parse_token(raw)
     if tok is None:
-        raise doc.error(f"unknown value {raw!r} in {what}; expected {EXPECTED_TOKENS}", line, indicator)
+        text = raw.strip()
+        if _NUMBER_RE.match(text) or _PROVISIONAL_RE.match(text):  # a number, only too long to be one
+            shown = f"{text[:12]}...{text[-6:]}"
+            raise doc.error(
+                f"value {shown!r} in {what} is {len(text)} characters long, more than the {_MAX_DIGITS} a "
+                f"number may have; correct the value",
+                line,
+                indicator,
+            )
+        shown = repr(text) if len(text) <= 60 else repr(text[:57] + "...")
+        raise doc.error(f"unknown value {shown} in {what}; expected {EXPECTED_TOKENS}", line, indicator)
     return tok

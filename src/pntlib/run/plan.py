@@ -256,7 +256,7 @@ def _check_name(name: str, where: str) -> None:
     if not RUN_NAME_PATTERN.fullmatch(name):
         raise PlanError(
             f"{where}: run name {name!r} is not valid; a name starts with a letter or digit and holds only "
-            f"letters, digits, '_', '.' and '-' ({RUN_NAME_PATTERN.pattern})"
+            f"letters, digits, '_', '.' and '-', at most 100 of them ({RUN_NAME_PATTERN.pattern})"
         )
     if name.casefold() in RESERVED_NAMES:
         raise PlanError(f"{where}: run name {name!r} is reserved by pnt run (reserved: {sorted(RESERVED_NAMES)})")
@@ -267,6 +267,8 @@ def _entry_runs(entry: PlanEntry, where: str, base: Path, common: dict, timeout:
     notebook = (base / entry.notebook).resolve()
     if not notebook.is_file():
         raise PlanError(f"{where}: notebook {entry.notebook!r} not found at {notebook}")
+    if notebook.suffix.lower() != ".ipynb":  # refused here, before the output folder is made
+        raise PlanError(f"{where}: notebook {entry.notebook!r} is not a Jupyter notebook; give an .ipynb file")
     sets = _parameter_sets(entry, common.get("report"))
     if entry.name is not None and len(sets) > 1:
         raise PlanError(f"{where}: 'name' applies to a single run, but the entry makes {len(sets)}")
@@ -329,9 +331,7 @@ def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) 
         same name (ignoring case) or the same notebook and parameters; a
         parameter the notebook does not declare (the message lists the
         declared ones) or one that ``pnt run`` sets itself. The message names
-        the entry.
-    FileNotFoundError
-        The plan file does not exist.
+        the entry. The plan file cannot be read (missing, a folder).
     """
     path = Path(DEFAULT_PLAN if plan is None else plan).resolve()
     data = yaml_loader.load(path)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import config
 from ..exceptions import PlanError
 
 __all__ = ["MAX_BYTES", "ID_PARAMETERS", "PlanLoader", "load", "check_ids"]
@@ -96,12 +97,19 @@ def load(path: Path) -> object:
     Raises
     ------
     PlanError
-        The file is too large, is not UTF-8, or is not YAML pnt accepts (the
-        message gives the line and column).
-    FileNotFoundError
-        The file does not exist.
+        The file cannot be read (missing, a folder...), is too large, is not
+        UTF-8, or is not YAML pnt accepts (the message gives the line and column).
     """
-    size = path.stat().st_size
+    try:
+        problem = None if path.is_file() else "a folder" if path.is_dir() else "no such file"
+        size = path.stat().st_size if problem is None else 0
+    except OSError as exc:  # a file used as a folder, a name too long, no permission
+        problem = exc.strerror
+    if problem is not None:
+        raise PlanError(
+            f"plan {str(path)[:300]!r} cannot be read ({problem}); give the path of a run plan YAML "
+            f"file, or leave --plan out for {config.NOTEBOOKS_DIR / 'plan.yaml'}"
+        )
     if size > MAX_BYTES:
         raise PlanError(f"{path}: {size} bytes; a plan is at most {MAX_BYTES} bytes")
     try:
