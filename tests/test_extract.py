@@ -250,3 +250,21 @@ def test_the_raw_report_survives_a_windows_style_clone(tmp_path):
     copy.write_bytes(copy.read_bytes().replace(b"\n", b"\r\n"))  # what a converting editor does
     subprocess.run([*windows, "checkout", "--", f"data/raw/{config.REPORT_FILENAME}"], check=True)
     assert copy.read_bytes() == (raw / config.REPORT_FILENAME).read_bytes()
+
+
+def test_a_folder_that_is_not_an_extract_folder_is_refused(tmp_path):
+    """Like pnt run (issue 11.3): a non-empty folder without datapackage.json is not ours to write in."""
+    from pntlib import OutputError
+    from pntlib.extract import extract
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"holds other files \(notes.txt\)"):
+        extract(out=out)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    fresh = tmp_path / "new"
+    extract(out=fresh)  # a new folder, then the same folder again (it has its datapackage.json)
+    extract(out=fresh)
+    assert (fresh / "datapackage.json").is_file()

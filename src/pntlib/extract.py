@@ -52,6 +52,12 @@ def _prepare_out(out: Path) -> Path:
     """Create ``out`` if missing and return a new staging folder inside it."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} is a file; expected a folder (it is created when missing)")
+    if out.is_dir() and not (out / "datapackage.json").is_file():
+        foreign = sorted(p.name for p in out.iterdir() if not p.name.startswith(".staging-"))
+        if foreign:  # neither empty nor an extract folder: nothing in it is ours to replace
+            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise OutputError(f"--out {out} holds other files ({shown}) and is not a folder pnt extract "
+                              "wrote (no datapackage.json); choose an empty or new folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
