@@ -60,11 +60,11 @@ def test_edited_copies(report_text, write_report, tmp_path, old, new):
 
 def test_an_empty_substitution_is_missing_everywhere(report_text, write_report, tmp_path):
     path = write_report(_edited(report_text, SUBSTITUTION_3_2, "Sustitución en método de cálculo para 2023\t"))
-    extract(report=path, out=tmp_path)
+    extract(report=path, out=tmp_path / "out")
     for frame in (
         pntlib.load_substitutions(report=path),
-        pd.read_parquet(tmp_path / "substitutions.parquet"),
-        schema.read_csv(tmp_path / "substitutions.csv", "substitutions"),
+        pd.read_parquet(tmp_path / "out" / "substitutions.parquet"),
+        schema.read_csv(tmp_path / "out" / "substitutions.csv", "substitutions"),
     ):
         row = frame[(frame.indicator_id == "3.2") & (frame.year == 2023)]
         assert len(row) == 1 and pd.isna(row.text.iloc[0]) and row.source_line.iloc[0] == 710
