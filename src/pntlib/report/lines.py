@@ -9,6 +9,7 @@ and to point at them in an error.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -29,11 +30,13 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 SECTION_RE = re.compile(r"^(\d)\s*\.?\s*-\s*(\S.*)$")
 
 
+@functools.lru_cache(maxsize=8192)  # the parser folds the same labels and lines again and again
 def fold(text: str) -> str:
     """Upper-case, accent-free, single-spaced form used to compare labels."""
-    nfkd = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in nfkd if not unicodedata.combining(c))
-    return _SPACE_RE.sub(" ", bare).strip().upper()
+    if not text.isascii():
+        nfkd = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in nfkd if not unicodedata.combining(c))
+    return _SPACE_RE.sub(" ", text).strip().upper()
 
 
 def clean_markup(text: str) -> str:
