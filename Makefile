@@ -17,9 +17,15 @@ $(STAMP): pyproject.toml
 extract: $(STAMP)
 	$(BIN)/pnt extract
 
-# RUN_ARGS passes options to pnt run, e.g. make report RUN_ARGS="--force --jobs 1"
-report: $(STAMP)
+# data/processed/ is rebuilt when the report, pntlib's code or the environment is newer
+# than its datapackage.json (make extract always rebuilds it).
+PROCESSED := data/processed/datapackage.json
+$(PROCESSED): $(STAMP) $(wildcard data/raw/*.txt) $(shell find src/pntlib -type f -not -path '*/__pycache__/*')
 	$(BIN)/pnt extract
+	@touch $(PROCESSED)
+
+# RUN_ARGS passes options to pnt run, e.g. make report RUN_ARGS="--force --jobs 1"
+report: $(PROCESSED)
 	$(BIN)/pnt run $(RUN_ARGS)
 
 # The browser tests use Debian's chromium and chromedriver (nothing is downloaded
