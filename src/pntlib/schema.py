@@ -2,7 +2,7 @@
 
 One declaration serves three purposes: typing the DataFrames (:func:`apply`),
 describing the files in ``datapackage.json`` (:func:`datapackage`), and the
-data dictionary in the README.
+data dictionary in docs/data-dictionary.md.
 """
 
 from __future__ import annotations
@@ -337,7 +337,7 @@ def datapackage(tables: list[str], *, name: str = "pntdp-indicators", extra: dic
 
 
 def markdown(tables: list[str] | None = None) -> str:
-    """The data dictionary as Markdown (the README's section is this text)."""
+    """The data dictionary as Markdown (docs/data-dictionary.md is this text)."""
     out = []
     for name in tables or list(TABLES):
         description, cols = TABLES[name]
