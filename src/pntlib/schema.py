@@ -169,7 +169,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("achievement_pct", "Float64", "latest / target * 100 (target / latest * 100 for a descending trend)."),
             Column("distance_covered_pct", "Float64", "(latest - baseline) / (target - baseline) * 100; missing when target == baseline."),
             Column("expected_pct", "Float64", "(latest_year - baseline_year) / (target_year - baseline_year) * 100, clipped to 0-100."),
-            Column("pace_ratio", "Float64", "distance_covered_pct / expected_pct; missing when expected_pct is 0 (progress(method='opensdg'): observed / required compound annual growth rate)."),
+            Column("pace_ratio", "Float64", "distance_covered_pct / expected_pct; missing when expected_pct is 0 (progress(method='opensdg'): observed / required compound annual growth rate, or without a quantitative target the observed one signed by the expected direction)."),
             Column("status", _cat(PROGRESS_STATUS_ORDER), "Verdict: achieved, on_track (pace >= 0.95), needs_acceleration (>= 0.60), limited (>= 0), deterioration (< 0), no_data."),
             Column("method_note", "string", "How the row was judged, in Spanish."),
             Column("evidence", _cat(EVIDENCE_ORDER), "Whether the card's own variables give the value judged (latest_value): reproduced, reproduced_as_accumulated (previous result plus the formula), not_reproduced, unverifiable (the formula cannot be evaluated), no_variables (none for that year)."),
@@ -185,7 +185,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             _ID,
             Column("method", _cat(METHOD_ORDER), "linear (straight path from the línea base to the Meta 2024) or opensdg (compound annual growth rates)."),
             Column("status", _cat(PROGRESS_STATUS_ORDER), "Verdict of the method, as in progress."),
-            Column("progress_value", "Float64", "Observed over required progress: pace_ratio of the method; missing when the target is reached (opensdg) or it cannot be computed."),
+            Column("progress_value", "Float64", "Observed over required progress: pace_ratio of the method; for opensdg without a quantitative target, the observed compound annual growth rate signed by the expected direction; missing when the target is reached (opensdg) or it cannot be computed."),
         ],
     ),
     "trends": (
