@@ -24,6 +24,7 @@ from pntlib.methods import (
     limit_coefficient,
     opensdg,
 )
+from pntlib.labels import STATUS_LABELS
 from pntlib.validation import DEFAULT_THRESHOLDS
 
 from .conftest import TESTS_DIR
@@ -177,3 +178,14 @@ def test_real_notes_name_the_base_and_the_target_year():
     # 4.2: 0 (2024) from 0 (2021), Meta 50: (0/0.001)**(1/3)-1 = -1 = -100 %; (50000)**(1/3)-1 = 35.84;
     #      -1 / 35.84 = -0.0279 -> written -0.03
     assert "observado -100 % (2021-2024) / requerido 3584.03 % (2021-2024) = -0.03." in table.loc["4.2", "method_note"]
+
+
+def test_a_meta_without_value_is_why_the_methods_differ(damaged_report):
+    # 3.1 with its Meta 2024 printed ND: straight path no_data, Open SDG on_track (growth 4314 %)
+    from pntlib.evidence import method_disagreements
+
+    path = damaged_report(edits=[(668, 7, "100", "ND")])
+    differ = method_disagreements(pntlib.compare_methods(report=path), pntlib.progress(report=path))
+    assert differ.loc["3.1", "razon"] == ("La Meta no tiene valor: Open SDG juzga el crecimiento de la serie; "
+                                          "la trayectoria lineal no puede medirse.")
+    assert differ.loc["3.1", "opensdg"] == STATUS_LABELS["on_track"]

@@ -174,7 +174,10 @@ def method_disagreements(compared: pd.DataFrame, table: pd.DataFrame) -> pd.Data
     reasons = []
     for ind in differ.index:
         base = table.loc[ind, "baseline_value"]
-        if not pd.isna(base) and float(base) == 0:
+        if pd.isna(table.loc[ind, "target_value"]):
+            reasons.append("La Meta no tiene valor: Open SDG juzga el crecimiento de la serie; "
+                           "la trayectoria lineal no puede medirse.")
+        elif not pd.isna(base) and float(base) == 0:
             if str(differ.loc[ind, "opensdg"]) == "deterioration":
                 reasons.append("Línea base 0 (reemplazada por 0.001) y último valor 0: la tasa de crecimiento es -100 %.")
             else:

@@ -373,13 +373,15 @@ def progress(
         numbers in that order); default :data:`DEFAULT_THRESHOLDS`.
     method : {"linear", "opensdg"}, default "linear"
         ``linear``: the straight path above. ``opensdg``: the Open SDG /
-        Statistics Canada measure for a quantitative target as implemented in
-        open-sdg/sdg-build ``sdg/ProgressMeasure.py`` (the ratio of the
-        observed compound annual growth rate, línea base to latest value, to
-        the one required, línea base to Meta 2024; a línea base or target of 0
-        replaced by 0.001; target achieved checked first); see
-        :mod:`pntlib.methods`. The method changes ``status``, ``pace_ratio``
-        and ``method_note``; the other figures stay those of the straight path.
+        Statistics Canada measure as implemented in open-sdg/sdg-build
+        ``sdg/ProgressMeasure.py`` (the ratio of the observed compound annual
+        growth rate, línea base to latest value, to the one required, línea
+        base to Meta 2024; a línea base or target of 0 replaced by 0.001;
+        target achieved checked first; without a number for the Meta, the
+        observed rate alone against fixed growth thresholds); see
+        :func:`pntlib.methods.opensdg`. The method changes ``status``,
+        ``pace_ratio`` and ``method_note``; the other figures stay those of
+        the straight path.
     report : str or Path, optional
         Report file; default the verified copy in ``data/raw/``.
 
@@ -412,6 +414,7 @@ def progress(
         - ``pace_ratio`` : Float64 — observed over required progress: distance
           covered / expected (``linear``; missing when expected is 0), or
           observed / required compound annual growth rate (``opensdg``;
+          without a target the observed rate signed by the expected direction;
           missing when the target is reached or the rate cannot be computed);
         - ``status`` : ordered category {achieved, on_track,
           needs_acceleration, limited, deterioration, no_data};
