@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import math
 
+import pandas as pd
 import pytest
 
 import pntlib
@@ -25,6 +26,7 @@ from pntlib.methods import (
     opensdg,
 )
 from pntlib.labels import STATUS_LABELS
+from pntlib.progress import progress_from_frames
 from pntlib.validation import DEFAULT_THRESHOLDS
 
 from .conftest import TESTS_DIR
@@ -118,7 +120,8 @@ def test_sdg_build_edge_cases_by_hand():
     # línea base equal to the Meta, then worse: required rate (50/50)**(1/15)-1 = 0, sdg-build -inf
     value, status, notes = opensdg(Point(50.0, 2015, 50.0, 2030, 40.0, 2019, 1), DEFAULT_THRESHOLDS)
     assert (value, status) == (None, "deterioration")
-    assert "La Meta 2030 es igual a la línea base: la tasa requerida es 0" in notes[0]
+    assert notes == ["La Meta 2030 es igual a la línea base: la tasa requerida es 0 y la observada "
+                     "(-5.43 %, 2015-2019) se aleja de la meta; el cociente no es un número."]
     # línea base 0 and Meta 0, descending, then 3: both 0.001, required 0 -> deterioration
     assert opensdg(Point(0.0, 2015, 0.0, 2030, 3.0, 2019, -1), DEFAULT_THRESHOLDS)[1] == "deterioration"
     # the Meta's year equal to the línea base's: no required rate (sdg-build: ZeroDivisionError)
@@ -131,7 +134,7 @@ def test_sdg_build_edge_cases_by_hand():
                     "no puede medirse el crecimiento."])
     assert opensdg(Point(50.0, 2015, 80.0, 2030, 55.0, 2013, 1), DEFAULT_THRESHOLDS)[1:] == (
         "no_data", ["El último valor reportado (2013) es anterior a la línea base (2015): "
-                    "Open SDG mide el crecimiento desde la línea base."])
+                    "Open SDG mide el crecimiento desde la línea base; no puede medirse."])
     # negative values, positive Meta: sdg-build's ratio comes from abs() of a complex power
     assert opensdg(Point(-50.0, 2015, 10.0, 2030, -40.0, 2019, 1), DEFAULT_THRESHOLDS)[:2] == (None, "no_data")
 
@@ -141,7 +144,7 @@ def test_no_target_judges_the_growth_itself():
     value, status, notes = opensdg(Point(50.0, 2015, None, None, 60.0, 2019, 1), DEFAULT_THRESHOLDS)
     assert value == pytest.approx(1.2 ** 0.25 - 1) and status == "on_track"
     assert notes == ["Sin meta cuantitativa: Open SDG juzga el crecimiento anual compuesto observado en la "
-                     "dirección esperada, 4.66 % (2015-2019), contra 1.5 %, 0.5 % y 0 %."]
+                     "dirección esperada, 4.66 % (2015-2019), contra umbrales anuales de 1.5 %, 0.5 % y 0 %."]
     # descending: -0.046635 < 0 -> deterioration
     assert opensdg(Point(50.0, 2015, None, None, 60.0, 2019, -1), DEFAULT_THRESHOLDS)[1] == "deterioration"
     # near a maximum of 100: C = 1 - (95/100)**4.44 = 1 - 0.7963 = 0.2037; 1.5 % * C = 0.3055 %,
@@ -150,7 +153,7 @@ def test_no_target_judges_the_growth_itself():
     assert limit_coefficient(95.0, 100.0, 1) == pytest.approx(c)
     value, status, notes = opensdg(Point(95.0, 2015, None, None, 97.0, 2019, 1, limit=100.0), DEFAULT_THRESHOLDS)
     assert value == pytest.approx((97 / 95) ** 0.25 - 1) and value >= NO_TARGET_THRESHOLDS["on_track"] * c
-    assert status == "on_track" and notes[0].endswith("contra 0.3055 %, 0.1018 % y 0 % (límite natural 100: factor 0.2037).")
+    assert status == "on_track" and notes[0].endswith("contra umbrales anuales de 0.3055 %, 0.1018 % y 0 % (límite natural 100: factor 0.2037).")
     # a maximum for a descending indicator is not a limit of its progress (methodology): C = 1
     assert limit_coefficient(95.0, 100.0, -1) == 1.0
 
@@ -164,7 +167,7 @@ def test_a_meta_printed_nd_is_judged_without_a_target(damaged_report):
     assert row["pace_ratio"] == pytest.approx((86 / 0.001) ** (1 / 3) - 1)
     assert "La Meta 2024 se imprime ND (sin valor)." in row["method_note"]
     assert "Sin meta cuantitativa: Open SDG juzga el crecimiento anual compuesto observado en la dirección " \
-           "esperada, 4314 % (2020-2023), contra 1.5 %, 0.5 % y 0 %." in row["method_note"]
+           "esperada, 4314 % (2020-2023), contra umbrales anuales de 1.5 %, 0.5 % y 0 %." in row["method_note"]
 
 
 def test_real_notes_name_the_base_and_the_target_year():
@@ -189,3 +192,39 @@ def test_a_meta_without_value_is_why_the_methods_differ(damaged_report):
     assert differ.loc["3.1", "razon"] == ("La Meta no tiene valor: Open SDG juzga el crecimiento de la serie; "
                                           "la trayectoria lineal no puede medirse.")
     assert differ.loc["3.1", "opensdg"] == STATUS_LABELS["on_track"]
+
+
+def _frames(results, *, base, base_year, target, target_year, trend="Ascendente"):
+    """series + indicators frames of one synthetic indicator; results = {year: value}."""
+    rows = [{"indicator_id": "9.1", "measure": "baseline", "year": base_year, "raw": str(base), "value": base}]
+    rows += [{"indicator_id": "9.1", "measure": "result", "year": y, "raw": str(v), "value": v}
+             for y, v in results.items()]
+    rows.append({"indicator_id": "9.1", "measure": "target", "year": target_year, "raw": str(target), "value": target})
+    series = pd.DataFrame(rows).assign(status="normal")
+    series["value"] = series["value"].astype("Float64")
+    indicators = pd.DataFrame([{"indicator_id": "9.1", "objective": 9, "kind": "parametro", "unit": "Porcentaje",
+                                "expected_trend": trend, "accumulation": "Periódico", "baseline_value": base,
+                                "baseline_year": base_year, "target_value": target,
+                                "target_year": target_year}]).set_index("indicator_id")
+    return series, indicators
+
+
+@pytest.mark.parametrize(("case", "status", "note"), [
+    # Meta year = línea base year (sdg-build: ZeroDivisionError): no required rate
+    (dict(results={2022: 60.0}, base=50.0, base_year=2020, target=80.0, target_year=2020), "no_data",
+     "La Meta es de 2020, no posterior a la línea base (2020): no hay tasa de crecimiento requerida."),
+    # Meta 0, descending, 0.0005 in 2022: 0 -> 0.001 first; 0.0005 <= 0.001 -> achieved
+    (dict(results={2022: 0.0005}, base=5.0, base_year=2020, target=0.0, target_year=2024, trend="Descendente"),
+     "achieved", "Meta 2024 de 0: Open SDG la reemplaza por 0.001, como sdg-build."),
+    # every result before the línea base year
+    (dict(results={2018: 60.0}, base=50.0, base_year=2020, target=80.0, target_year=2024), "no_data",
+     "El último valor reportado (2018) es anterior a la línea base (2020)"),
+    # línea base = Meta = 50 (2026), 40 in 2022: required rate 0 -> deterioration, no number
+    (dict(results={2022: 40.0}, base=50.0, base_year=2020, target=50.0, target_year=2026), "deterioration",
+     "La Meta 2026 es igual a la línea base: la tasa requerida es 0"),
+])
+def test_degenerate_cases_through_progress(case, status, note):
+    series, indicators = _frames(**case)
+    row = progress_from_frames(series, indicators, method="opensdg").iloc[0]
+    assert row["status"] == status and note in row["method_note"]
+    assert pd.isna(row["pace_ratio"])

@@ -315,7 +315,7 @@ def opensdg(p: Point, thresholds: dict[str, float]) -> tuple[float | None, str, 
     if p.latest_year < p.base_year:
         notes.append(
             f"El último valor reportado ({p.latest_year}) es anterior a la línea base ({p.base_year}): "
-            "Open SDG mide el crecimiento desde la línea base."
+            "Open SDG mide el crecimiento desde la línea base; no puede medirse."
         )
         return None, "no_data", notes
     zero = number(ZERO_REPLACEMENT, decimals=3)
@@ -362,9 +362,10 @@ def opensdg(p: Point, thresholds: dict[str, float]) -> tuple[float | None, str, 
     if required == 0:
         value = sign * p.direction * observed  # sdg-build: value / 0 = ±inf (NaN for 0)
         status = "deterioration" if value < 0 else "on_track" if value > 0 else "no_data"
+        away = " se aleja de la meta" if status == "deterioration" else ""
         notes.append(
-            f"La {meta} es igual a la línea base: la tasa requerida es 0 y la observada es "
-            f"{number(observed * 100)} % ({span}); el cociente no es un número."
+            f"La {meta} es igual a la línea base: la tasa requerida es 0 y la observada "
+            f"({number(observed * 100)} %, {span}){away}; el cociente no es un número."
         )
         return None, status, notes
     ratio = sign * p.direction * observed / abs(required)
@@ -385,6 +386,6 @@ def _no_target(p: Point, value: float, span: str, notes: list[str]) -> tuple[flo
     scaled = "" if p.limit is None else f" (límite natural {number(p.limit)}: factor {number(coefficient, decimals=4)})"
     notes.append(
         f"Sin meta cuantitativa: Open SDG juzga el crecimiento anual compuesto observado en la dirección "
-        f"esperada, {number(value * 100)} % ({span}), contra {bounds} y 0 %{scaled}."
+        f"esperada, {number(value * 100)} % ({span}), contra umbrales anuales de {bounds} y 0 %{scaled}."
     )
     return (None if math.isnan(value) else value), status, notes
