@@ -430,7 +430,7 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
     handles.append(Line2D([], [], color="#000000", lw=1.6, label="Esperado a la fecha (trayectoria lineal)"))
     if any(is_weak(e) for e in table["evidence"]):
         handles.append(Patch(facecolor="#BBBBBB", hatch="///", edgecolor="#FFFFFF", label=_WEAK_LABEL))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, fontsize=8.5, frameon=False)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=2, fontsize=8.5, frameon=False)
     ax.set_title("Trayectoria hacia la Meta 2024 por indicador: camino recorrido con el último dato",
                  fontsize=12, loc="left")
     return fig
