@@ -521,7 +521,8 @@ def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFr
         A table of :func:`status_table`, :func:`pntlib.progress`,
         :func:`pntlib.objective_summary`, ... (English column names).
     drop : tuple of str, default ()
-        Columns (English names) to leave out.
+        Columns (English names) to leave out (after the texts that read them,
+        such as the trajectory's ``target_year``, are written).
 
     Returns
     -------
@@ -536,9 +537,7 @@ def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFr
         display (whole numbers as integers), booleans as "sí"/"no";
         missing values stay missing.
     """
-    out = frame.drop(columns=[c for c in drop if c in frame.columns]).copy()
-    if "kind" in out:
-        out["kind"] = out["kind"].astype("string").map(KIND_LABELS).astype("string")
+    out = frame.copy()  # the texts below may read columns that are then dropped
     if "status" in out and set(out["status"].dropna().astype(str)) <= set(STATUS_LABELS) \
             and "latest_year" in out:  # a trajectory says the year it rests on and whether it is flat
         out["status"] = pd.array([None if pd.isna(r["status"]) else trajectory_text(pd.Series(r))
@@ -546,6 +545,9 @@ def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFr
     if "outcome" in out and set(out["outcome"].dropna().astype(str)) <= set(OUTCOME_LABELS):
         out["outcome"] = pd.array([None if pd.isna(r["outcome"]) else outcome_text(pd.Series(r))
                                    for r in out.to_dict("records")], dtype="string")
+    out = out.drop(columns=[c for c in drop if c in out.columns])
+    if "kind" in out:
+        out["kind"] = out["kind"].astype("string").map(KIND_LABELS).astype("string")
     for col in ("status", "latest_status", "evidence"):
         if col not in out:
             continue
