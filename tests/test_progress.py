@@ -110,7 +110,9 @@ def test_progress_real_report_notes_and_fields():
     assert "Indicador acumulado" in table.loc["1.1", "method_note"]
     assert table.loc["2.3", "accumulation"] == "Periódico"
     assert "Indicador periódico" in table.loc["2.3", "method_note"]
-    assert table.loc["4.2", "method_note"].startswith("Progreso limitado o nulo.")
+    assert table.loc["4.2", "method_note"].startswith("Progreso limitado o nulo; sin cambio desde 2021.")  # 0 since 2021
+    assert table.loc["3.1", "method_note"].startswith(
+        "Progreso sustancial / en camino, con datos hasta 2023; sin dato 2024; sin cambio desde 2021.")
 
 
 def test_progress_as_of_2022_by_hand():

@@ -25,7 +25,7 @@ from .labels import (
     STATUS_LABELS,
     VALUE_STATUS_LABELS,
 )
-from .progress import progress_table
+from .progress import progress_table, trajectory_text
 from .tables import get_report
 from .text import markdown_literal, number, percent, quantity
 from .validation import validate_indicator
@@ -107,38 +107,6 @@ def outcome_text(row: pd.Series) -> str:
     text = OUTCOME_LABELS[outcome]
     preliminary = row.get("outcome_preliminary")
     return text + (" (cifra preliminar)" if not pd.isna(preliminary) and bool(preliminary) else "")
-
-
-def trajectory_text(row: pd.Series) -> str:
-    """The trajectory verdict of one row of :func:`pntlib.progress`, saying what it rests on.
-
-    Every surface that shows ``status`` shows this text.
-
-    Parameters
-    ----------
-    row : pandas.Series
-        A row of :func:`pntlib.progress` (``status``, ``latest_year``,
-        ``target_year``, ``stagnant_since``; ``outcome`` when present).
-
-    Returns
-    -------
-    str
-        :data:`pntlib.labels.STATUS_LABELS` of ``status``; when the latest
-        reported value is of a year before the target year, ", con datos hasta
-        2023; sin dato 2024" (the target year's value missing, or left out by
-        ``as_of``); when the series is flat (``stagnant_since``), "; sin cambio
-        desde 2021". E.g. "Progreso sustancial / en camino, con datos hasta
-        2023; sin dato 2024; sin cambio desde 2022".
-    """
-    status = str(row["status"])
-    text = STATUS_LABELS[status]
-    latest, target_year = row.get("latest_year"), row.get("target_year")
-    if status != "no_data" and not pd.isna(latest) and not pd.isna(target_year) and int(latest) < int(target_year):
-        text += f", con datos hasta {int(latest)}; sin dato {int(target_year)}"
-    since = row.get("stagnant_since")
-    if not pd.isna(since):
-        text += f"; sin cambio desde {int(since)}"
-    return text
 
 
 def evidence_sentence(row: pd.Series) -> str:

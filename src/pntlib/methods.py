@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .rules import reached
-from .text import number
+from .text import number, percent
 
 __all__ = ["Point", "linear", "opensdg", "status_from_ratio", "METHODS", "ZERO_REPLACEMENT"]
 
@@ -131,8 +131,8 @@ def linear(p: Point, thresholds: dict[str, float]) -> tuple[dict[str, float | No
         return figures, "no_data", notes
     status = status_from_ratio(pace, thresholds)
     notes.append(
-        f"Ritmo: {figures['distance_covered_pct']:.1f} % recorrido / "
-        f"{figures['expected_pct']:.1f} % esperado = {pace:.2f}."
+        f"Ritmo: {percent(figures['distance_covered_pct'])} recorrido / "
+        f"{percent(figures['expected_pct'])} esperado = {pace:.2f}."
     )
     return figures, status, notes
 

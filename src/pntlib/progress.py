@@ -89,6 +89,7 @@ from .validation import DEFAULT_THRESHOLDS, validate_as_of, validate_choice, val
 __all__ = [
     "progress",
     "objective_summary",
+    "trajectory_text",
     "progress_from_frames",
     "summary_from_progress",
     "progress_table",
@@ -138,6 +139,40 @@ def _missing_anchors(own: pd.DataFrame, base: float | None, base_year: int | Non
 
 
 # --------------------------------------------------------------------------- core
+
+
+def trajectory_text(row: pd.Series) -> str:
+    """The trajectory verdict of one row of :func:`pntlib.progress`, saying what it rests on.
+
+    Every surface that shows ``status`` shows this text (also the first
+    sentence of ``method_note``); :mod:`pntlib.evidence` re-exports it.
+
+    Parameters
+    ----------
+    row : pandas.Series or dict
+        A row of :func:`pntlib.progress` (``status``, ``latest_year``,
+        ``target_year``, ``stagnant_since``; ``outcome`` when present).
+
+    Returns
+    -------
+    str
+        :data:`pntlib.labels.STATUS_LABELS` of ``status``; when the latest
+        reported value is of a year before the target year, ", con datos hasta
+        2023; sin dato 2024" (the target year's value missing, or left out by
+        ``as_of``); when the series is flat (``stagnant_since``), "; sin cambio
+        desde 2021". E.g. "Progreso sustancial / en camino, con datos hasta
+        2023; sin dato 2024; sin cambio desde 2022".
+    """
+    status = str(row["status"])
+    text = STATUS_LABELS[status]
+    latest, target_year = row.get("latest_year"), row.get("target_year")
+    if status != "no_data" and not pd.isna(latest) and not pd.isna(target_year) and int(latest) < int(target_year):
+        text += f", con datos hasta {int(latest)}; sin dato {int(target_year)}"
+    since = row.get("stagnant_since")
+    if not pd.isna(since):
+        text += f"; sin cambio desde {int(since)}"
+    return text
+
 
 
 def progress_from_frames(
@@ -249,7 +284,9 @@ def progress_from_frames(
         accumulation = None if accumulation is None or accumulation is pd.NA else str(accumulation)
         if accumulation and fold(accumulation) in _ACCUMULATION_NOTES:
             notes.append(_ACCUMULATION_NOTES[fold(accumulation)])
-        notes.insert(0, f"{STATUS_LABELS[status]}.")
+        stagnant = stagnation(reported_values(results), target, direction)
+        notes.insert(0, trajectory_text({"status": status, "latest_year": latest_year, "target_year": target_year,
+                                         "stagnant_since": stagnant}) + ".")
         rows.append(
             {
                 "indicator_id": str(indicator_id),
@@ -272,7 +309,7 @@ def progress_from_frames(
                 "method_note": " ".join(notes),
                 **_evidence(relations[relations["indicator_id"] == indicator_id], latest_year),
                 "tables_agree": None if other is None else _tables_agree(other, str(indicator_id), last),
-                "stagnant_since": stagnation(reported_values(results), target, direction),
+                "stagnant_since": stagnant,
             }
         )
     return schema.apply("progress", rows)
