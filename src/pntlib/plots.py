@@ -445,7 +445,8 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     achievement, :data:`pntlib.labels.PERCENT_LABELS` ``achievement_pct``), coloured on the
     colourblind-safe sequential map *cividis* (0-100 %, above 100 shown as
     100), and shows the report's own token ("N/D", "66/P"); cells without a
-    number are hatched. A column on the right gives each indicator's trajectory verdict in
+    number are hatched. A column on the right gives each indicator's trajectory verdict (with
+    "datos hasta 2023" when it rests on a year before the target year) in
     the colours of :data:`STATUS_COLORS`, hatched when its evidence is weak
     (:data:`pntlib.evidence.WEAK_EVIDENCE`).
 
@@ -481,7 +482,7 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     labels = [_wrap(f"{i}  {indicators.loc[i, 'name']}", 60) for i in ids]
     heights = [1 + 0.25 * max(0, label.count("\n") - 1) for label in labels]
     fig = plt.figure(figsize=(12, 1.6 + 0.5 * sum(heights)), layout="constrained")
-    grid = fig.add_gridspec(1, 2, width_ratios=[len(years), 2.2])
+    grid = fig.add_gridspec(1, 2, width_ratios=[len(years), 2.6])
     ax = fig.add_subplot(grid[0, 0])
     side = fig.add_subplot(grid[0, 1], sharey=ax)
     cmap = mpl.colormaps["cividis"].copy()
@@ -519,7 +520,11 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
         side.add_patch(mpl.patches.Rectangle((0.02, i + 0.1), 0.96, 0.8, facecolor=STATUS_COLORS[status],
                                              hatch="///" if weak else None, edgecolor="#FFFFFF" if weak else None,
                                              lw=0, gid=f"status-{indicator_id}"))
-        side.text(0.5, i + 0.5, _wrap(STATUS_LABELS[status], 16), ha="center",
+        text = _wrap(STATUS_LABELS[status], 20)
+        latest, goal = judged.loc[indicator_id, "latest_year"], judged.loc[indicator_id, "target_year"]
+        if status != "no_data" and not pd.isna(latest) and not pd.isna(goal) and int(latest) < int(goal):
+            text += f"\n(datos hasta {int(latest)})"  # the year the trajectory rests on
+        side.text(0.5, i + 0.5, text, ha="center",
                   va="center", fontsize=8, color=_STATUS_TEXT[status],
                   bbox={"fc": STATUS_COLORS[status], "ec": "none", "pad": 0.5} if weak else None)
     side.set_xlim(0, 1)
