@@ -190,7 +190,9 @@ COLUMN_LABELS = {
     "tables_agree": "Coincide la tabla de resumen",
     "stagnant_since": "Estancado desde",
     "n_indicators": "Indicadores",
-    **{f"n_outcome_{k}": v for k, v in OUTCOME_LABELS.items()},
+    "n_outcome_achieved": "Alcanzaron su Meta 2024",
+    "n_outcome_not_achieved": "No alcanzaron su Meta 2024",
+    "n_outcome_no_data": "Sin dato del año de la Meta",
     **{f"n_{k}": f"Trayectoria: {v}" for k, v in STATUS_LABELS.items()},
     "mean_distance_covered_pct": "Camino recorrido medio (% de la línea base a la Meta 2024)",
 }
