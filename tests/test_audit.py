@@ -96,9 +96,10 @@ EXPECTED = [
     ("summary_missing", "2.2", 2019, "warning", "N/A", "0.0", None, 594, 246),
     ("summary_missing", "2.2", 2020, "warning", "N/A", "0.0", None, 594, 246),
     # MCEF% = (NMCEF / TMCE) * 100 (l.590), 0 and 3 (l.602-603): 0 vs 100
-    # Acumulado: 100 (2022) + 0 = 100, 100 + 0 = 100: reproduced as accumulated
-    ("method_result", "2.2", 2023, "info", "100", None, 0.0, 594, None),
-    ("method_result", "2.2", 2024, "info", "100", None, 0.0, 594, None),
+    # Acumulado: 100 (2022) + 0 = 100, 100 + 0 = 100: an increment of 0 only carries 100 over
+    # (unchanged as accumulated): a warning, nothing in the variables supports 100
+    ("method_result", "2.2", 2023, "warning", "100", None, 0.0, 594, None),
+    ("method_result", "2.2", 2024, "warning", "100", None, 0.0, 594, None),
     # baseline 0 (2021) vs Resultado 2021 = 100 in both tables
     ("baseline_year_result", "2.2", 2021, "warning", "100", "100", None, 594, 246),
     # 2.3 annex l.629 "0 | N/A | 0 | N/D | 100 | 100 | 100 | 100"; summary l.247 "0.0 (2020) | 0.0 | 0.0 | 0.0 | 100 ..."
@@ -115,9 +116,9 @@ EXPECTED = [
     # 3.2 annex l.703 "0 | N/A | 0 | 66 | 66 | 66 | 66/P | 100"; summary l.305 2019 = 0.0, 2024 = 66/P
     ("summary_missing", "3.2", 2019, "warning", "N/A", "0.0", None, 703, 305),
     # IA%=(NIA/TIA)*100 (l.696), 0 and 13 (l.708-709): 0 vs 66, 66/P
-    # Acumulado: 66 (2022) + 0 = 66, 66 + 0 = 66 (66/P): reproduced as accumulated
-    ("method_result", "3.2", 2023, "info", "66", None, 0.0, 703, None),
-    ("method_result", "3.2", 2024, "info", "66/P", None, 0.0, 703, None),
+    # Acumulado: 66 (2022) + 0 = 66, 66 + 0 = 66 (66/P): increment 0, unchanged as accumulated
+    ("method_result", "3.2", 2023, "warning", "66", None, 0.0, 703, None),
+    ("method_result", "3.2", 2024, "warning", "66/P", None, 0.0, 703, None),
     ("provisional", "3.2", 2024, "info", "66/P", "66/P", None, 703, 305),
     # 3.3 annex l.735 "0 | N/A | N/A | 0 | 77 | 77 | 77/P | 100"; summary l.306 "0.0 (2020) | 0.0 | 0.0 | 0.0 | 77 | 77 | 77/P"
     ("summary_missing", "3.3", 2019, "warning", "N/A", "0.0", None, 735, 306),
@@ -162,8 +163,8 @@ EXPECTED = [
     ("summary_missing", "5.2", 2019, "warning", "N/A", "0.0", None, 919, 408),
     ("summary_missing", "5.2", 2020, "warning", "N/A", "0.0", None, 919, 408),
     # NAIE%=(NAIR/NAIP)*100 (l.915), 0 and 1 (l.926-927): 0 vs 66.66; 0 vs N/D
-    # Acumulado: 66.66 (2022) + 0 = 66.66: reproduced as accumulated; 2024 is N/D
-    ("method_result", "5.2", 2023, "info", "66.66", None, 0.0, 919, None),
+    # Acumulado: 66.66 (2022) + 0 = 66.66: increment 0, unchanged as accumulated; 2024 is N/D
+    ("method_result", "5.2", 2023, "warning", "66.66", None, 0.0, 919, None),
     ("method_result", "5.2", 2024, "warning", "N/D", None, 0.0, 919, None),
     # name "Número de acciones ..." (l.907), unit Porcentaje (l.912)
     ("name_unit", "5.2", None, "warning", "Porcentaje", None, None, 912, None),
@@ -196,8 +197,10 @@ def test_real_report_counts_by_check_and_severity(real):
     counts = real.groupby(["check", "severity"], observed=True).size()
     assert counts[("summary_missing", "warning")] == 24
     assert counts[("method_result", "error")] == 13
-    assert counts[("method_result", "info")] == 9  # reproduced as accumulated: 1.1, 1.3, 2.2, 3.2 (x2), 5.2 2023
-    assert counts[("method_result", "warning")] == 2  # 3.1 and 5.2: variables give 0, result N/D
+    assert counts[("method_result", "info")] == 4  # reproduced as accumulated (non-zero increment): 1.1, 1.3 (x2)
+    # 3.1 and 5.2 2024: variables give 0, result N/D; unchanged as accumulated (increment 0):
+    # 2.2 (x2), 3.2 (x2), 5.2 2023
+    assert counts[("method_result", "warning")] == 7
     assert len(real) == len(EXPECTED) == 74
     assert set(real["check"]) - {"percent_range"} <= set(CHECKS)
     assert not (real["check"] == "percent_range").any()  # every percentage is within 0-100
@@ -467,14 +470,14 @@ EXPECTED_RELATIONS = {
     ("1.3", 2024): "reproduced_as_accumulated",  # 12 + 4 = 16
     ("2.1", 2023): "not_reproduced",  # 2/3*100 = 66.67; 100 + 66.67 = 166.67; printed 100 (l.562)
     ("2.1", 2024): "not_reproduced",
-    ("2.2", 2023): "reproduced_as_accumulated",  # 0/3*100 = 0; 100 (2022) + 0 = 100 (l.594)
-    ("2.2", 2024): "reproduced_as_accumulated",  # 100 + 0 = 100
+    ("2.2", 2023): "unchanged_as_accumulated",  # 0/3*100 = 0; 100 (2022) + 0 = 100 (l.594): increment 0
+    ("2.2", 2024): "unchanged_as_accumulated",  # 100 + 0 = 100
     ("2.3", 2023): "not_reproduced",  # Periódico: 0/7*100 = 0; printed 100 (l.629)
     ("2.3", 2024): "not_reproduced",
     ("3.1", 2023): "not_reproduced",  # Periódico: 0/7*100 = 0; printed 86 (l.668)
     ("3.1", 2024): "not_reproduced",  # 0; printed N/D
-    ("3.2", 2023): "reproduced_as_accumulated",  # 0/13*100 = 0; 66 (2022) + 0 = 66 (l.703)
-    ("3.2", 2024): "reproduced_as_accumulated",  # 66 + 0 = 66 = 66/P
+    ("3.2", 2023): "unchanged_as_accumulated",  # 0/13*100 = 0; 66 (2022) + 0 = 66 (l.703): increment 0
+    ("3.2", 2024): "unchanged_as_accumulated",  # 66 + 0 = 66 = 66/P
     ("3.3", 2023): "not_reproduced",  # Periódico: 0/13*100 = 0; printed 77 (l.735)
     ("3.3", 2024): "not_reproduced",  # 0; printed 77/P
     ("4.1", 2023): "unevaluable",  # formula names NAAC, the card defines NACC (l.769)
@@ -485,7 +488,7 @@ EXPECTED_RELATIONS = {
     ("4.3", 2024): "not_reproduced",  # 75 + 0 = 75; printed 100
     ("5.1", 2023): "not_reproduced",  # 0/3*100 = 0; 33 + 0 = 33; printed 66 (l.884)
     ("5.1", 2024): "not_reproduced",  # 66 + 0 = 66; printed 100
-    ("5.2", 2023): "reproduced_as_accumulated",  # 0/1*100 = 0; 66.66 (2022) + 0 = 66.66 (l.919)
+    ("5.2", 2023): "unchanged_as_accumulated",  # 0/1*100 = 0; 66.66 (2022) + 0 = 66.66 (l.919): increment 0
     ("5.2", 2024): "not_reproduced",  # 0; printed N/D
     ("5.3", 2023): "unevaluable",  # DPVTI = 0, DPVT0 = 0: 0/0 (l.963-964)
     ("5.3", 2024): "unevaluable",
@@ -582,3 +585,62 @@ def test_empty_text_and_missing_values_never_crash_the_audit(damaged_report, rep
     # the other pages' computations read the same tables
     pntlib.progress(report=path)
     pntlib.briefing.audit_findings(objective=1, report=path)
+
+
+def test_a_zero_increment_is_unchanged_not_reproduced(damaged_report):
+    from pntlib.audit import method_relations
+
+    # 1.3 (Acumulado) 2024: NPS = 0 (l.530) and Resultado 2024 = 12 (l.518): 12 (2023) + 0 = 12
+    path = damaged_report(edits=[(530, 2, "4", "0"), (518, 6, "16", "12")])
+    rel = method_relations(get_report(path))
+    got = dict(zip(zip(rel["indicator_id"], rel["year"]), rel["relation"]))
+    assert got[("1.3", 2023)] == "reproduced_as_accumulated"  # 8 + 4 = 12: a non-zero increment reproduces
+    assert got[("1.3", 2024)] == "unchanged_as_accumulated"  # 12 + 0 = 12: only carried over
+    row = found(audit(report=path), "method_result", "1.3", 2024)
+    assert row["severity"].tolist() == ["warning"]
+    assert "arrastrando el resultado 2023, 12 + 0 = 12" in row["detail"].iloc[0]
+    assert row["relation"].tolist() == ["unchanged_as_accumulated"]
+    import pntlib
+
+    table = pntlib.progress(report=path)
+    assert table.loc["1.3", "evidence"] == "unchanged_as_accumulated"  # weak evidence for 12 < 16
+    assert table.loc["1.3", "outcome"] == "not_achieved"
+
+
+def test_a_target_on_the_wrong_side_of_the_baseline(damaged_report):
+    import pntlib
+
+    # 1.3: Ascendente (l.513), línea base 4, Meta 2024 2 (l.518, last cell): below the línea base
+    path = damaged_report(edits=[(518, 7, "16", "2")])
+    row = found(audit(report=path), "target_against_trend", "1.3", 2024)
+    assert row["severity"].tolist() == ["error"]
+    assert row["detail"].iloc[0] == ("La ficha se contradice: con tendencia esperada ascendente, la Meta 2024 (2) "
+                                     "queda por debajo de la línea base (4).")
+    assert row["annex_raw"].tolist() == ["2 (2024)"] and row["annex_line"].tolist() == [518]
+    table = pntlib.progress(report=path)
+    # no trajectory (distance (16-4)/(2-4)*100 = -600 would be nonsense); the outcome still compares 16 with 2
+    assert table.loc["1.3", "status"] == "no_data"
+    assert pd.isna(table.loc["1.3", "distance_covered_pct"]) and pd.isna(table.loc["1.3", "pace_ratio"])
+    assert table.loc["1.3", "outcome"] == "achieved"  # 16 >= 2
+    assert "queda por debajo de la línea base (4)" in table.loc["1.3", "method_note"]
+    # Descendente (l.513): the Meta 16 lies above the línea base 4
+    path = damaged_report(edits=[(513, 1, "Ascendente", "Descendente")])
+    row = found(audit(report=path), "target_against_trend", "1.3", 2024)
+    assert "con tendencia esperada descendente, la Meta 2024 (16) queda por encima de la línea base (4)" in row["detail"].iloc[0]
+    assert pntlib.progress(report=path).loc["1.3", "status"] == "no_data"
+    assert audit()["check"].isin(["target_against_trend", "baseline_after_results"]).sum() == 0  # the real report
+
+
+def test_a_baseline_year_after_every_result(damaged_report):
+    import pntlib
+
+    # 4.2 SERIE HISTÓRICA header (l.803): "Valor de la línea base 2030"; its last result is 2024
+    path = damaged_report(edits=[(803, 0, "Valor de la línea base 2021", "Valor de la línea base 2030")])
+    row = found(audit(report=path), "baseline_after_results", "4.2", 2030)
+    assert row["severity"].tolist() == ["error"]
+    assert row["detail"].iloc[0] == ("La ficha se contradice: la línea base es de 2030, posterior a todos los "
+                                     "resultados que reporta (el último, de 2024).")
+    table = pntlib.progress(report=path)
+    # before: expected (2024-2030)/(2024-2030) = 100 % and "limited"; now no trajectory, outcome 0 < 50
+    assert table.loc["4.2", "status"] == "no_data" and pd.isna(table.loc["4.2", "expected_pct"])
+    assert table.loc["4.2", "outcome"] == "not_achieved"

@@ -17,11 +17,19 @@ def test_overview_headline_counts_the_weak_evidence():
     import pntlib
     from pntlib import evidence
 
-    # 9 achieved (test_progress.EXPECTED_ANNEX); not reproduced: 1.2 (2/6*100 = 33.33 vs 100), 2.1 (66.67),
-    # 2.3, 4.3, 5.1 (0 vs 100); 4.1's formula names NAAC, which the card does not define
+    # outcomes (test_progress.EXPECTED_OUTCOME): 9 achieved, 3 not (3.2 66/P, 3.3 77/P, 4.2 0), 3 N/D (3.1, 5.2, 5.3)
+    # solid: 1.1 (15 + 5 = 20) and 1.3 (12 + 4 = 16); not reproduced: 1.2 (2/6*100 = 33.33 vs 100), 2.1 (66.67),
+    # 2.3, 4.3, 5.1 (0 vs 100); 4.1's formula names NAAC, which the card does not define; 2.2: 100 + 0 = 100
+    # trajectories (test_progress.EXPECTED_ANNEX): 9 achieved, 3.1 and 5.2 on track, 3.2 and 3.3 needs
+    # acceleration, 4.2 and 5.3 limited; 3.1, 5.2, 5.3 judged on 2023
     assert evidence.progress_headline(pntlib.progress()) == (
-        "9 metas alcanzadas según el informe; en 5 de ellas las variables del propio informe no reproducen "
-        "el resultado y en 1 la fórmula de la ficha no puede evaluarse."
+        "9 de 15 alcanzaron su Meta 2024 según el informe, 2 con evidencia sólida (las variables de la ficha "
+        "reproducen el valor); 3 no la alcanzaron (2 con cifra preliminar); 3 sin dato de 2024. "
+        "De las 9 alcanzadas, en 5 las variables de la ficha no reproducen el valor, en 1 la fórmula de la "
+        "ficha no puede evaluarse y en 1 las variables de la ficha suman 0 al resultado anterior: el valor se "
+        "arrastra y nada en ellas lo respalda. Trayectoria con el último dato (3 con datos anteriores al año de "
+        "la Meta): Meta alcanzada: 9; Progreso sustancial / en camino: 2; Progreso justo, pero requiere "
+        "acelerar: 2; Progreso limitado o nulo: 2."
     )
     table = briefing.status_table()
     assert table.loc["2.3", "evidence"] == "not_reproduced" and table.loc["2.3", "computed_value"] == 0.0
@@ -33,16 +41,31 @@ def test_indicator_box_and_narrative_say_how_far_the_verdict_holds():
     from pntlib import evidence
 
     source = evidence.indicator_box("2.3")
-    assert source.startswith("> **Veredicto: Meta alcanzada** ") and "> **Evidencia débil.** " in source
+    assert source.startswith("> **Alcanzó la Meta 2024** ") and "> **Evidencia débil.** " in source
     box = markdown_text(source)[0]  # as the page shows it
     # ARAR% = (NAR/TAO) * 100 with NAR = 0, TAO = 7 gives 0; the card prints 100 for 2024
-    assert box.strip().startswith("Veredicto: Meta alcanzada — 100 % en 2024, frente a una Meta 2024 de 100 %.")
+    assert box.strip().startswith("Alcanzó la Meta 2024 — 100 % en 2024, frente a una Meta 2024 de 100 %; "
+                                  "logro: 100 % de la Meta 2024.")
+    # (100-0)/(100-0) = 100 % of the way
+    assert "Trayectoria: Meta alcanzada — 100 % en 2024: 100 % del camino de la línea base a la Meta 2024." in box
     assert "Evidencia débil. Las variables de la ficha no reproducen el valor: dan 0 para 2024, frente a 100 impreso." in box
     box = markdown_text(evidence.indicator_box("5.3"))[0]
     # 5.3: 33 (2023), base 0: straight path 33 % / 66.67 % = 0.495 -> limited; Open SDG 3.98 -> on track
-    assert "Con el método Open SDG (tasas de crecimiento): En camino." in box and "Sin cambio desde 2022." in box
+    assert "Con el método Open SDG (tasas de crecimiento): Progreso sustancial / en camino." in box
+    assert ("Trayectoria: Progreso limitado o nulo, con datos hasta 2023; sin dato 2024; sin cambio desde 2022 — "
+            "33 % en 2023: 33 % del camino de la línea base a la Meta 2024.") in box
+    assert box.strip().startswith("Sin dato de 2024 — para 2024 el informe imprime N/D, frente a una Meta 2024 de 100 %.")
+    box = markdown_text(evidence.indicator_box("1.1"))[0]
+    # 20 / 15 = 133.3 %; (20-5)/(15-5) = 150 %: two measures, each named, each over 100 % says so
+    assert "logro: 133.3 % de la Meta 2024 (supera la Meta)." in box
+    assert "150 % del camino de la línea base a la Meta 2024 (supera la Meta)." in box
+    box = markdown_text(evidence.indicator_box("2.2"))[0]
+    # MCEF% = 0/3*100 = 0 in 2024: 100 (2023) + 0 = 100 is only carried over
+    assert ("Evidencia débil. Las variables de la ficha suman 0 al resultado anterior: el valor se arrastra y nada "
+            "en ellas lo respalda (100 + 0 = 100 para 2024).") in box
     text = markdown_text(briefing.objective_narrative(2))[0]
-    assert "Veredictos que las variables de la propia ficha no respaldan: 2.1, 2.3." in text
+    assert "Veredictos que las variables de la propia ficha no respaldan: 2.1, 2.2, 2.3." in text
+    assert "(con evidencia sólida: ninguno)" in text
     assert "Indicador 2.1: Las variables de la ficha no reproducen el valor: dan 66.67 para 2024" in text
 
 
@@ -53,8 +76,8 @@ def test_where_the_two_methods_disagree():
     found = evidence.method_disagreements(pntlib.compare_methods(), pntlib.progress())
     # 4.2: 0 -> 0 (base 0.001): CAGR -100 % -> Retroceso vs limited; 5.3: base 0, any growth looks fast
     assert list(found.index) == ["4.2", "5.3"]
-    assert list(found["linear"]) == ["Avance limitado", "Avance limitado"]
-    assert list(found["opensdg"]) == ["Retroceso", "En camino"]
+    assert list(found["linear"]) == ["Progreso limitado o nulo", "Progreso limitado o nulo"]
+    assert list(found["opensdg"]) == ["Deterioro", "Progreso sustancial / en camino"]
     assert "cualquier crecimiento parece rápido" in found.loc["5.3", "razon"]
     assert evidence.methods_sentence(found).endswith("difieren en 2 indicadores: 4.2, 5.3.")
 
@@ -64,16 +87,23 @@ def test_key_figures_carry_the_evidence(tmp_path):
 
     run = notebook.setup("overview", output_dir=str(tmp_path))
     figures = {k["label"]: k["value"] for k in notebook.key_figures(run)}
-    assert figures["Meta alcanzada"] == 9
-    assert figures["Metas alcanzadas que las variables de la ficha no respaldan"] == 6  # 5 + 4.1
+    # outcomes first (test_progress.EXPECTED_OUTCOME), then trajectories (EXPECTED_ANNEX)
+    assert list(figures)[:4] == ["Alcanzaron su Meta 2024 según el informe (de 15)",
+                                 "… de ellos con evidencia sólida (las variables de la ficha reproducen el valor)",
+                                 "No alcanzaron su Meta 2024", "Sin dato de 2024"]
+    assert [figures[k] for k in list(figures)[:4]] == [9, 2, 3, 3]
+    assert figures["Trayectoria: Meta alcanzada"] == 9 and figures["Trayectoria: Progreso limitado o nulo"] == 2
+    assert figures["Metas alcanzadas que las variables de la ficha no respaldan"] == 7  # 5 + 4.1 + 2.2
     assert figures["Indicadores en que los dos métodos difieren"] == 2
     run = notebook.setup("indicator", indicator="1.1", output_dir=str(tmp_path))
     figures = {k["label"]: k["value"] for k in notebook.key_figures(run)}
     assert figures["Evidencia"] == "las variables de la ficha reproducen el valor leído como acumulado"
+    assert figures["Resultado en el año de la Meta"] == "Alcanzó la Meta 2024; logro: 133.3 % de la Meta 2024 (supera la Meta)"
     run = notebook.setup("objective", objective=2, output_dir=str(tmp_path))
     figures = {k["label"]: k["value"] for k in notebook.key_figures(run)}
-    assert figures == {"Indicador 2.1": "Meta alcanzada (evidencia débil)", "Indicador 2.2": "Meta alcanzada",
-                       "Indicador 2.3": "Meta alcanzada (evidencia débil)"}
+    # 2.2: 100 + 0 = 100 is weak evidence now
+    assert figures == {f"Indicador 2.{k}": "Alcanzó la Meta 2024 (evidencia débil) · trayectoria: Meta alcanzada"
+                       for k in (1, 2, 3)}
 
 
 def test_computed_value_drawn_where_it_differs():
@@ -109,4 +139,5 @@ def test_indicator_box_gives_the_unit_and_says_preliminar():
 
     # 3.2 (annex, l.703): 2024 printed 66/P, unit Porcentaje, Meta 2024 100
     box, made = markdown_text(evidence.indicator_box("3.2"))
-    assert made == set() and "Requiere acelerar — 66 % (preliminar) en 2024, frente a una Meta 2024 de 100 %." in box
+    assert made == set() and ("No alcanzó la Meta 2024 (cifra preliminar) — 66 % (preliminar) en 2024, frente a una "
+                              "Meta 2024 de 100 %; logro: 66 % de la Meta 2024.") in box

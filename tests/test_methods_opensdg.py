@@ -216,9 +216,10 @@ def _frames(results, *, base, base_year, target, target_year, trend="Ascendente"
     # Meta 0, descending, 0.0005 in 2022: 0 -> 0.001 first; 0.0005 <= 0.001 -> achieved
     (dict(results={2022: 0.0005}, base=5.0, base_year=2020, target=0.0, target_year=2024, trend="Descendente"),
      "achieved", "Meta 2024 de 0: Open SDG la reemplaza por 0.001, como sdg-build."),
-    # every result before the línea base year
+    # every result before the línea base year: through progress() the card contradicts itself
+    # (audit check baseline_after_results), so no method judges its trajectory
     (dict(results={2018: 60.0}, base=50.0, base_year=2020, target=80.0, target_year=2024), "no_data",
-     "El último valor reportado (2018) es anterior a la línea base (2020)"),
+     "La ficha se contradice: la línea base es de 2020, posterior a todos los resultados"),
     # línea base = Meta = 50 (2026), 40 in 2022: required rate 0 -> deterioration, no number
     (dict(results={2022: 40.0}, base=50.0, base_year=2020, target=50.0, target_year=2026), "deterioration",
      "La Meta 2026 es igual a la línea base: la tasa requerida es 0"),

@@ -85,6 +85,9 @@ def test_overview_status_table(collection):
     assert "66/P" in text and "preliminar" in text
     # 3.1 prints N/D for 2024; its latest reported value is 86 (2023)
     assert "N/D" in text
+    # outcomes first, counted from the data (test_progress.EXPECTED_OUTCOME)
+    assert "9 de 15 alcanzaron su Meta 2024 según el informe, 2 con evidencia sólida" in text
+    assert "Progreso sustancial / en camino, con datos hasta 2023; sin dato 2024; sin cambio desde 2021" in text
 
 
 def test_objective_narrative_from_the_data(collection):
@@ -93,8 +96,10 @@ def test_objective_narrative_from_the_data(collection):
     assert "El indicador 3.1 no tiene resultado para 2024 (el informe dice N/D); su último dato es 86 (2023)." in text
     assert "El indicador 3.1 se estancó: reporta 86 desde 2021" in text
     text = _outputs_text(collection / "objective_1.ipynb")
-    # annex 1.1: result 2024 = 20 against a Meta 2024 of 15
-    assert "El indicador 1.1 alcanzó su Meta 2024: 20 (Recomendaciones) en 2024, frente a una meta de 15." in text
+    # annex 1.1: result 2024 = 20 against a Meta 2024 of 15: 20 / 15 = 133.3 %; the narrative leads with outcomes
+    assert ("El indicador 1.1 alcanzó su Meta 2024: 20 (Recomendaciones) en 2024, frente a una meta de 15; "
+            "logro: 133.3 % de la Meta 2024 (supera la Meta).") in text
+    assert "Alcanzaron su Meta 2024 según el informe: 1.1, 1.2, 1.3 (con evidencia sólida: 1.1, 1.3)." in text
 
 
 def test_indicator_summary_key_figures(collection):
@@ -121,8 +126,11 @@ def test_indicator_and_objective_notebooks_mention_their_audit_findings(collecti
 def test_pages_of_a_report_with_values_printed_nd_or_na(collection):
     # the hostile copy (conftest.MISSING_EDITS): 3.1's línea base 2020 ND (annex l.668), 3.2's Meta 2024 NA (l.703)
     text = _outputs_text(collection / "markup_indicator_3.1.ipynb")
-    assert "Veredicto: Sin datos" in text and "La línea base (2020) se imprime ND (sin valor)." in text
+    assert "Trayectoria: Datos insuficientes" in text and "La línea base (2020) se imprime ND (sin valor)." in text
     text = _outputs_text(collection / "markup_objective_3.ipynb")
     assert "El indicador 3.2 se estancó: reporta 66 desde 2021 (último dato 2024), y su Meta 2024 no tiene valor." in text
     summary = json.loads((collection / "markup_indicator_3.1.summary.json").read_text(encoding="utf-8"))
-    assert {k["label"]: k["value"] for k in summary["key_figures"]}["Estado"] == "Sin datos"
+    # 86 in 2021, 2022 and 2023 (l.668): flat since 2021; 2024 N/D
+    figures = {k["label"]: k["value"] for k in summary["key_figures"]}
+    assert figures["Trayectoria"] == "Datos insuficientes; sin cambio desde 2021"
+    assert figures["Resultado en el año de la Meta"] == "Sin dato de 2024"

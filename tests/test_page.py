@@ -79,7 +79,12 @@ def test_reader_table_html_has_no_row_numbers_and_aligns_cells():
     assert "text-align: right" in shown and "text-align: left" in shown
     transposed = page.table(pntlib.progress().loc[["3.2"]], transpose="Medida")
     assert list(transposed.data.columns) == ["Medida", "Indicador 3.2"]
-    assert transposed.data.set_index("Medida").loc["Veredicto", "Indicador 3.2"] == "Requiere acelerar"
+    shown = transposed.data.set_index("Medida")
+    assert shown.loc["Trayectoria", "Indicador 3.2"] == "Progreso justo, pero requiere acelerar; sin cambio desde 2021"
+    assert shown.loc["Resultado en el año de la Meta", "Indicador 3.2"] == "No alcanzó la Meta 2024 (cifra preliminar)"
+    # one measure, one rounding: 5.2's 66.66 / 100 reads 66.7 wherever it is shown
+    shown = page.table(pntlib.progress().loc[["5.2"]], transpose="Medida").data.set_index("Medida")
+    assert shown.loc["Logro (% de la Meta 2024)", "Indicador 5.2"] == "66.7"
 
 
 def test_indicator_data_and_alt_text():
@@ -97,7 +102,10 @@ def test_indicator_data_and_alt_text():
 
 
 def test_other_charts_alt_text_from_their_data():
-    assert "3.2 66 % preliminar en 2024 (Requiere acelerar)" in chart_data.progress_alt(chart_data.progress_data())
+    alt = chart_data.progress_alt(chart_data.progress_data())
+    assert "3.2 66 % preliminar en 2024 (Progreso justo, pero requiere acelerar; sin cambio desde 2021)" in alt
+    assert "1.1 150 % (supera la Meta) en 2024 (Meta alcanzada)" in alt  # (20-5)/(15-5) = 150 %
+    assert "5.2 66.7 % en 2023" in alt  # 66.66 / 100: one formatter, one decimal
     heat = chart_data.heatmap_data()
     assert len(heat) == 15 * 6  # six result years per card
     assert "3.2: sin dato (N/A) en 2019; 0 % en 2020; 66 % de 2021 a 2024" in chart_data.heatmap_alt(heat)

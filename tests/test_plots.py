@@ -63,7 +63,8 @@ def test_plot_indicator_target_baseline_path_latest():
     assert list(path.get_xdata()) == [2019, 2024] and list(path.get_ydata()) == [5.0, 15.0]
     assert path.get_linestyle() == "--"
     latest = _by_gid(fig, "latest")
-    assert latest.get_text() == f"20 (2024)\n{STATUS_LABELS['achieved']}"
+    # the outcome at 2024 (20 >= 15), then the trajectory
+    assert latest.get_text() == f"20 (2024)\nAlcanzó la Meta 2024\nTrayectoria: {STATUS_LABELS['achieved']}"
     assert _same_color(latest.get_bbox_patch().get_edgecolor(), STATUS_COLORS["achieved"])
     ax = fig.axes[0]
     assert ax.get_xlabel() == "Año" and ax.get_ylabel() == "Recomendaciones"
@@ -96,7 +97,9 @@ def test_plot_indicator_provisional_is_hollow():
     assert not _same_color(normal.get_markerfacecolor(), "white")
     # 66 / 100 on a straight path 0 (2020) -> 100 (2024): pace 0.66 -> needs acceleration
     latest = _by_gid(fig, "latest")
-    assert latest.get_text() == f"66/P (2024)\n{STATUS_LABELS['needs_acceleration']}"
+    # 66/P < 100: not achieved, preliminary; flat at 66 since 2021; 0/13*100 = 0 added to 66: weak evidence
+    assert latest.get_text() == ("66/P (2024)\nNo alcanzó la Meta 2024\n(cifra preliminar)\nTrayectoria: Progreso justo,\n"
+                                 "pero requiere acelerar; sin\ncambio desde 2021\nevidencia débil")
     assert _same_color(latest.get_bbox_patch().get_edgecolor(), STATUS_COLORS["needs_acceleration"])
 
 
@@ -239,10 +242,11 @@ def test_heatmap_and_indicator_box_mark_weak_evidence():
     patches = {p.get_gid(): p for p in fig.axes[1].patches}
     assert patches["status-2.3"].get_hatch() == "///"  # 0 vs 100: not reproduced
     assert patches["status-1.1"].get_hatch() is None  # 10 + 5 = 15, 15 + 5 = 20: reproduced as accumulated
+    assert patches["status-2.2"].get_hatch() == "///"  # 100 + 0 = 100: unchanged as accumulated, weak
     plt.close(fig)
     fig = pntlib.plot_indicator("2.1")  # 2/3*100 = 66.67 vs 100
     latest = [t for t in fig.axes[0].texts if t.get_gid() == "latest"][0]
-    assert latest.get_text() == "100 (2024)\nMeta alcanzada\nevidencia débil"
+    assert latest.get_text() == "100 (2024)\nAlcanzó la Meta 2024\nTrayectoria: Meta alcanzada\nevidencia débil"
     plt.close(fig)
 
 

@@ -110,7 +110,9 @@ def test_progress_real_report_notes_and_fields():
     assert "Indicador acumulado" in table.loc["1.1", "method_note"]
     assert table.loc["2.3", "accumulation"] == "Periódico"
     assert "Indicador periódico" in table.loc["2.3", "method_note"]
-    assert table.loc["4.2", "method_note"].startswith("Avance limitado.")
+    assert table.loc["4.2", "method_note"].startswith("Progreso limitado o nulo; sin cambio desde 2021.")  # 0 since 2021
+    assert table.loc["3.1", "method_note"].startswith(
+        "Progreso sustancial / en camino, con datos hasta 2023; sin dato 2024; sin cambio desde 2021.")
 
 
 def test_progress_as_of_2022_by_hand():
@@ -418,16 +420,16 @@ EXPECTED_EVIDENCE = {
     "1.2": ("not_reproduced", 100 / 3, True, None),  # NEC/NEP*100 = 2/6*100 = 33.33, printed 100
     "1.3": ("reproduced_as_accumulated", 16.0, True, None),  # NPS = 4: 12 + 4 = 16
     "2.1": ("not_reproduced", 200 / 3, True, None),  # 2/3*100 = 66.67, printed 100
-    "2.2": ("reproduced_as_accumulated", 100.0, True, None),  # 0/3*100 = 0: 100 (2023) + 0 = 100
+    "2.2": ("unchanged_as_accumulated", 100.0, True, None),  # 0/3*100 = 0: 100 (2023) + 0 = 100, increment 0
     "2.3": ("not_reproduced", 0.0, True, None),  # Periódico: 0/7*100 = 0, printed 100
     "3.1": ("not_reproduced", 0.0, True, 2021),  # 2023 (2024 N/D): 0/7*100 = 0 vs 86; 86 since 2021
-    "3.2": ("reproduced_as_accumulated", 66.0, True, 2021),  # 66 (2023) + 0 = 66 = 66/P; 66 since 2021
+    "3.2": ("unchanged_as_accumulated", 66.0, True, 2021),  # 0/13*100 = 0: 66 (2023) + 0 = 66/P; 66 since 2021
     "3.3": ("not_reproduced", 0.0, True, 2022),  # Periódico: 0 vs 77/P; 77 since 2022
     "4.1": ("unverifiable", None, True, None),  # formula names NAAC, undefined: cannot be evaluated
     "4.2": ("reproduced", 0.0, False, 2021),  # 0/13*100 = 0 = 0; summary 2024 is ND (l.356); 0 since 2021
     "4.3": ("not_reproduced", 0.0, True, None),  # 0/13*100 = 0; 75 + 0 = 75; printed 100
     "5.1": ("not_reproduced", 0.0, True, None),  # 0/3*100 = 0; 66 + 0 = 66; printed 100
-    "5.2": ("reproduced_as_accumulated", 66.66, True, 2022),  # 2023: 66.66 (2022) + 0; 66.66 since 2022
+    "5.2": ("unchanged_as_accumulated", 66.66, True, 2022),  # 2023: 0/1*100 = 0: 66.66 (2022) + 0; since 2022
     "5.3": ("unverifiable", None, True, 2022),  # 2023: 0/0; 33 since 2022 (2024 N/D)
 }
 
@@ -464,9 +466,44 @@ def test_every_verdict_with_its_evidence():
             assert row["computed_value"] == pytest.approx(computed), ind
         assert row["tables_agree"] == agree, ind
         assert (pd.isna(row["stagnant_since"]) if since is None else row["stagnant_since"] == since), ind
-    # 9 targets met according to the report; in 5 the card's own variables do not reproduce the result
-    met = table[table["status"] == "achieved"]
+    # 9 targets met according to the report; in 5 the card's own variables do not reproduce the result,
+    # in 1 (4.1) the formula cannot be evaluated, in 1 (2.2) they add 0; solid: 1.1 and 1.3
+    met = table[table["outcome"] == "achieved"]
     assert len(met) == 9 and sorted(met.index[met["evidence"] == "not_reproduced"]) == ["1.2", "2.1", "2.3", "4.3", "5.1"]
+    assert sorted(met.index[met["evidence"].isin(["reproduced", "reproduced_as_accumulated"])]) == ["1.1", "1.3"]
+
+
+# The outcome: the value printed for 2024 (annex SERIE HISTÓRICA) against the Meta 2024, Ascendente.
+EXPECTED_OUTCOME = {
+    # id: (outcome, outcome_preliminary)
+    "1.1": ("achieved", False),  # 20 >= 15 (l.451)
+    "1.2": ("achieved", False),  # 100 >= 100 (l.490)
+    "1.3": ("achieved", False),  # 16 >= 16 (l.518)
+    "2.1": ("achieved", False),  # 100 >= 100 (l.562)
+    "2.2": ("achieved", False),  # 100 >= 100 (l.594)
+    "2.3": ("achieved", False),  # 100 >= 100 (l.629)
+    "3.1": ("no_data", None),  # 2024 printed N/D
+    "3.2": ("not_achieved", True),  # 66/P < 100 (l.703)
+    "3.3": ("not_achieved", True),  # 77/P < 100
+    "4.1": ("achieved", False),  # 100 >= 100
+    "4.2": ("not_achieved", False),  # 0 < 50 (l.804)
+    "4.3": ("achieved", False),  # 100 >= 100 (l.841)
+    "5.1": ("achieved", False),  # 100 >= 100 (l.884)
+    "5.2": ("no_data", None),  # 2024 printed N/D (l.919)
+    "5.3": ("no_data", None),  # 2024 printed N/D (l.955)
+}
+
+
+def test_outcome_at_the_target_year():
+    table = progress()
+    for ind, (outcome, preliminary) in EXPECTED_OUTCOME.items():
+        assert table.loc[ind, "outcome"] == outcome, ind
+        if preliminary is None:
+            assert pd.isna(table.loc[ind, "outcome_preliminary"]), ind
+        else:
+            assert table.loc[ind, "outcome_preliminary"] == preliminary, ind
+    # as of 2023 no value of 2024 is looked at: every outcome is no_data
+    assert set(progress(as_of=2023)["outcome"]) == {"no_data"}
 
 
 def test_both_methods_on_every_indicator():
@@ -587,3 +624,45 @@ def test_any_value_may_be_missing(damaged_report, case):
     if case == "all":  # no number left in the annex row: judged on nothing
         assert pd.isna(annex["latest_value"]) and annex["status"] == "no_data"
         assert "Sin valores reportados (solo N/A / N/D / NA / ND): no puede juzgarse el avance." in annex["method_note"]
+
+
+def test_cards_that_contradict_themselves_get_no_trajectory():
+    # Ascendente, línea base 4, Meta 2 (below): (16-4)/(2-4)*100 = -600 would read as achieved at pace -6
+    row = _one({2022: "8", 2023: "12", 2024: "16"}, base=4.0, base_year=2021, target=2.0)
+    assert row["status"] == "no_data" and pd.isna(row["distance_covered_pct"]) and pd.isna(row["pace_ratio"])
+    assert row["outcome"] == "achieved" and not row["outcome_preliminary"]  # 16 >= 2: the value against the Meta
+    assert row["achievement_pct"] == pytest.approx(800.0)  # 16 / 2 * 100
+    assert "con tendencia esperada ascendente, la Meta 2024 (2) queda por debajo de la línea base (4)" in row["method_note"]
+    # Descendente, línea base 10, Meta 20 (above); 2024 = 15: 15 <= 20 reaches the Meta in the stated direction
+    row = _one({2023: "12", 2024: "15"}, base=10.0, base_year=2021, target=20.0, trend="Descendente")
+    assert row["status"] == "no_data" and row["outcome"] == "achieved"
+    assert "con tendencia esperada descendente, la Meta 2024 (20) queda por encima de la línea base (10)" in row["method_note"]
+    # Descendente, 10 -> 5, 2024 = 7/P: a consistent card, outcome not achieved (7 > 5), preliminary
+    row = _one({2023: "8", 2024: "7/P"}, base=10.0, base_year=2021, target=5.0, trend="Descendente")
+    assert row["status"] != "no_data" and row["outcome"] == "not_achieved" and row["outcome_preliminary"]
+    # línea base year 2030, after every result: expected (2024-2030)/(2024-2030) = 100 % would judge 0 as limited
+    row = _one({2022: "0", 2023: "0", 2024: "0"}, base=0.0, base_year=2030, target=50.0)
+    assert row["status"] == "no_data" and pd.isna(row["expected_pct"])
+    assert row["outcome"] == "not_achieved"  # 0 < 50
+    assert "la línea base es de 2030, posterior a todos los resultados que reporta (el último, de 2024)" in row["method_note"]
+    # results of years before the línea base are history, not a contradiction (1.2 prints 2019 and 2020, base 2021)
+    row = _one({2019: "10", 2020: "20", 2022: "60", 2024: "100"}, base=30.0, base_year=2021)
+    assert row["status"] == "achieved" and "se contradice" not in row["method_note"]
+
+
+def test_a_stalled_series_says_so_and_the_outcome_says_the_year():
+    from pntlib.evidence import outcome_text, trajectory_text
+
+    # 0 (2020) -> 100 (2024); 60 in 2022 and 2023, 2024 N/D: judged on 2023, flat since 2022
+    row = _one({2021: "30", 2022: "60", 2023: "60", 2024: "N/D"})
+    # 60 %; expected (2023-2020)/(2024-2020) = 75 %; pace 0.8 -> needs_acceleration
+    assert row["status"] == "needs_acceleration" and row["stagnant_since"] == 2022
+    assert row["outcome"] == "no_data" and pd.isna(row["outcome_preliminary"])
+    assert trajectory_text(row) == ("Progreso justo, pero requiere acelerar, con datos hasta 2023; sin dato 2024; "
+                                    "sin cambio desde 2022")
+    assert outcome_text(row) == "Sin dato de 2024"
+    # 0 in every year against a Meta of 50: the UN chart's "limited or no progress"
+    row = _one({2021: "0", 2022: "0", 2023: "0", 2024: "0"}, target=50.0)
+    assert row["status"] == "limited" and row["stagnant_since"] == 2021
+    assert trajectory_text(row) == "Progreso limitado o nulo; sin cambio desde 2021"
+    assert outcome_text(row) == "No alcanzó la Meta 2024"

@@ -19,14 +19,16 @@ from .labels import (
     COLUMN_LABELS,
     EVIDENCE_LABELS,
     KIND_LABELS,
+    OUTCOME_LABELS,
+    PERCENT_LABELS,
     SEVERITY_LABELS,
     STATUS_LABELS,
     VALUE_STATUS_LABELS,
 )
-from .evidence import evidence_sentence, is_weak
+from .evidence import evidence_sentence, is_solid, is_weak, outcome_text, percent_text, trajectory_text
 from .rules import latest_reported, stagnant_since
 from .tables import get_report
-from .text import markdown_literal
+from .text import PERCENT_DECIMALS, markdown_literal
 from .text import number as _num
 from .validation import validate_indicator, validate_objective
 
@@ -75,8 +77,11 @@ def status_table(*, report: str | Path | None = None) -> pd.DataFrame:
         - ``result_2024`` : string — the token printed for the target year
           (shows NA/ND where 2024 is missing);
         - ``target_value`` : Float64, ``target_year`` : Int64 — Meta 2024;
-        - ``status`` : ordered category — verdict of
-          :func:`pntlib.progress.progress`;
+        - ``outcome`` : ordered category {achieved, not_achieved, no_data},
+          ``outcome_preliminary`` : boolean — the outcome at the target year
+          (as in :func:`pntlib.progress.progress`);
+        - ``status`` : ordered category — trajectory verdict of
+          :func:`pntlib.progress.progress`; ``stagnant_since`` : Int64;
         - ``evidence`` : ordered category, ``computed_value`` : Float64 — the
           evidence of that verdict and what the card's variables give (as in
           :func:`pntlib.progress.progress`).
@@ -117,7 +122,10 @@ def status_table(*, report: str | Path | None = None) -> pd.DataFrame:
     for col in ("latest_value", "target_value"):
         frame[col] = pd.array(frame[col].tolist(), dtype="Float64")
     frame["kind"] = indicators["kind"]
+    frame["outcome"] = judged["outcome"]
+    frame["outcome_preliminary"] = judged["outcome_preliminary"]
     frame["status"] = judged["status"]
+    frame["stagnant_since"] = judged["stagnant_since"]
     frame["evidence"] = judged["evidence"]
     frame["computed_value"] = judged["computed_value"]
     return frame
@@ -158,14 +166,18 @@ def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> 
 
     Rules (each indicator may have several findings, in this order):
 
-    - ``met_target`` — ``status`` is ``achieved``;
+    - ``met_target`` — ``outcome`` is ``achieved``: the value reported for the
+      target year reaches the Meta (without an ``outcome`` column: ``status``
+      is ``achieved``);
+    - ``missed_target`` — ``outcome`` is ``not_achieved``;
     - ``missing_target_year`` — the result printed for the target year is not
       a number (NA/ND);
     - ``provisional`` — the result for the target year is provisional (p/);
     - ``stagnated`` — the target is not achieved and the latest reported
       value equals the one reported before it (the sentence gives the year
       since which it is unchanged);
-    - ``progressing`` — none of the above;
+    - ``progressing`` — none of the above: the trajectory
+      (:func:`pntlib.evidence.trajectory_text`);
     - ``weak_evidence`` — (when ``progress_table`` has an ``evidence``
       column) the card's own variables do not support the value judged
       (:data:`pntlib.evidence.WEAK_EVIDENCE`); the sentence says what they give.
@@ -175,7 +187,8 @@ def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> 
     progress_table : pandas.DataFrame
         As returned by :func:`pntlib.progress.progress` (columns
         ``indicator_id``, ``status``, ``latest_value``, ``latest_year``,
-        ``target_value``, ``target_year``, ``unit``, ``distance_covered_pct``).
+        ``target_value``, ``target_year``, ``unit``, ``distance_covered_pct``;
+        ``outcome``, ``achievement_pct``, ``evidence`` when present).
     series : pandas.DataFrame
         As returned by :func:`pntlib.tables.load_series` (annex results used).
 
@@ -187,19 +200,26 @@ def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> 
     """
     annex = series[(series["table"] == "annex") & (series["measure"] == "result")]
     rows = []
-    for row in progress_table.itertuples(index=False):
-        ind = row.indicator_id
+    for record in progress_table.to_dict("records"):
+        row = pd.Series(record)
+        ind = row["indicator_id"]
         own = annex[annex["indicator_id"] == ind].sort_values("year")
-        unit = row.unit if isinstance(row.unit, str) else ""
-        target_year = row.target_year
-        found = []
-        if row.status == "achieved":
-            found.append((
-                "met_target",
-                f"El indicador {ind} alcanzó su Meta {target_year}: {_num(row.latest_value)} ({unit}) en "
-                f"{row.latest_year}, frente a una meta de {_num(row.target_value)}.",
-            ))
+        unit = row["unit"] if isinstance(row["unit"], str) else ""
+        target_year = row["target_year"]
+        outcome = str(row["outcome"]) if "outcome" in row else ("achieved" if row["status"] == "achieved" else None)
         at_target = own[own["year"] == target_year]
+        share = ""
+        if "achievement_pct" in row and not pd.isna(row["achievement_pct"]):
+            share = f"; logro: {percent_text(row['achievement_pct'], 'achievement_pct')}"
+        found = []
+        if outcome in ("achieved", "not_achieved") and len(at_target):
+            raw = at_target["raw"].iloc[0]
+            verb = "alcanzó" if outcome == "achieved" else "no alcanzó"
+            found.append((
+                "met_target" if outcome == "achieved" else "missed_target",
+                f"El indicador {ind} {verb} su Meta {target_year}: {raw} ({unit}) en {target_year}, "
+                f"frente a una meta de {_num(row['target_value'])}{share}.",
+            ))
         if len(at_target) and pd.isna(at_target["value"].iloc[0]):
             last = latest_reported(own)
             tail = (
@@ -218,22 +238,23 @@ def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> 
             ))
         numbered = own[own["value"].notna()]
         reported = [(int(y), float(v)) for y, v in zip(numbered["year"], numbered["value"])]
-        since = stagnant_since(reported, target_reached=row.status == "achieved")
+        since = stagnant_since(reported, target_reached=row["status"] == "achieved")
         if since is not None:
             found.append((
                 "stagnated",
                 f"El indicador {ind} se estancó: reporta {_num(reported[-1][1])} desde {since} "
                 f"(último dato {reported[-1][0]}), "
-                + (f"lejos de su Meta {target_year} de {_num(row.target_value)}." if not pd.isna(row.target_value)
+                + (f"lejos de su Meta {target_year} de {_num(row['target_value'])}." if not pd.isna(row["target_value"])
                    else f"y su Meta {target_year} no tiene valor."),
             ))
         if not found:
-            covered = row.distance_covered_pct
-            share = "" if pd.isna(covered) else f", {_num(round(float(covered), 1))} % del camino de la línea base a la meta"
-            latest = "sin datos" if pd.isna(row.latest_value) else f"{_num(row.latest_value)} en {row.latest_year}"
-            found.append(("progressing", f"El indicador {ind} avanza: {latest}{share}."))
-        if "evidence" in progress_table.columns and is_weak(row.evidence):
-            found.append(("weak_evidence", f"Indicador {ind}: {evidence_sentence(pd.Series(row._asdict()))}"))
+            covered = percent_text(row["distance_covered_pct"], "distance_covered_pct")
+            latest = "sin datos" if pd.isna(row["latest_value"]) else f"{_num(row['latest_value'])} en {row['latest_year']}"
+            trajectory = trajectory_text(row) if "stagnant_since" in row else STATUS_LABELS[str(row["status"])]
+            found.append(("progressing", f"El indicador {ind}: {trajectory.lower()[:1]}{trajectory[1:]} ({latest}; "
+                                         f"{covered})."))
+        if "evidence" in row and is_weak(row["evidence"]):
+            found.append(("weak_evidence", f"Indicador {ind}: {evidence_sentence(row)}"))
         rows += [{"indicator_id": ind, "finding": f, "sentence": s} for f, s in found]
     frame = pd.DataFrame(rows, columns=["indicator_id", "finding", "sentence"])
     return frame.astype("string")
@@ -257,33 +278,53 @@ def objective_findings(objective: object, *, report: str | Path | None = None) -
 
 
 def objective_narrative(objective: object, *, report: str | Path | None = None) -> str:
-    """A short Markdown narrative of one objective: which indicator met its target,
-    which misses the target year, which stagnated, and which verdicts the card's
-    own variables do not support (their evidence).
+    """A short Markdown narrative of one objective, outcomes first.
+
+    The head says which indicators reached their Meta according to the report
+    (and which of them with solid evidence, :data:`pntlib.evidence.SOLID_EVIDENCE`),
+    which did not, which have no value for the target year, then each
+    trajectory (:func:`pntlib.evidence.trajectory_text`) and which verdicts
+    the card's own variables do not support; one bullet per finding of
+    :func:`objective_findings` follows.
 
     Returns
     -------
     str
-        Markdown: a sentence counting the findings, then one bullet per finding.
+        Markdown, report text escaped.
 
     Raises
     ------
     ParameterError
         ``objective`` is not one of the report's objectives.
     """
-    findings = objective_findings(objective, report=report)
-    met = findings.loc[findings["finding"] == "met_target", "indicator_id"].tolist()
-    missing = findings.loc[findings["finding"] == "missing_target_year", "indicator_id"].tolist()
-    stagnated = findings.loc[findings["finding"] == "stagnated", "indicator_id"].tolist()
-    weak = findings.loc[findings["finding"] == "weak_evidence", "indicator_id"].tolist()
+    from .progress import progress_table
 
-    def _ids(ids: list[str]) -> str:
+    parsed = get_report(report)
+    number = validate_objective(objective, report=parsed)
+    table = progress_table(parsed)
+    table = table[table["objective"] == number]
+    findings = findings_from_frames(table, parsed.series)
+
+    def _ids(ids) -> str:
+        ids = list(ids)
         return ", ".join(ids) if ids else "ninguno"
 
+    outcome = table["outcome"].astype("string")
+    met = table[outcome == "achieved"]
+    solid = met.loc[met["evidence"].map(is_solid) & (met["latest_year"] == met["target_year"]), "indicator_id"]
+    years = sorted({int(y) for y in table["target_year"].dropna()})
+    meta = f"Meta {years[0]}" if len(years) == 1 else "Meta"
+    when = f"de {years[0]}" if len(years) == 1 else "del año de su Meta"
+    weak = table.loc[table["evidence"].map(is_weak), "indicator_id"]
+    trajectories = "; ".join(f"{i}: {trajectory_text(pd.Series(r))}"
+                             for i, r in zip(table["indicator_id"], table.to_dict("records")))
     head = (
-        f"Alcanzaron su meta: {_ids(met)}. Sin resultado en el año de la meta: {_ids(missing)}. "
-        f"Estancados: {_ids(stagnated)}. Veredictos que las variables de la propia ficha no respaldan: "
-        f"{_ids(weak)}."
+        f"Alcanzaron su {meta} según el informe: {_ids(met['indicator_id'])}"
+        f" (con evidencia sólida: {_ids(solid)}). "
+        f"No la alcanzaron: {_ids(table.loc[outcome == 'not_achieved', 'indicator_id'])}. "
+        f"Sin dato {when}: {_ids(table.loc[outcome == 'no_data', 'indicator_id'])}. "
+        f"Trayectoria con el último dato: {trajectories}. "
+        f"Veredictos que las variables de la propia ficha no respaldan: {_ids(weak)}."
     )
     return "\n".join([_esc(head), ""] + [f"- {_esc(s)}" for s in findings["sentence"]])
 
@@ -480,18 +521,31 @@ def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFr
         A table of :func:`status_table`, :func:`pntlib.progress`,
         :func:`pntlib.objective_summary`, ... (English column names).
     drop : tuple of str, default ()
-        Columns (English names) to leave out.
+        Columns (English names) to leave out (after the texts that read them,
+        such as the trajectory's ``target_year``, are written).
 
     Returns
     -------
     pandas.DataFrame
         Same rows; columns of :data:`COLUMN_LABELS` renamed (others kept as they
-        are), ``kind`` as "Meta para el bienestar"/"Parámetro", ``status`` and
-        ``latest_status`` and ``evidence`` as their Spanish labels; numbers rounded to 2
-        decimals for display (whole numbers as integers), booleans as "sí"/"no";
+        are), ``kind`` as "Meta para el bienestar"/"Parámetro", ``status`` (a
+        trajectory) as :func:`pntlib.evidence.trajectory_text` when the table has
+        ``latest_year``, ``outcome`` as :func:`pntlib.evidence.outcome_text`,
+        ``latest_status`` and ``evidence`` as their Spanish labels; the
+        percentages of :data:`pntlib.labels.PERCENT_LABELS` rounded to
+        :data:`pntlib.text.PERCENT_DECIMALS`, other numbers to 2 decimals for
+        display (whole numbers as integers), booleans as "sí"/"no";
         missing values stay missing.
     """
-    out = frame.drop(columns=[c for c in drop if c in frame.columns]).copy()
+    out = frame.copy()  # the texts below may read columns that are then dropped
+    if "status" in out and set(out["status"].dropna().astype(str)) <= set(STATUS_LABELS) \
+            and "latest_year" in out:  # a trajectory says the year it rests on and whether it is flat
+        out["status"] = pd.array([None if pd.isna(r["status"]) else trajectory_text(pd.Series(r))
+                                  for r in out.to_dict("records")], dtype="string")
+    if "outcome" in out and set(out["outcome"].dropna().astype(str)) <= set(OUTCOME_LABELS):
+        out["outcome"] = pd.array([None if pd.isna(r["outcome"]) else outcome_text(pd.Series(r))
+                                   for r in out.to_dict("records")], dtype="string")
+    out = out.drop(columns=[c for c in drop if c in out.columns])
     if "kind" in out:
         out["kind"] = out["kind"].astype("string").map(KIND_LABELS).astype("string")
     for col in ("status", "latest_status", "evidence"):
@@ -503,7 +557,9 @@ def for_readers(frame: pd.DataFrame, *, drop: tuple[str, ...] = ()) -> pd.DataFr
                 out[col] = out[col].astype("string").map(labels).astype("string")
                 break
     for col in out.columns:
-        if str(out[col].dtype) in ("Float64", "float64"):
+        if col in PERCENT_LABELS or col == "mean_distance_covered_pct":  # one rounding for the percentages
+            out[col] = out[col].astype("Float64").round(PERCENT_DECIMALS)
+        elif str(out[col].dtype) in ("Float64", "float64"):
             numbers = out[col].astype("Float64")
             whole = numbers.dropna()
             if len(whole) and (whole == whole.round(0)).all():

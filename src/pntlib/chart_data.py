@@ -14,11 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from .audit import method_relations
-from .labels import DISAGREEMENT_LABELS, STATUS_LABELS, VALUE_STATUS_LABELS
+from .evidence import outcome_text, trajectory_text
+from .labels import DISAGREEMENT_LABELS, PERCENT_LABELS, VALUE_STATUS_LABELS
 from .progress import progress_table
 from .rules import expected_direction
 from .tables import get_report
-from .text import number
+from .text import PERCENT_DECIMALS, number, percent
 from .validation import validate_indicator, validate_objective
 
 __all__ = [
@@ -155,26 +156,36 @@ def objective_alt(data: pd.DataFrame, objective: int) -> str:
     return f"Objetivo prioritario {objective}, {len(ids)} gráficas. " + ". ".join(indicator_alt(data, i) for i in ids) + "."
 
 
+_COVERED = PERCENT_LABELS["distance_covered_pct"]
+_ACHIEVED = PERCENT_LABELS["achievement_pct"]
+
+
 def progress_data(*, report: str | Path | None = None) -> pd.DataFrame:
     """What :func:`pntlib.plots.plot_progress_overview` draws, one row per indicator.
 
     Returns
     -------
     pandas.DataFrame
-        RangeIndex; ``Indicador`` (string), ``Objetivo`` (Int64), ``Camino recorrido (%)``
-        and ``Esperado a la fecha (%)`` (Float64, ``distance_covered_pct`` and
-        ``expected_pct`` of :func:`pntlib.progress`), ``Último año con dato`` (Int64),
-        ``Último dato preliminar`` (boolean), ``Veredicto`` (string).
+        RangeIndex; ``Indicador`` (string), ``Objetivo`` (Int64), the share of
+        the way covered under its name in :data:`pntlib.labels.PERCENT_LABELS`
+        ("Camino recorrido (% de la línea base a la Meta 2024)") and ``Esperado a
+        la fecha (%)`` (Float64, ``distance_covered_pct`` and ``expected_pct`` of
+        :func:`pntlib.progress`, rounded to :data:`pntlib.text.PERCENT_DECIMALS`),
+        ``Último año con dato`` (Int64), ``Último dato preliminar`` (boolean),
+        ``Resultado en el año de la Meta`` (string, :func:`pntlib.evidence.outcome_text`),
+        ``Trayectoria`` (string, :func:`pntlib.evidence.trajectory_text`).
     """
     table = progress_table(get_report(report))
+    records = [pd.Series(r) for r in table.to_dict("records")]
     return pd.DataFrame({
         "Indicador": table["indicator_id"].astype("string"),
         "Objetivo": table["objective"].astype("Int64"),
-        "Camino recorrido (%)": table["distance_covered_pct"].astype("Float64").round(2),
-        "Esperado a la fecha (%)": table["expected_pct"].astype("Float64").round(2),
+        _COVERED: table["distance_covered_pct"].astype("Float64").round(PERCENT_DECIMALS),
+        "Esperado a la fecha (%)": table["expected_pct"].astype("Float64").round(PERCENT_DECIMALS),
         "Último año con dato": table["latest_year"].astype("Int64"),
         "Último dato preliminar": pd.array(table["latest_status"].astype(str) == "provisional", dtype="boolean"),
-        "Veredicto": table["status"].astype(str).map(STATUS_LABELS).astype("string"),
+        "Resultado en el año de la Meta": pd.array([outcome_text(r) for r in records], dtype="string"),
+        "Trayectoria": pd.array([trajectory_text(r) for r in records], dtype="string"),
     }).reset_index(drop=True)
 
 
@@ -182,13 +193,14 @@ def progress_alt(data: pd.DataFrame) -> str:
     """Alternative text of the progress overview, from :func:`progress_data`."""
     parts = []
     for _, row in data.iterrows():
-        if pd.isna(row["Camino recorrido (%)"]):
-            parts.append(f"{row['Indicador']} sin camino medible ({row['Veredicto']})")
+        if pd.isna(row[_COVERED]):
+            parts.append(f"{row['Indicador']} sin camino medible ({row['Trayectoria']})")
             continue
         note = " preliminar" if row["Último dato preliminar"] else ""
-        parts.append(f"{row['Indicador']} {number(row['Camino recorrido (%)'], decimals=0)} %{note} en "
-                     f"{row['Último año con dato']} ({row['Veredicto']})")
-    return "Camino recorrido de la línea base a la Meta 2024, por indicador: " + "; ".join(parts) + "."
+        over = " (supera la Meta)" if row[_COVERED] > 100 else ""
+        parts.append(f"{row['Indicador']} {percent(row[_COVERED])}{over}{note} en "
+                     f"{row['Último año con dato']} ({row['Trayectoria']})")
+    return f"{_COVERED}, por indicador: " + "; ".join(parts) + "."
 
 
 def heatmap_data(*, report: str | Path | None = None) -> pd.DataFrame:
@@ -198,13 +210,17 @@ def heatmap_data(*, report: str | Path | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         RangeIndex; ``Indicador`` (string), ``Año`` (Int64), ``Valor impreso``
-        (string), ``% de la Meta 2024`` (Float64: value / target * 100, target /
-        value * 100 for a descending trend; missing without a number),
-        ``Veredicto`` (string, of the indicator).
+        (string), the measure of achievement under its name in
+        :data:`pntlib.labels.PERCENT_LABELS` ("Logro (% de la Meta 2024)",
+        Float64: value / target * 100, target / value * 100 for a descending
+        trend, rounded to :data:`pntlib.text.PERCENT_DECIMALS`; missing without
+        a number), ``Trayectoria`` (string, of the indicator, as
+        :func:`pntlib.evidence.trajectory_text`).
     """
     parsed = get_report(report)
     cards = parsed.cards
-    verdicts = progress_table(parsed).set_index("indicator_id")["status"].astype(str)
+    judged = progress_table(parsed)
+    verdicts = {i: trajectory_text(pd.Series(r)) for i, r in zip(judged["indicator_id"], judged.to_dict("records"))}
     rows = []
     for _, row in parsed.rows("annex", "result").iterrows():
         card = cards.loc[row["indicator_id"]]
@@ -216,21 +232,22 @@ def heatmap_data(*, report: str | Path | None = None) -> pd.DataFrame:
             else:
                 share = None if target == 0 else float(value) / float(target) * 100
         rows.append({"Indicador": row["indicator_id"], "Año": row["year"], "Valor impreso": row["raw"],
-                     "% de la Meta 2024": None if share is None else round(share, 2),
-                     "Veredicto": STATUS_LABELS[verdicts[row["indicator_id"]]]})
-    frame = pd.DataFrame(rows, columns=["Indicador", "Año", "Valor impreso", "% de la Meta 2024", "Veredicto"])
+                     _ACHIEVED: None if share is None else round(share, PERCENT_DECIMALS),
+                     "Trayectoria": verdicts[row["indicator_id"]]})
+    frame = pd.DataFrame(rows, columns=["Indicador", "Año", "Valor impreso", _ACHIEVED, "Trayectoria"])
     return frame.astype({"Indicador": "string", "Año": "Int64", "Valor impreso": "string",
-                         "% de la Meta 2024": "Float64", "Veredicto": "string"})
+                         _ACHIEVED: "Float64", "Trayectoria": "string"})
 
 
 def heatmap_alt(data: pd.DataFrame) -> str:
     """Alternative text of the status heat map, from :func:`heatmap_data`."""
     parts = []
     for indicator, own in data.groupby("Indicador", sort=False):
-        items = [(int(r["Año"]), f"sin dato ({r['Valor impreso']})" if pd.isna(r["% de la Meta 2024"])
-                  else f"{number(r['% de la Meta 2024'], decimals=0)} %") for _, r in own.iterrows()]
-        parts.append(f"{indicator}: {runs(items)} ({own['Veredicto'].iloc[0]})")
-    return "Resultados como porcentaje de la Meta 2024, por indicador y año. " + ". ".join(parts) + "."
+        items = [(int(r["Año"]), f"sin dato ({r['Valor impreso']})" if pd.isna(r[_ACHIEVED])
+                  else percent(r[_ACHIEVED]) + (" (supera la Meta)" if r[_ACHIEVED] > 100 else ""))
+                 for _, r in own.iterrows()]
+        parts.append(f"{indicator}: {runs(items)} ({own['Trayectoria'].iloc[0]})")
+    return f"{_ACHIEVED} de cada resultado, por indicador y año. " + ". ".join(parts) + "."
 
 
 def disagreement_data(*, report: str | Path | None = None) -> pd.DataFrame:

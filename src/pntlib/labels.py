@@ -8,6 +8,9 @@ from __future__ import annotations
 
 __all__ = [
     "STATUS_LABELS",
+    "OUTCOME_LABELS",
+    "PERCENT_LABELS",
+    "PERCENT_PHRASES",
     "VALUE_STATUS_LABELS",
     "KIND_LABELS",
     "CARD_FIELD_LABELS",
@@ -22,14 +25,40 @@ __all__ = [
     "COLUMN_LABELS",
 ]
 
-#: Verdicts of :func:`pntlib.progress` (its ``status`` column), best first.
+#: Trajectory verdicts of :func:`pntlib.progress` (its ``status`` column), best first, in the
+#: words of the categories of the UN Sustainable Development Goals Progress Chart (UN DESA,
+#: trend assessment: "target met", "substantial progress/on track", "fair progress but
+#: acceleration needed", "limited or no progress", "deterioration", "insufficient data");
+#: docs/methodology.md gives the source and how the Spanish words were chosen.
 STATUS_LABELS = {
     "achieved": "Meta alcanzada",
-    "on_track": "En camino",
-    "needs_acceleration": "Requiere acelerar",
-    "limited": "Avance limitado",
-    "deterioration": "Retroceso",
-    "no_data": "Sin datos",
+    "on_track": "Progreso sustancial / en camino",
+    "needs_acceleration": "Progreso justo, pero requiere acelerar",
+    "limited": "Progreso limitado o nulo",
+    "deterioration": "Deterioro",
+    "no_data": "Datos insuficientes",
+}
+
+#: The outcome at the Meta's own year (the ``outcome`` column of :func:`pntlib.progress`).
+OUTCOME_LABELS = {
+    "achieved": "Alcanzó la Meta 2024",
+    "not_achieved": "No alcanzó la Meta 2024",
+    "no_data": "Sin dato del año de la Meta",
+}
+
+#: The two percentages of :func:`pntlib.progress`, named alike on every chart, table and
+#: sentence: ``achievement_pct`` is the value over the Meta (the measure of achievement);
+#: ``distance_covered_pct`` the share of the way from the línea base to the Meta (the
+#: measure of the trajectory). Written by :func:`pntlib.text.percent`.
+PERCENT_LABELS = {
+    "achievement_pct": "Logro (% de la Meta 2024)",
+    "distance_covered_pct": "Camino recorrido (% de la línea base a la Meta 2024)",
+}
+
+#: The same two measures inside a sentence, after the number: "133.3 % de la Meta 2024".
+PERCENT_PHRASES = {
+    "achievement_pct": "de la Meta 2024",
+    "distance_covered_pct": "del camino de la línea base a la Meta 2024",
 }
 
 #: Status of a value as printed (the ``status`` column of the series and variables).
@@ -79,6 +108,8 @@ CHECK_LABELS = {
     "name_condition": "Condición del nombre frente a la variable",
     "baseline_year_result": "Resultado del año base frente a línea base",
     "beyond_target": "Resultado más allá de la Meta 2024",
+    "target_against_trend": "Meta 2024 del lado contrario a la tendencia esperada",
+    "baseline_after_results": "Línea base posterior a los resultados",
     "percent_range": "Porcentaje fuera de 0-100",
     "cumulative_decrease": "Indicador acumulado que baja",
     "provisional": "Cifra preliminar",
@@ -105,6 +136,7 @@ MEASURE_LABELS = {"baseline": "la línea base", "result": "el resultado", "targe
 RELATION_LABELS = {
     "reproduced": "las variables reproducen el resultado",
     "reproduced_as_accumulated": "las variables lo reproducen como acumulado",
+    "unchanged_as_accumulated": "las variables suman 0: el resultado anterior se arrastra",
     "not_reproduced": "las variables no reproducen el resultado",
     "unevaluable": "la fórmula no puede evaluarse",
 }
@@ -113,6 +145,8 @@ RELATION_LABELS = {
 EVIDENCE_LABELS = {
     "reproduced": "las variables de la ficha reproducen el valor",
     "reproduced_as_accumulated": "las variables de la ficha reproducen el valor leído como acumulado",
+    "unchanged_as_accumulated": ("las variables de la ficha suman 0 al resultado anterior: el valor se arrastra "
+                                 "y nada en ellas lo respalda"),
     "not_reproduced": "las variables de la ficha no reproducen el valor",
     "unverifiable": "la fórmula de la ficha no puede evaluarse",
     "no_variables": "la ficha no da variables para ese año",
@@ -143,24 +177,24 @@ COLUMN_LABELS = {
     "result_2024": "Resultado 2024 (impreso)",
     "target_value": "Meta 2024",
     "target_year": "Año de la meta",
-    "achievement_pct": "Logro (% de la meta)",
-    "distance_covered_pct": "Camino recorrido (%)",
+    "achievement_pct": PERCENT_LABELS["achievement_pct"],
+    "distance_covered_pct": PERCENT_LABELS["distance_covered_pct"],
     "expected_pct": "Camino esperado a la fecha (%)",
     "pace_ratio": "Ritmo (recorrido / esperado)",
-    "status": "Veredicto",
+    "outcome": "Resultado en el año de la Meta",
+    "outcome_preliminary": "Cifra preliminar en el año de la Meta",
+    "status": "Trayectoria",
     "method_note": "Cómo se juzgó",
     "evidence": "Evidencia",
     "computed_value": "Valor según las variables",
     "tables_agree": "Coincide la tabla de resumen",
     "stagnant_since": "Estancado desde",
     "n_indicators": "Indicadores",
-    "n_achieved": "Meta alcanzada",
-    "n_on_track": "En camino",
-    "n_needs_acceleration": "Requiere acelerar",
-    "n_limited": "Avance limitado",
-    "n_deterioration": "Retroceso",
-    "n_no_data": "Sin datos",
-    "mean_distance_covered_pct": "Camino recorrido medio (%)",
+    "n_outcome_achieved": "Alcanzaron su Meta 2024",
+    "n_outcome_not_achieved": "No alcanzaron su Meta 2024",
+    "n_outcome_no_data": "Sin dato del año de la Meta",
+    **{f"n_{k}": f"Trayectoria: {v}" for k, v in STATUS_LABELS.items()},
+    "mean_distance_covered_pct": "Camino recorrido medio (% de la línea base a la Meta 2024)",
 }
 
 # The other columns of the data dictionary (pntlib.schema), so that every table a page

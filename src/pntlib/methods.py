@@ -33,7 +33,7 @@ import math
 from dataclasses import dataclass
 
 from .rules import reached
-from .text import number
+from .text import number, percent
 
 __all__ = [
     "Point",
@@ -186,8 +186,8 @@ def linear(p: Point, thresholds: dict[str, float]) -> tuple[dict[str, float | No
         return figures, "no_data", notes
     status = status_from_ratio(pace, thresholds)
     notes.append(
-        f"Ritmo: {number(figures['distance_covered_pct'], decimals=1)} % recorrido / "
-        f"{number(figures['expected_pct'], decimals=1)} % esperado = {number(pace)}."
+        f"Ritmo: {percent(figures['distance_covered_pct'])} recorrido / "
+        f"{percent(figures['expected_pct'])} esperado = {number(pace)}."
     )
     return figures, status, notes
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, outputs
-from .evidence import is_weak
+from .evidence import is_solid, is_weak, outcome_text, percent_text, trajectory_text
 from .labels import EVIDENCE_LABELS, SEVERITY_LABELS, STATUS_LABELS, VALUE_STATUS_LABELS
 from .tables import get_report
 from .validation import validate_indicator, validate_objective, validate_output_dir, validate_report
@@ -137,12 +137,18 @@ def key_figures(run: Setup) -> list[dict]:
     -------
     list of dict
         ``{"label", "value"[, "unit", "raw"]}`` items (see
-        :func:`pntlib.outputs.write_summary`): for the overview, the number of
-        indicators per verdict, the targets met that the cards' variables do not
-        support and the indicators where the two methods differ; for an
-        objective, each indicator's verdict (marked when its evidence is weak);
-        for an indicator, its latest reported value, the Meta 2024, the verdict
-        and its evidence;
+        :func:`pntlib.outputs.write_summary`), every count from the data:
+        for the overview, outcomes first (indicators that reached their Meta
+        according to the report, how many of them with solid evidence
+        (:data:`pntlib.evidence.SOLID_EVIDENCE`), those that did not, those
+        without a value for the target year), then the indicators per
+        trajectory verdict, the targets met that the cards' variables do not
+        support (weak evidence) and the indicators where the two methods
+        differ; for an objective, each indicator's outcome and trajectory
+        (:func:`pntlib.evidence.outcome_text`, :func:`pntlib.evidence.trajectory_text`,
+        marked when its evidence is weak); for an indicator, its latest
+        reported value, the Meta 2024, the outcome with the measure of
+        achievement (value / Meta), the trajectory and its evidence;
         for the data-quality page, the findings per severity; for the
         exploration notebook, the number of indicators and of values.
     """
@@ -152,25 +158,47 @@ def key_figures(run: Setup) -> list[dict]:
     parsed = get_report(run.report)
     if run.notebook == "overview":
         table = status_table(report=run.report)
+        outcome = table["outcome"].astype("string")
+        met = table[outcome == "achieved"]
+        solid = int((met["evidence"].map(is_solid) & (met["latest_year"] == met["target_year"])).sum())
+        weak = int(met["evidence"].map(is_weak).sum())
         counts = table["status"].value_counts()
-        weak = int(((table["status"] == "achieved") & table["evidence"].map(is_weak)).sum())
-        return [{"label": label, "value": int(counts.get(key, 0))} for key, label in STATUS_LABELS.items()] + [
+        years = sorted({int(y) for y in table["target_year"].dropna()})
+        meta, when = (f"Meta {years[0]}", f"de {years[0]}") if len(years) == 1 else ("Meta", "del año de su Meta")
+        return [
+            {"label": f"Alcanzaron su {meta} según el informe (de {len(table)})", "value": len(met)},
+            {"label": "… de ellos con evidencia sólida (las variables de la ficha reproducen el valor)",
+             "value": solid},
+            {"label": f"No alcanzaron su {meta}", "value": int((outcome == "not_achieved").sum())},
+            {"label": f"Sin dato {when}", "value": int((outcome == "no_data").sum())},
+        ] + [{"label": f"Trayectoria: {label}", "value": int(counts.get(key, 0))}
+             for key, label in STATUS_LABELS.items()] + [
             {"label": "Metas alcanzadas que las variables de la ficha no respaldan", "value": weak},
             {"label": "Indicadores en que los dos métodos difieren", "value": len(_disagreements(run))},
         ]
     if run.notebook == "objective":
         table = status_table(report=run.report)
         table = table[table["objective"] == run.objective]
-        return [{"label": f"Indicador {i}", "value": STATUS_LABELS[s] + (" (evidencia débil)" if is_weak(e) else "")}
-                for i, s, e in zip(table.index, table["status"], table["evidence"])]
+        return [{"label": f"Indicador {i}",
+                 "value": outcome_text(row) + (" (evidencia débil)" if is_weak(row["evidence"]) else "")
+                 + f" · trayectoria: {trajectory_text(row)}"}
+                for i, row in table.iterrows()]
     if run.notebook == "indicator":
         row = status_table(report=run.report).loc[run.indicator]
+        judged = get_report(run.report)
+        from .progress import progress_table
+
+        measure = progress_table(judged).set_index("indicator_id").loc[run.indicator, "achievement_pct"]
         note = row["latest_status"] if row["latest_status"] != VALUE_STATUS_LABELS["normal"] else None
+        achieved = outcome_text(row)
+        if str(row["outcome"]) != "no_data":
+            achieved += f"; logro: {percent_text(measure, 'achievement_pct')}"
         return [
             {"label": f"Último dato ({row['latest_year']})", "value": row["latest_value"],
              "raw": row["latest_raw"], "unit": row["unit"], "note": note},
             {"label": "Meta 2024", "value": row["target_value"], "unit": row["unit"]},
-            {"label": "Estado", "value": STATUS_LABELS[row["status"]]},
+            {"label": "Resultado en el año de la Meta", "value": achieved},
+            {"label": "Trayectoria", "value": trajectory_text(row)},
             {"label": "Evidencia", "value": None if pd.isna(row["evidence"]) else EVIDENCE_LABELS[row["evidence"]]},
         ]
     if run.notebook == "data_quality":

@@ -100,20 +100,21 @@ def cells(
         value as printed, or ``"text"``).
         A named index (or any index but a RangeIndex) becomes the first column.
     """
-    data = frame.drop(columns=[c for c in drop if c in frame.columns])
-    if not isinstance(data.index, pd.RangeIndex) or data.index.name is not None:
-        data = data.reset_index()
+    full = frame  # for_readers writes texts from columns that may be dropped (a trajectory's target_year)
+    if not isinstance(full.index, pd.RangeIndex) or full.index.name is not None:
+        full = full.reset_index()
     else:
-        data = data.reset_index(drop=True)
+        full = full.reset_index(drop=True)
+    for col, codes in _CODES.items():
+        if col in full and set(full[col].dropna().astype(str)) <= set(codes):
+            full = full.assign(**{col: full[col].astype("string").map(codes).astype("string")})
+    data = full.drop(columns=[c for c in drop if c in full.columns])
     tokens = {c: data[t] for c, t in _TOKENS.items() if c in data and t in data}
     heading = {**COLUMN_LABELS, **dict(labels or {})}
-    for col, codes in _CODES.items():
-        if col in data and set(data[col].dropna().astype(str)) <= set(codes):
-            data = data.assign(**{col: data[col].astype("string").map(codes).astype("string")})
     value_status = "status" in data and set(data["status"].dropna().astype(str)) <= set(VALUE_STATUS_LABELS)
     if value_status and "status" not in (labels or {}):
         heading["status"] = "Estado"  # of a value as printed, not a verdict
-    shown = for_readers(data).reset_index(drop=True)  # Spanish values, rounded numbers
+    shown = for_readers(full, drop=tuple(drop)).reset_index(drop=True)  # Spanish values, rounded numbers
     texts, kinds = {}, {}
     for original, col in zip(data.columns, shown.columns):
         series = shown[col]

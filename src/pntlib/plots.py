@@ -30,12 +30,12 @@ from matplotlib.patches import Patch
 from .exceptions import OutputError, ParameterError
 from .files import describe_os_error
 from .audit import method_relations
-from .evidence import is_weak
-from .labels import DISAGREEMENT_LABELS, STATUS_LABELS
+from .evidence import is_weak, outcome_text, trajectory_text
+from .labels import DISAGREEMENT_LABELS, PERCENT_LABELS, STATUS_LABELS
 from .progress import progress_table
 from .rules import as_float, as_int, expected_direction
 from .tables import ParsedReport, get_report
-from .text import number, plot_literal
+from .text import number, percent, plot_literal
 from .validation import validate_as_of, validate_indicator, validate_objective
 
 __all__ = [
@@ -68,6 +68,7 @@ _PATH = "#666666"  # straight path baseline -> target
 _GAP = "#E8E8E8"  # band behind a year printed as NA/ND
 _COMPUTED = "#56B4E9"  # sky blue (Okabe-Ito): what the card's variables give
 _COMPUTED_LABEL = "Valor según las variables de la ficha"
+_WEAK_LABEL = "Evidencia débil: las variables de la ficha no respaldan el valor"
 SAVE_FORMATS = ("png", "svg")
 _DPI = 150
 
@@ -185,14 +186,16 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
     if not pd.isna(row["latest_value"]):
         ly, lv = int(row["latest_year"]), float(row["latest_value"])
         raw = plot_literal(results.loc[results["year"] == ly, "raw"].iloc[0])
+        left = ly >= last - 1  # near the right edge: the box goes left of the point, inside the axes
         ax.annotate(
-            f"{raw} ({ly})\n{STATUS_LABELS[verdict]}" + ("\nevidencia débil" if is_weak(row["evidence"]) else ""),
-            xy=(ly, lv), xytext=(9, 0), textcoords="offset points", ha="left", va="center",
+            _latest_text(raw, ly, row),
+            xy=(ly, lv), xytext=(-9 if left else 9, 0), textcoords="offset points", ha="right" if left else "left",
+            va="center",
             fontsize=8, zorder=5, gid="latest",
             bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": color, "lw": 1.6},
         )
     else:
-        ax.text(0.5, 0.5, STATUS_LABELS[verdict], transform=ax.transAxes, ha="center", va="center",
+        ax.text(0.5, 0.5, _wrap(trajectory_text(row), 40), transform=ax.transAxes, ha="center", va="center",
                 color=color, fontsize=11, gid="latest")
 
     ax.set_xticks(range(first, last + 1))
@@ -209,6 +212,14 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
     if legend:
         ax.legend(handles=_legend_handles(), loc="upper center", bbox_to_anchor=(0.5, -0.16),
                   ncol=3, fontsize=8, frameon=False)
+
+
+def _latest_text(raw: str, year: int, row: pd.Series) -> str:
+    """The box at the latest value: the value, the outcome at the target year, the trajectory, weak evidence."""
+    lines = [f"{raw} ({year})", _wrap(outcome_text(row), 28), _wrap("Trayectoria: " + trajectory_text(row), 28)]
+    if is_weak(row["evidence"]):
+        lines.append("evidencia débil")
+    return "\n".join(lines)
 
 
 def _computed_differing(relations: pd.DataFrame, indicator_id: str, results: pd.DataFrame) -> dict[int, float]:
@@ -239,8 +250,10 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
     (hollow when provisional), years printed as NA/ND as shaded gaps labelled
     with their token, the Meta 2024 as a horizontal line, the línea base as a
     diamond, the straight path from línea base to Meta 2024 dashed, and the
-    latest reported value annotated with its verdict (boxed in the colour of
-    :data:`STATUS_COLORS`), and, where the card's own variables give another
+    latest reported value annotated with the outcome at the target year and
+    the trajectory (:func:`pntlib.evidence.outcome_text`,
+    :func:`pntlib.evidence.trajectory_text`; boxed in the colour of
+    :data:`STATUS_COLORS`, "evidencia débil" when weak), and, where the card's own variables give another
     value than the printed one (:func:`pntlib.audit.method_relations`), that
     value as a sky-blue cross labelled "Valor según las variables de la ficha".
 
@@ -332,13 +345,15 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
     """One bar per indicator: the share of the way to the Meta 2024 covered.
 
     Bars show ``distance_covered_pct`` of :func:`pntlib.progress` (annex,
-    every year), coloured by verdict (:data:`STATUS_COLORS`), grouped by
+    every year; the axis is named by :data:`pntlib.labels.PERCENT_LABELS`, the
+    labels written by :func:`pntlib.text.percent`, "(supera la Meta)" above
+    100 %), coloured by trajectory verdict (:data:`STATUS_COLORS`), grouped by
     objective, with a line at 100 % (the Meta 2024) and a tick at the share a
     straight path would have covered by the latest reported year. A verdict
-    whose evidence is weak (the card's variables do not reproduce the value, or
-    its formula cannot be evaluated: :data:`pntlib.evidence.WEAK_EVIDENCE`) has a
-    hatched bar and "evidencia débil" in its label. Indicator names (card field
-    *Nombre*) are wrapped.
+    whose evidence is weak (the card's variables do not reproduce the value,
+    its formula cannot be evaluated, or they add 0 to the previous result:
+    :data:`pntlib.evidence.WEAK_EVIDENCE`) has a hatched bar and "evidencia
+    débil" in its label. Indicator names (card field *Nombre*) are wrapped.
 
     Parameters
     ----------
@@ -388,8 +403,10 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
         ax.plot([value], [pos], ls="none", marker="o", ms=7, color=STATUS_COLORS[status], mec="#000000",
                 mew=0.6, zorder=3, gid=f"bar-end-{row['indicator_id']}")
         note = " (P)" if str(row["latest_status"]) == "provisional" else ""
+        over = " (supera la Meta)" if value > 100 else ""
         weak_note = " · evidencia débil" if weak else ""
-        ax.text(max(value, 0) + 2.5, pos, f"{value:.0f} %{note} · {int(row['latest_year'])}{weak_note}", va="center",
+        ax.text(max(value, 0) + 2.5, pos, f"{percent(value)}{over}{note} · {int(row['latest_year'])}{weak_note}",
+                va="center",
                 ha="left", fontsize=8.5, gid=f"bar-label-{row['indicator_id']}",
                 bbox={"fc": "white", "ec": "none", "pad": 1, "alpha": 0.85})
         if not pd.isna(row["expected_pct"]) and row["expected_pct"] < 100:
@@ -404,7 +421,7 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
     ax.set_yticks(positions, labels, fontsize=8.5)
     ax.set_ylim(y + 0.2, -0.8)
     ax.set_xlim(0, top)
-    ax.set_xlabel("Distancia recorrida de la línea base a la Meta 2024 (%)")
+    ax.set_xlabel(PERCENT_LABELS["distance_covered_pct"])
     ax.grid(axis="x", color="#DDDDDD", lw=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
@@ -412,10 +429,10 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
     handles = _status_legend(s for s in STATUS_COLORS if (table["status"] == s).any())
     handles.append(Line2D([], [], color="#000000", lw=1.6, label="Esperado a la fecha (trayectoria lineal)"))
     if any(is_weak(e) for e in table["evidence"]):
-        handles.append(Patch(facecolor="#BBBBBB", hatch="///", edgecolor="#FFFFFF",
-                             label="Evidencia débil: las variables de la ficha no reproducen el valor"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, fontsize=8.5, frameon=False)
-    ax.set_title("Avance hacia la Meta 2024 por indicador", fontsize=12, loc="left")
+        handles.append(Patch(facecolor="#BBBBBB", hatch="///", edgecolor="#FFFFFF", label=_WEAK_LABEL))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=2, fontsize=8.5, frameon=False)
+    ax.set_title("Trayectoria hacia la Meta 2024 por indicador: camino recorrido con el último dato",
+                 fontsize=12, loc="left")
     return fig
 
 
@@ -424,10 +441,12 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     """Indicators by year, coloured by the share of the Meta 2024 reached.
 
     Each cell is the result of the annex SERIE HISTÓRICA divided by the Meta
-    2024 (inverse for a descending trend), in percent, coloured on the
+    2024 (inverse for a descending trend), in percent (the measure of
+    achievement, :data:`pntlib.labels.PERCENT_LABELS` ``achievement_pct``), coloured on the
     colourblind-safe sequential map *cividis* (0-100 %, above 100 shown as
     100), and shows the report's own token ("N/D", "66/P"); cells without a
-    number are hatched. A column on the right gives each indicator's verdict in
+    number are hatched. A column on the right gives each indicator's trajectory verdict (with
+    "datos hasta 2023" when it rests on a year before the target year) in
     the colours of :data:`STATUS_COLORS`, hatched when its evidence is weak
     (:data:`pntlib.evidence.WEAK_EVIDENCE`).
 
@@ -463,14 +482,15 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     labels = [_wrap(f"{i}  {indicators.loc[i, 'name']}", 60) for i in ids]
     heights = [1 + 0.25 * max(0, label.count("\n") - 1) for label in labels]
     fig = plt.figure(figsize=(12, 1.6 + 0.5 * sum(heights)), layout="constrained")
-    grid = fig.add_gridspec(1, 2, width_ratios=[len(years), 1.6])
+    grid = fig.add_gridspec(1, 2, width_ratios=[len(years), 2.6])
     ax = fig.add_subplot(grid[0, 0])
     side = fig.add_subplot(grid[0, 1], sharey=ax)
     cmap = mpl.colormaps["cividis"].copy()
     sns.heatmap(
         share.clip(upper=100), ax=ax, cmap=cmap, vmin=0, vmax=100, mask=share.isna(), linewidths=1.0,
         linecolor="white",
-        cbar_kws={"label": "% de la Meta 2024 alcanzado", "location": "bottom", "shrink": 0.5, "aspect": 30},
+        cbar_kws={"label": PERCENT_LABELS["achievement_pct"] + "; más de 100: supera la Meta", "location": "bottom",
+                  "shrink": 0.5, "aspect": 30},
         xticklabels=years, yticklabels=labels,
     )
     ax.set_facecolor("#F2F2F2")
@@ -491,7 +511,7 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     ax.set_xlabel("Año del resultado")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=8.5, rotation=0)
-    fig.suptitle("Resultados como porcentaje de la Meta 2024 (anexo, SERIE HISTÓRICA)\n"
+    fig.suptitle(f"{PERCENT_LABELS['achievement_pct']} de cada resultado (anexo, SERIE HISTÓRICA)\n"
                  "Cada celda muestra el valor tal como lo imprime el informe; rayado: sin dato (NA / ND)",
                  fontsize=11, x=0.01, ha="left")
     for i, indicator_id in enumerate(ids):
@@ -500,7 +520,11 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
         side.add_patch(mpl.patches.Rectangle((0.02, i + 0.1), 0.96, 0.8, facecolor=STATUS_COLORS[status],
                                              hatch="///" if weak else None, edgecolor="#FFFFFF" if weak else None,
                                              lw=0, gid=f"status-{indicator_id}"))
-        side.text(0.5, i + 0.5, _wrap(STATUS_LABELS[status], 10), ha="center",
+        text = _wrap(STATUS_LABELS[status], 20)
+        latest, goal = judged.loc[indicator_id, "latest_year"], judged.loc[indicator_id, "target_year"]
+        if status != "no_data" and not pd.isna(latest) and not pd.isna(goal) and int(latest) < int(goal):
+            text += f"\n(datos hasta {int(latest)})"  # the year the trajectory rests on
+        side.text(0.5, i + 0.5, text, ha="center",
                   va="center", fontsize=8, color=_STATUS_TEXT[status],
                   bbox={"fc": STATUS_COLORS[status], "ec": "none", "pad": 0.5} if weak else None)
     side.set_xlim(0, 1)
@@ -508,9 +532,9 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     side.tick_params(axis="y", left=False, labelleft=False)
     for spine in side.spines.values():
         spine.set_visible(False)
-    side.set_title("Veredicto", fontsize=10)
+    side.set_title("Trayectoria", fontsize=10)
     if any(is_weak(e) for e in judged["evidence"]):
-        side.set_xlabel("Rayado: evidencia\ndébil (las variables\nde la ficha no\nreproducen el valor)", fontsize=7.5)
+        side.set_xlabel(_wrap("Rayado: " + _WEAK_LABEL[0].lower() + _WEAK_LABEL[1:], 24), fontsize=7.5)
     return fig
 
 

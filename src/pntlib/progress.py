@@ -16,6 +16,26 @@ For each indicator the report gives a línea base ``B`` (year ``y0``), a Meta 20
 * ``pace_ratio = distance_covered_pct / expected_pct``;
 * ``achievement_pct = L / T * 100`` (``T / L * 100`` for a descending trend).
 
+Outcome and trajectory
+----------------------
+Two questions, two columns. ``outcome`` answers the first question about a
+programme that ended with its target year: was the Meta reached? It is judged
+on the value reported for the Meta's own year (``target_year``), nothing else:
+``achieved`` (at or beyond ``T`` in the expected direction), ``not_achieved``,
+or ``no_data`` (that year is NA/ND, absent, after ``as_of``, or the Meta has
+no value); ``outcome_preliminary`` says that value is preliminary (p/).
+``status`` is the trajectory: the latest reported value, possibly of an
+earlier year, judged on the straight path below; every surface that shows it
+says the year it rests on when that is before the target year, and that the
+series is flat when ``stagnant_since`` is set
+(:func:`pntlib.evidence.trajectory_text`).
+
+A card that contradicts itself (:func:`pntlib.audit.card_contradictions`: a
+Meta on the wrong side of the línea base for the tendencia esperada, or a
+línea base year after every reported result) gets no trajectory: ``status`` is
+``no_data``, the straight-path figures are missing and ``method_note`` names
+the contradiction; ``outcome`` still compares the value with the Meta.
+
 The status follows the Open SDG progress measure (developed from Statistics
 Canada's method for the Canadian SDG data hub; implementation
 ``sdg/ProgressMeasure.py`` of github.com/open-sdg/sdg-build, quantitative
@@ -57,10 +77,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .audit import method_relations
+from .audit import card_contradictions, method_relations
 from .labels import STATUS_LABELS
 from .methods import METHODS, Point, linear, opensdg
-from .rules import anchors, as_float, as_int, expected_direction, latest_reported, reported_values, stagnation
+from .rules import anchors, as_float, as_int, expected_direction, latest_reported, reached, reported_values, stagnation
 from .tables import ParsedReport, get_report
 from .text import fold
 from .trends import trends_table
@@ -69,6 +89,7 @@ from .validation import DEFAULT_THRESHOLDS, validate_as_of, validate_choice, val
 __all__ = [
     "progress",
     "objective_summary",
+    "trajectory_text",
     "progress_from_frames",
     "summary_from_progress",
     "progress_table",
@@ -76,11 +97,15 @@ __all__ = [
     "compare_methods",
     "DEFAULT_THRESHOLDS",
     "STATUS_ORDER",
+    "OUTCOME_ORDER",
     "STATUS_LABELS",
 ]
 
 #: Verdicts, best first (the ``status`` column's categories).
 STATUS_ORDER = list(schema.PROGRESS_STATUS_ORDER)
+
+#: Outcomes at the target year (the ``outcome`` column's categories).
+OUTCOME_ORDER = list(schema.OUTCOME_ORDER)
 
 TABLE_CHOICES = tuple(schema.TABLE_ORDER)
 
@@ -114,6 +139,40 @@ def _missing_anchors(own: pd.DataFrame, base: float | None, base_year: int | Non
 
 
 # --------------------------------------------------------------------------- core
+
+
+def trajectory_text(row: pd.Series) -> str:
+    """The trajectory verdict of one row of :func:`pntlib.progress`, saying what it rests on.
+
+    Every surface that shows ``status`` shows this text (also the first
+    sentence of ``method_note``); :mod:`pntlib.evidence` re-exports it.
+
+    Parameters
+    ----------
+    row : pandas.Series or dict
+        A row of :func:`pntlib.progress` (``status``, ``latest_year``,
+        ``target_year``, ``stagnant_since``; ``outcome`` when present).
+
+    Returns
+    -------
+    str
+        :data:`pntlib.labels.STATUS_LABELS` of ``status``; when the latest
+        reported value is of a year before the target year, ", con datos hasta
+        2023; sin dato 2024" (the target year's value missing, or left out by
+        ``as_of``); when the series is flat (``stagnant_since``), "; sin cambio
+        desde 2021". E.g. "Progreso sustancial / en camino, con datos hasta
+        2023; sin dato 2024; sin cambio desde 2022".
+    """
+    status = str(row["status"])
+    text = STATUS_LABELS[status]
+    latest, target_year = row.get("latest_year"), row.get("target_year")
+    if status != "no_data" and not pd.isna(latest) and not pd.isna(target_year) and int(latest) < int(target_year):
+        text += f", con datos hasta {int(latest)}; sin dato {int(target_year)}"
+    since = row.get("stagnant_since")
+    if not pd.isna(since):
+        text += f"; sin cambio desde {int(since)}"
+    return text
+
 
 
 def progress_from_frames(
@@ -208,7 +267,15 @@ def progress_from_frames(
         figures, status, judge_notes = linear(point, limits)
         if method == "opensdg":
             figures["pace_ratio"], status, judge_notes = opensdg(point, limits)
+        every_year = own[own["measure"] == "result"]  # whatever as_of: a contradiction is the card's
+        contradictions = card_contradictions(card.get("expected_trend"), base, base_year, target, target_year,
+                                             [y for y, _ in reported_values(every_year)])
+        if contradictions:  # no trajectory on a card that contradicts itself; the outcome still holds
+            figures.update(distance_covered_pct=None, expected_pct=None, pace_ratio=None)
+            status = "no_data"
+            judge_notes = [sentence for _, sentence in contradictions] + ["No puede juzgarse la trayectoria."]
         notes.extend(judge_notes)
+        outcome, outcome_preliminary = _outcome(results, target, target_year, direction)
         if method == "linear" and latest is not None and base == 0 and target is not None and target != base:
             notes.append("Línea base 0: el avance se mide como distancia lineal, sin tasas de crecimiento.")
         if direction == -1 and figures["achievement_pct"] is not None:
@@ -217,7 +284,9 @@ def progress_from_frames(
         accumulation = None if accumulation is None or accumulation is pd.NA else str(accumulation)
         if accumulation and fold(accumulation) in _ACCUMULATION_NOTES:
             notes.append(_ACCUMULATION_NOTES[fold(accumulation)])
-        notes.insert(0, f"{STATUS_LABELS[status]}.")
+        stagnant = stagnation(reported_values(results), target, direction)
+        notes.insert(0, trajectory_text({"status": status, "latest_year": latest_year, "target_year": target_year,
+                                         "stagnant_since": stagnant}) + ".")
         rows.append(
             {
                 "indicator_id": str(indicator_id),
@@ -234,11 +303,13 @@ def progress_from_frames(
                 "target_value": target,
                 "target_year": target_year,
                 **figures,
+                "outcome": outcome,
+                "outcome_preliminary": outcome_preliminary,
                 "status": status,
                 "method_note": " ".join(notes),
                 **_evidence(relations[relations["indicator_id"] == indicator_id], latest_year),
                 "tables_agree": None if other is None else _tables_agree(other, str(indicator_id), last),
-                "stagnant_since": stagnation(reported_values(results), target, direction),
+                "stagnant_since": stagnant,
             }
         )
     return schema.apply("progress", rows)
@@ -246,7 +317,19 @@ def progress_from_frames(
 
 #: The evidence of a verdict, from the relation of the year it rests on.
 _EVIDENCE = {"reproduced": "reproduced", "reproduced_as_accumulated": "reproduced_as_accumulated",
+             "unchanged_as_accumulated": "unchanged_as_accumulated",
              "not_reproduced": "not_reproduced", "unevaluable": "unverifiable"}
+
+
+def _outcome(results: pd.DataFrame, target: float | None, target_year: int | None,
+             direction: int) -> tuple[str, bool | None]:
+    """``outcome`` and ``outcome_preliminary``: the value reported for the Meta's own year against the Meta."""
+    at = results[results["year"] == target_year] if target_year is not None else results.iloc[0:0]
+    value = as_float(at["value"].iloc[0]) if len(at) else None
+    if value is None or target is None:
+        return "no_data", None
+    preliminary = str(at["status"].iloc[0]) == "provisional"
+    return ("achieved" if reached(value, target, direction) else "not_achieved"), preliminary
 
 
 def _evidence(relations: pd.DataFrame, year: int | None) -> dict[str, object]:
@@ -288,6 +371,8 @@ def summary_from_progress(progress_table: pd.DataFrame, objectives: pd.DataFrame
     for _, obj in objectives.iterrows():
         own = progress_table[progress_table["objective"] == obj["objective"]]
         row = {"objective": obj["objective"], "title": obj["title"], "n_indicators": len(own)}
+        for outcome in OUTCOME_ORDER:
+            row[f"n_outcome_{outcome}"] = int((own["outcome"] == outcome).sum())
         for status in STATUS_ORDER:
             row[f"n_{status}"] = int((own["status"] == status).sum())
         covered = [as_float(v) for v in own["distance_covered_pct"]]
@@ -416,19 +501,36 @@ def progress(
           observed / required compound annual growth rate (``opensdg``;
           without a target the observed rate signed by the expected direction;
           missing when the target is reached or the rate cannot be computed);
+        - ``outcome`` : ordered category {achieved, not_achieved, no_data} —
+          the value reported for ``target_year`` (up to ``as_of``) against the
+          Meta in the expected direction; ``no_data`` when that year has no
+          number (NA/ND, absent) or the Meta has none. Labels:
+          :data:`pntlib.labels.OUTCOME_LABELS`;
+        - ``outcome_preliminary`` : boolean — that value is preliminary (p/);
+          missing when ``outcome`` is ``no_data``;
         - ``status`` : ordered category {achieved, on_track,
-          needs_acceleration, limited, deterioration, no_data};
+          needs_acceleration, limited, deterioration, no_data} — the
+          trajectory verdict on ``latest_value`` (labels
+          :data:`pntlib.labels.STATUS_LABELS`, the UN progress chart's
+          categories); ``no_data`` also for a card that contradicts itself
+          (:func:`pntlib.audit.card_contradictions`), whose straight-path
+          figures are then missing;
         - ``method_note`` : string — Spanish sentence(s) saying how the row
           was judged (NA/ND years skipped, provisional values, target beyond,
           cumulative or periodic, ...);
         - ``evidence`` : ordered category {reproduced,
-          reproduced_as_accumulated, not_reproduced, unverifiable,
-          no_variables} — whether the card's own variables (*APLICACIÓN DEL
+          reproduced_as_accumulated, unchanged_as_accumulated, not_reproduced,
+          unverifiable, no_variables} — whether the card's own variables (*APLICACIÓN DEL
           MÉTODO DE CÁLCULO*) give the value judged, ``latest_value`` of
           ``latest_year`` (the annex result's relation of
           :func:`pntlib.audit.method_relations`; ``unverifiable``: the formula
           cannot be evaluated; ``no_variables``: the card gives no variables
-          for that year); missing without a latest value;
+          for that year; ``unchanged_as_accumulated``: an *Acumulado* card
+          whose variables add exactly 0 to the previous result, weak evidence,
+          :data:`pntlib.evidence.WEAK_EVIDENCE`); missing without a latest
+          value. When ``latest_year`` is ``target_year`` (always, in this
+          report, when ``outcome`` is not ``no_data``) it is also the
+          evidence of the outcome;
         - ``computed_value`` : Float64 — what the variables give for that
           year, read as the relation says (the previous result plus the
           formula when reproduced as accumulated); missing when unverifiable;
@@ -510,6 +612,9 @@ def objective_summary(*, report: str | Path | None = None) -> pd.DataFrame:
 
         - ``objective`` : Int64; ``title`` : string (section-3 heading);
         - ``n_indicators`` : Int64;
+        - ``n_outcome_achieved``, ``n_outcome_not_achieved``,
+          ``n_outcome_no_data`` : Int64 — counts of the ``outcome`` of
+          :func:`progress`;
         - ``n_achieved``, ``n_on_track``, ``n_needs_acceleration``,
           ``n_limited``, ``n_deterioration``, ``n_no_data`` : Int64 — counts
           of the ``status`` of :func:`progress`;

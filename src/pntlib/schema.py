@@ -20,9 +20,12 @@ OBS_STATUS_ORDER = ["A", "P", "M", "L"]
 PROGRESS_STATUS_ORDER = ["achieved", "on_track", "needs_acceleration", "limited", "deterioration", "no_data"]
 SEVERITY_ORDER = ["error", "warning", "info"]
 #: How a year's result relates to the card's own variables (pntlib.audit.method_relations).
-RELATION_ORDER = ["reproduced", "reproduced_as_accumulated", "not_reproduced", "unevaluable"]
+RELATION_ORDER = ["reproduced", "reproduced_as_accumulated", "unchanged_as_accumulated", "not_reproduced", "unevaluable"]
 #: The evidence behind a verdict of pntlib.progress: the relation of the value judged, or why there is none.
-EVIDENCE_ORDER = ["reproduced", "reproduced_as_accumulated", "not_reproduced", "unverifiable", "no_variables"]
+EVIDENCE_ORDER = ["reproduced", "reproduced_as_accumulated", "unchanged_as_accumulated", "not_reproduced",
+                  "unverifiable", "no_variables"]
+#: The outcome at the Meta's own year (pntlib.progress ``outcome``).
+OUTCOME_ORDER = ["achieved", "not_achieved", "no_data"]
 #: The methods of pntlib.progress.
 METHOD_ORDER = ["linear", "opensdg"]
 #: The audit's checks, in the order findings are listed (see :mod:`pntlib.audit`).
@@ -38,6 +41,8 @@ AUDIT_CHECK_ORDER = [
     "name_condition",
     "baseline_year_result",
     "beyond_target",
+    "target_against_trend",
+    "baseline_after_results",
     "percent_range",
     "cumulative_decrease",
     "provisional",
@@ -170,9 +175,11 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("distance_covered_pct", "Float64", "(latest - baseline) / (target - baseline) * 100; missing when target == baseline."),
             Column("expected_pct", "Float64", "(latest_year - baseline_year) / (target_year - baseline_year) * 100, clipped to 0-100."),
             Column("pace_ratio", "Float64", "distance_covered_pct / expected_pct; missing when expected_pct is 0 (progress(method='opensdg'): observed / required compound annual growth rate, or without a quantitative target the observed one signed by the expected direction)."),
-            Column("status", _cat(PROGRESS_STATUS_ORDER), "Verdict: achieved, on_track (pace >= 0.95), needs_acceleration (>= 0.60), limited (>= 0), deterioration (< 0), no_data."),
+            Column("outcome", _cat(OUTCOME_ORDER), "The outcome at the target year: achieved (the value reported for target_year is at or beyond the Meta in the expected direction), not_achieved, no_data (no number for target_year, or no Meta)."),
+            Column("outcome_preliminary", "boolean", "The value reported for target_year is preliminary (p/); missing when outcome is no_data."),
+            Column("status", _cat(PROGRESS_STATUS_ORDER), "Trajectory verdict on the latest value: achieved, on_track (pace >= 0.95), needs_acceleration (>= 0.60), limited (>= 0), deterioration (< 0), no_data (no value, no pace, or a card that contradicts itself: target_against_trend, baseline_after_results)."),
             Column("method_note", "string", "How the row was judged, in Spanish."),
-            Column("evidence", _cat(EVIDENCE_ORDER), "Whether the card's own variables give the value judged (latest_value): reproduced, reproduced_as_accumulated (previous result plus the formula), not_reproduced, unverifiable (the formula cannot be evaluated), no_variables (none for that year)."),
+            Column("evidence", _cat(EVIDENCE_ORDER), "Whether the card's own variables give the value judged (latest_value): reproduced, reproduced_as_accumulated (previous result plus a non-zero increment), unchanged_as_accumulated (previous result plus an increment of exactly 0: the value is carried over, weak evidence), not_reproduced, unverifiable (the formula cannot be evaluated), no_variables (none for that year)."),
             Column("computed_value", "Float64", "What the card's variables give for latest_year, read as evidence says; missing when unverifiable or without variables."),
             Column("tables_agree", "boolean", "The section-3 summary table prints the same number for latest_year."),
             Column("stagnant_since", "Int64", "First year of the final run of two or more equal reported values while the target is not reached; missing otherwise."),
@@ -219,7 +226,10 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             _OBJ,
             Column("title", "string", "Title of the objective."),
             Column("n_indicators", "Int64", "Indicators of the objective."),
-            Column("n_achieved", "Int64", "Indicators with status achieved."),
+            Column("n_outcome_achieved", "Int64", "Indicators whose value reported for the target year reaches the Meta (progress outcome achieved)."),
+            Column("n_outcome_not_achieved", "Int64", "Indicators whose value reported for the target year falls short of the Meta (outcome not_achieved)."),
+            Column("n_outcome_no_data", "Int64", "Indicators without a value for the target year (outcome no_data)."),
+            Column("n_achieved", "Int64", "Indicators with status (trajectory) achieved."),
             Column("n_on_track", "Int64", "Indicators with status on_track."),
             Column("n_needs_acceleration", "Int64", "Indicators with status needs_acceleration."),
             Column("n_limited", "Int64", "Indicators with status limited."),
@@ -243,7 +253,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("computed", "Float64", "The card's formula evaluated with its variables for that year (method checks); otherwise missing."),
             Column("annex_line", "Int64", "1-based report line of annex_raw (or of the card element concerned)."),
             Column("summary_line", "Int64", "1-based report line of summary_raw."),
-            Column("relation", _cat(RELATION_ORDER), "Method checks: how the year's annex result relates to the card's variables (reproduced, reproduced_as_accumulated: an Acumulado card whose previous result plus the formula gives it, not_reproduced, unevaluable); missing for other checks."),
+            Column("relation", _cat(RELATION_ORDER), "Method checks: how the year's annex result relates to the card's variables (reproduced, reproduced_as_accumulated: an Acumulado card whose previous result plus a non-zero increment gives it, unchanged_as_accumulated: the increment is exactly 0 and the previous result is carried over, not_reproduced, unevaluable); missing for other checks."),
         ],
     ),
 }

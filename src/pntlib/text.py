@@ -17,7 +17,7 @@ import unicodedata
 
 import pandas as pd
 
-__all__ = ["number", "quantity", "fold", "markdown_literal", "plot_literal", "MISSING"]
+__all__ = ["number", "percent", "quantity", "fold", "markdown_literal", "plot_literal", "MISSING", "PERCENT_DECIMALS"]
 
 #: What :func:`number` writes for a missing value.
 MISSING = "—"
@@ -49,6 +49,22 @@ def number(value: object, *, decimals: int = 2) -> str:
     if rounded == int(rounded):
         return str(int(rounded))
     return f"{rounded:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+#: Decimals of every percentage pntlib computes (:func:`percent`; tables round to the same).
+PERCENT_DECIMALS = 1
+
+
+def percent(value: object) -> str:
+    """A percentage pntlib computed, as every surface writes it: ``133.333`` -> ``"133.3 %"``.
+
+    The one formatter of ``achievement_pct`` and ``distance_covered_pct`` of
+    :func:`pntlib.progress` (:data:`pntlib.labels.PERCENT_LABELS`): :func:`number`
+    with :data:`PERCENT_DECIMALS` decimals, then " %"; :data:`MISSING` for a
+    missing value.
+    """
+    text = number(value, decimals=PERCENT_DECIMALS)
+    return text if text == MISSING else f"{text} %"
 
 
 def quantity(value: object, *, unit: object = None, note: object = None) -> str:

@@ -29,8 +29,9 @@ checks, in the order findings are listed (:data:`CHECKS`):
     reported (annex) result of that year (an error), or gives it only when an
     *Acumulado* result is read as the previous result plus the year's increment
     (information: "se reproduce si el resultado se lee como acumulado: 10 + 5 =
-    15"); each method finding carries the year's ``relation``
-    (:func:`method_relations`);
+    15"; a warning when that increment is exactly 0, "66 + 0 = 66": the
+    previous result is carried over and nothing supports the printed value);
+    each method finding carries the year's ``relation`` (:func:`method_relations`);
 ``method_substitution``
     the printed *Sustitución en método de cálculo* is not the card's formula
     with the variables' values;
@@ -44,6 +45,13 @@ checks, in the order findings are listed (:data:`CHECKS`):
     the result of the baseline year differs from the línea base;
 ``beyond_target``
     a result beyond the Meta 2024 in the direction of the tendencia esperada;
+``target_against_trend``
+    the card contradicts itself: its Meta 2024 lies on the wrong side of its
+    línea base for its tendencia esperada (an ascending card whose Meta is
+    below the línea base; an error);
+``baseline_after_results``
+    the card contradicts itself: its línea base year is later than every
+    result it reports, so no result can be measured from it (an error);
 ``percent_range``
     a value of a percentage indicator outside 0-100;
 ``cumulative_decrease``
@@ -59,7 +67,8 @@ passed to :func:`eval`.
 The package: this module holds the public functions and the order of the
 checks; :mod:`.summary`, :mod:`.method`, :mod:`.names` and :mod:`.values` the
 checks; :mod:`.findings` the finding record and the shared Spanish wording;
-:mod:`.context` the tables the checks read.
+:mod:`.context` the tables the checks read; :mod:`.cards` the cards that
+contradict themselves (shared with :mod:`pntlib.progress`).
 """
 
 from __future__ import annotations
@@ -74,6 +83,7 @@ from ..formulas import FormulaError, evaluate_formula
 from ..labels import CHECK_LABELS, DISAGREEMENT_LABELS, SEVERITY_LABELS
 from ..tables import ParsedReport, get_report
 from ..validation import validate_indicator, validate_objective
+from .cards import _check_baseline_after_results, _check_target_against_trend, card_contradictions
 from .context import _Context
 from .method import RELATIONS, _check_method, method_relations
 from .names import _check_name_condition, _check_name_unit
@@ -84,6 +94,7 @@ __all__ = [
     "audit",
     "audit_table",
     "method_relations",
+    "card_contradictions",
     "summary_disagreements",
     "RELATIONS",
     "CHECKS",
@@ -107,6 +118,8 @@ _CHECK_FUNCTIONS = (
     _check_name_condition,
     _check_baseline_year,
     _check_beyond_target,
+    _check_target_against_trend,
+    _check_baseline_after_results,
     _check_percent_range,
     _check_cumulative,
     _check_provisional,
@@ -190,7 +203,8 @@ def audit(
           ``annex_raw`` (or the card field concerned);
         - ``summary_line`` : Int64 — line holding ``summary_raw``;
         - ``relation`` : ordered category {reproduced,
-          reproduced_as_accumulated, not_reproduced, unevaluable} — for the
+          reproduced_as_accumulated, unchanged_as_accumulated, not_reproduced,
+          unevaluable} — for the
           method checks, how the year's annex result relates to the card's
           variables (:func:`method_relations`); ``<NA>`` for the other checks.
 

@@ -149,7 +149,11 @@ def _year_methods(ctx: _Context):
                     item.relation, item.computed_value = "reproduced", item.formula_value
                     item.truncated = direct == "truncation"
                 elif accumulated and summed is not None and _reproduces(summed, reported):
-                    item.relation, item.computed_value = "reproduced_as_accumulated", summed
+                    # an increment of exactly 0 carries the previous result over: nothing in the
+                    # variables supports the printed value (weak evidence, not a reproduction)
+                    carried = item.formula_value == 0
+                    item.relation = "unchanged_as_accumulated" if carried else "reproduced_as_accumulated"
+                    item.computed_value = summed
                     item.truncated = _reproduces(summed, reported) == "truncation"
                 else:
                     item.relation, item.computed_value = "not_reproduced", item.formula_value
@@ -176,10 +180,14 @@ def method_relations(parsed: ParsedReport) -> pd.DataFrame:
 
         - ``indicator_id`` : string; ``year`` : Int64;
         - ``relation`` : ordered category {reproduced,
-          reproduced_as_accumulated, not_reproduced, unevaluable} —
-          ``reproduced``: the formula gives the result; ``reproduced_as_accumulated``:
-          an *Acumulado* card whose last reported result before that year plus
-          the formula gives it (the variables describe the year's increment);
+          reproduced_as_accumulated, unchanged_as_accumulated, not_reproduced,
+          unevaluable} — ``reproduced``: the formula gives the result;
+          ``reproduced_as_accumulated``: an *Acumulado* card whose last reported
+          result before that year plus the formula, a non-zero increment, gives
+          it (the variables describe the year's increment);
+          ``unchanged_as_accumulated``: the same, but the formula gives an
+          increment of exactly 0, so the previous result is only carried over
+          and the variables support nothing of the printed value (weak evidence);
           ``not_reproduced``: neither (also when the result is NA/ND or absent);
           ``unevaluable``: a symbol the card does not define, a variable
           printed as NA/ND, or a division by zero;
@@ -259,6 +267,17 @@ def _check_method(ctx: _Context) -> list[dict]:
                         f"{told}, y el resultado {year} de la ficha es {reported['raw']}: se reproduce si el "
                         f"resultado se lee como acumulado: {_fmt(previous['value'])} + {_fmt(m.formula_value)} = "
                         f"{_fmt(m.computed_value)} (resultado {int(previous['year'])} más el del año){tail}.",
+                        computed=computed, **rep,
+                    )
+                )
+            elif m.relation == "unchanged_as_accumulated":
+                previous = m.previous
+                out.append(
+                    _finding(
+                        "method_result", ind, "warning",
+                        f"{told}, y el resultado {year} de la ficha es {reported['raw']}: solo se reproduce "
+                        f"arrastrando el resultado {int(previous['year'])}, {_fmt(previous['value'])} + 0 = "
+                        f"{_fmt(m.computed_value)}; un incremento de 0 no respalda el valor impreso.",
                         computed=computed, **rep,
                     )
                 )
