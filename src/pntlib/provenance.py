@@ -21,7 +21,7 @@ from .report.lines import Document
 from .report.read import expected_checksum
 from .tables import get_report
 
-__all__ = ["Source", "source", "contents", "where", "suggested_citation", "suggested_citation_html",
+__all__ = ["Source", "source", "contents", "where", "format_citation", "suggested_citation", "suggested_citation_html",
            "processing_date", "RAW_README", "PUBLISHED_README"]
 
 #: The README documenting the raw report's provenance.
@@ -165,6 +165,15 @@ def _citation_parts(src: Source, day: _dt.date | None) -> tuple[str, str, str]:
     return f"{author}. (s. f.). ", title, tail
 
 
+def format_citation(src: Source, *, day: _dt.date | None = None, as_html: bool = False) -> str:
+    """The suggested citation (:func:`suggested_citation`) of a :class:`Source` already read:
+    plain text, or HTML with the title in italics and every part escaped (``as_html``)."""
+    head, title, tail = _citation_parts(src, day)
+    if as_html:
+        return f"{html.escape(head)}<em>{html.escape(title)}</em>{html.escape(tail)}"
+    return head + title + tail
+
+
 def suggested_citation(report: str | Path | None = None, *, day: _dt.date | None = None) -> str:
     """The suggested citation of the report (Spanish, APA 7), as plain text.
 
@@ -190,11 +199,9 @@ def suggested_citation(report: str | Path | None = None, *, day: _dt.date | None
     ReportNotFoundError, ReportChecksumError, ReportFormatError
         The report cannot be read.
     """
-    head, title, tail = _citation_parts(source(report), day)
-    return head + title + tail
+    return format_citation(source(report), day=day)
 
 
 def suggested_citation_html(report: str | Path | None = None, *, day: _dt.date | None = None) -> str:
     """:func:`suggested_citation` as HTML: the title in italics, every part escaped."""
-    head, title, tail = _citation_parts(source(report), day)
-    return f"{html.escape(head)}<em>{html.escape(title)}</em>{html.escape(tail)}"
+    return format_citation(source(report), day=day, as_html=True)

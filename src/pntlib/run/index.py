@@ -116,6 +116,7 @@ def _row(run, record: dict, out: Path) -> dict:
         "objective_title": summary.get("objective_title"),
         "is_objective_page": "objective" in run.parameters,
         "source": summary.get("source"),
+        "headline": summary.get("headline") if isinstance(summary.get("headline"), str) else None,
     }
 
 
@@ -158,12 +159,39 @@ def index_rows(runs: Sequence, out: Path, manifest: dict) -> list[dict]:
     return [_row(run, manifest["runs"].get(run.name, {}), out) for run in runs]
 
 
+def _citations(sources: Sequence[dict]) -> list:
+    """The suggested citation (HTML, :func:`pntlib.provenance.format_citation`) of each report read,
+    with today's processing date; a summary's source that is not a whole Source is left out."""
+    from dataclasses import fields
+
+    from markupsafe import Markup
+
+    from ..provenance import Source, format_citation, processing_date
+
+    names = [f.name for f in fields(Source)]
+    day = processing_date()
+    found = []
+    for src in sources:
+        if all(n in src for n in names):
+            found.append(Markup(format_citation(Source(**{n: src[n] for n in names}), day=day, as_html=True)))
+    return found
+
+
 def render_index(runs: Sequence, out: Path, manifest: dict) -> str:
-    """The HTML of the index page (see :func:`write_index`)."""
+    """The HTML of the index page (see :func:`write_index`).
+
+    The page opens with what a reader needs: the headline of the overview's run (its summary's
+    ``headline``, :func:`pntlib.evidence.progress_headline`) and its key figures, a key to every
+    verdict and evidence grade (:mod:`pntlib.legend`) and the suggested citation of the report;
+    then the pages, grouped (:func:`index_sections`); the runs' status and times are in its footer.
+    """
     import jinja2
+
+    from ..legend import evidence_key, verdict_key
 
     rows = index_rows(runs, Path(out), manifest)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("ok", "failed", "pending")}
+    lead = next((r for r in rows if r["headline"]), None)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
         autoescape=True,
@@ -171,9 +199,15 @@ def render_index(runs: Sequence, out: Path, manifest: dict) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    sources = _sources(rows)
     return env.get_template("index.html.j2").render(
         sections=index_sections(rows),
-        sources=_sources(rows),
+        rows=rows,
+        lead=lead,
+        verdicts=verdict_key(),
+        evidence=evidence_key(),
+        sources=sources,
+        citations=_citations(sources),
         readme=PUBLISHED_README,
         counts=counts,
         generated=_dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
