@@ -14,7 +14,7 @@ are moved into the output folder only when it succeeds, so a failed or
 interrupted run leaves the previous reports intact.
 
 One ``pnt run`` at a time writes into an output folder (a lock,
-``<out>/.pnt-run.lock``). Ctrl-C stops the call at once: the runs still
+``.<out name>.pnt-run.lock`` beside the folder, never inside it). Ctrl-C stops the call at once: the runs still
 executing are killed (with their kernels) and nothing of theirs is published.
 
 Output folder layout (default ``reports/``)::
@@ -52,7 +52,7 @@ from .plan import (
     load_plan,
 )
 from .pipeline import run_plan
-from .pool import LOCK_NAME, RunInterrupted
+from .pool import LOCK_NAME, RunInterrupted, lock_path
 from .state import MANIFEST_NAME, read_manifest, run_key, source_hash
 from .worker import ErrorDetails, RunResult
 
@@ -77,5 +77,6 @@ __all__ = [
     "FOR_EACH",
     "MANIFEST_NAME",
     "LOCK_NAME",
+    "lock_path",
     "RUNNER_PARAMETERS",
 ]

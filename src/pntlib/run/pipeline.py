@@ -122,8 +122,8 @@ def _commit_state(runs: list[Run], out: Path, manifest: dict, publication: Publi
     """Write the manifest and the index (from the files now in ``out``) into ``publication``."""
     publication.write(MANIFEST_NAME, manifest_text(manifest))
     publication.write(INDEX_NAME, render_index(runs, out, manifest))
-    for rel, text in provenance_files().items():
-        publication.write(rel, text)
+    for rel, data in provenance_files(runs, out, manifest).items():  # data/raw/README.md, the tables in data/
+        publication.write(rel, data)
 
 
 class _Publishing(Publication):
