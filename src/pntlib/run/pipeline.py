@@ -197,7 +197,8 @@ def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | 
 
 
 #: What may be in an output folder besides pnt's files without making it someone else's:
-#: the lock, a killed call's staging folders, notebooks run by hand (reports/manual/).
+#: a killed call's staging folders, and what older versions kept inside it: the lock and
+#: notebooks run by hand (reports/manual/; both now live beside the folder).
 _OWN_LEFTOVERS = (LOCK_NAME, "manual")
 
 
