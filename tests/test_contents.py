@@ -87,6 +87,12 @@ def test_an_indicator_page_says_where_its_values_are():
     ]
     note = page.provenance_html(indicator="3.2")
     assert "pp. 46–51" in note and "Cómo citar:" in note
+    # objective 3: summary rows 3.1-3.3 at lines 301, 305, 306 (section 3's part from p. 20);
+    # cards ("ELEMENTOS DE LA META DE BIENESTAR" / "... DEL PARÁMETRO") at 652, 687, 722 (annex part from p. 46)
+    assert page.places(objective=3) == [
+        "Tabla de resumen: Avances y Resultados, Objetivo prioritario 3, pp. 20–23 (líneas 301, 305 y 306 del texto)",
+        "Fichas del anexo: Anexo, Objetivo prioritario 3, pp. 46–51 (líneas 652, 687 y 722 del texto)",
+    ]
 
 
 def test_an_indice_entry_without_its_heading_is_an_error(damaged_report):

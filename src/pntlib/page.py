@@ -292,11 +292,12 @@ def places(*, indicator: str | None = None, objective: int | None = None,
     parts = contents(report)
     ids = parsed.cards.index[parsed.cards["objective"] == objective]
     found = []
-    for label, element in (("Tabla de resumen y texto", "summary_row"), ("Fichas del anexo", "card")):
+    for label, element in (("Tabla de resumen", "summary_row"), ("Fichas del anexo", "card")):
         lines = sorted(n for n in (parsed.line(i, element) for i in ids) if n is not None)
         part = locate(parts, lines[0]) if lines else None
         if part is not None:
-            span = f"línea {lines[0]}" if len(lines) == 1 else f"líneas {lines[0]}–{lines[-1]}"
+            span = (f"línea {lines[0]}" if len(lines) == 1
+                    else "líneas " + ", ".join(map(str, lines[:-1])) + f" y {lines[-1]}")
             found.append(f"{label}: {part.name}, {part.pages} ({span} del texto)")
     return found
 
