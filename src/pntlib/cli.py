@@ -74,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     p = sub.add_parser(
         "extract",
-        help="parse the report and write its tables to data/processed/ (CSV, Parquet, datapackage.json, pntdp.xlsx)",
+        help="parse the report and write its tables to data/processed/ (CSV, Parquet, Stata .dta, datapackage.json, "
+             "pntdp.xlsx)",
     )
     p.add_argument("--report", type=_path, default=None, help="report file (default: the verified copy in data/raw/)")
     p.add_argument("--out", type=_path, default=None, help="output folder (default: data/processed/)")

@@ -21,9 +21,11 @@ the text is, and :meth:`ContentsPart.pages` which pages of the PDF that part
 covers.
 
 Page ranges use only the pages the Índice prints: a part runs from its own
-page to the page before the next entry's (the parts of this report each start
-on a new page), or is that one page when the next entry starts on the same
-page; the last entry's end is not given, so it is cited "desde p. N".
+page to the page before the next entry's, or is that one page when the next
+entry starts on the same page; the last entry's end is not given, so it is
+cited "desde p. N". (The Índice gives only where parts start: when one starts
+mid-page, that page also holds the end of the previous part, which the range
+does not show.)
 """
 
 from __future__ import annotations
