@@ -21,7 +21,7 @@ from .report.lines import Document
 from .report.read import expected_checksum
 from .tables import get_report
 
-__all__ = ["Source", "source", "contents", "where", "format_citation", "suggested_citation", "suggested_citation_html",
+__all__ = ["Source", "source", "contents", "where", "citation_parts", "format_citation", "suggested_citation", "suggested_citation_html",
            "processing_date", "RAW_README", "PUBLISHED_README"]
 
 #: The README documenting the raw report's provenance.
@@ -155,7 +155,9 @@ def _spanish_date(day: _dt.date) -> str:
     return f"{day.day} de {_MONTHS[day.month - 1]} de {day.year}"
 
 
-def _citation_parts(src: Source, day: _dt.date | None) -> tuple[str, str, str]:
+def citation_parts(src: Source, day: _dt.date | None = None) -> tuple[str, str, str]:
+    """The suggested citation (:func:`suggested_citation`) of a :class:`Source` in three plain-text
+    parts: what precedes the title (author and "(s. f.)"), the title (set in italics), what follows."""
     from . import __version__
 
     author = src.publisher or src.file_name
@@ -168,7 +170,7 @@ def _citation_parts(src: Source, day: _dt.date | None) -> tuple[str, str, str]:
 def format_citation(src: Source, *, day: _dt.date | None = None, as_html: bool = False) -> str:
     """The suggested citation (:func:`suggested_citation`) of a :class:`Source` already read:
     plain text, or HTML with the title in italics and every part escaped (``as_html``)."""
-    head, title, tail = _citation_parts(src, day)
+    head, title, tail = citation_parts(src, day)
     if as_html:
         return f"{html.escape(head)}<em>{html.escape(title)}</em>{html.escape(tail)}"
     return head + title + tail

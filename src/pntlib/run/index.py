@@ -162,21 +162,21 @@ def index_rows(runs: Sequence, out: Path, manifest: dict) -> list[dict]:
     return [_row(run, manifest["runs"].get(run.name, {}), out) for run in runs]
 
 
-def _citations(sources: Sequence[dict]) -> list:
-    """The suggested citation (HTML, :func:`pntlib.provenance.format_citation`) of each report read,
-    with today's processing date; a summary's source that is not a whole Source is left out."""
+def _citations(sources: Sequence[dict]) -> list[dict]:
+    """The suggested citation of each report read (:func:`pntlib.provenance.citation_parts`, with
+    today's processing date) as ``{"head", "title", "tail"}`` (the template sets the title in
+    italics); a summary's source that is not a whole Source is left out."""
     from dataclasses import fields
 
-    from markupsafe import Markup
-
-    from ..provenance import Source, format_citation, processing_date
+    from ..provenance import Source, citation_parts, processing_date
 
     names = [f.name for f in fields(Source)]
     day = processing_date()
     found = []
     for src in sources:
         if all(n in src for n in names):
-            found.append(Markup(format_citation(Source(**{n: src[n] for n in names}), day=day, as_html=True)))
+            head, title, tail = citation_parts(Source(**{n: src[n] for n in names}), day)
+            found.append({"head": head, "title": title, "tail": tail})
     return found
 
 
