@@ -79,3 +79,20 @@ def test_citation_cff_is_pntlib_s_version_and_the_report_s_cover():
     assert report["authors"] == [{"name": src.publisher}] and report["publisher"] == {"name": src.publisher}
     assert report["title"] == f"{src.programme}. {src.title}, {src.period}"
     assert src.sha256 in report["notes"] and src.file_name in report["notes"]
+
+
+@pytest.mark.kernel
+def test_pnt_run_zip_writes_the_archive_beside_the_folder_and_the_lock_stays_outside(tmp_path, capsys):
+    from pntlib import cli
+
+    nb = PROJ_ROOT / "tests" / "data" / "notebooks" / "tiny.ipynb"
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"runs:\n  - notebook: {nb}\n", encoding="utf-8")
+    out = tmp_path / "paginas"
+    assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet", "--zip"]) == 0
+    assert f"wrote {tmp_path / 'paginas.zip'}" in capsys.readouterr().out
+    with zipfile.ZipFile(tmp_path / "paginas.zip") as z:
+        names = z.namelist()
+    assert "paginas/index.html" in names and "paginas/tiny.html" in names
+    assert not [n for n in names if "manifest" in n or "lock" in n]
+    assert not list(out.glob("*.lock")) and (tmp_path / ".paginas.pnt-run.lock").is_file()  # beside, not inside
