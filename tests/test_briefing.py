@@ -98,12 +98,16 @@ def test_outputs_summary_keeps_missing_values_missing(tmp_path):
 def test_audit_findings_of_one_indicator():
     # Card 4.2 (line 804): N/A N/A 0 0 0 0; summary (line 353): 0.0 0.0 0.0 0.0 0.0 ND;
     # name (line 792) "al menos al 5%", variable 1 (line 812) "al menos al 10%".
+    # Índice: annex Objetivo prioritario 4 from p. 52, Objetivo prioritario 5 from p. 58 (lines 50-51);
+    # section 3's Objetivo prioritario 4 from p. 25, its "Factores ..." from p. 28 (lines 35-36).
     table = briefing.audit_findings(indicator="4.2")
-    assert table[["Indicador", "Año", "Gravedad", "Líneas"]].astype(object).values.tolist() == [
-        ["4.2", 2019, "advertencia", "anexo 804, resumen 353"],
-        ["4.2", 2020, "advertencia", "anexo 804, resumen 353"],
-        ["4.2", 2024, "advertencia", "anexo 804, resumen 353"],
-        ["4.2", pd.NA, "advertencia", "anexo 812"],
+    annex = "Anexo, Objetivo prioritario 4, pp. 52–57; línea {} del texto"
+    summary = "Avances y Resultados, Objetivo prioritario 4, pp. 25–27; línea 353 del texto"
+    assert table[["Indicador", "Año", "Gravedad", "En el informe"]].astype(object).values.tolist() == [
+        ["4.2", 2019, "advertencia", f"{annex.format(804)} · {summary}"],
+        ["4.2", 2020, "advertencia", f"{annex.format(804)} · {summary}"],
+        ["4.2", 2024, "advertencia", f"{annex.format(804)} · {summary}"],
+        ["4.2", pd.NA, "advertencia", annex.format(812)],
     ]
     assert "al menos al 10%" in table["Detalle"].iloc[3]
     assert briefing.audit_sentence(table) == (

@@ -200,3 +200,105 @@ def test_index_is_grouped_by_objective(reports, browser):
     assert real[:4] == ["run-objective_3", "run-indicator_3.1", "run-indicator_3.2", "run-indicator_3.3"]
     card = browser.execute_script("return document.getElementById('run-indicator_3.2').innerText")
     assert "66 % (preliminar)" in card and "66/P" not in card
+
+
+def test_index_first_screen_gives_the_headline_the_key_and_the_citation(reports, browser):
+    """What a reader sees without scrolling (a 1280x1000 window): the headline the library writes, a key to
+    every verdict and evidence grade (the labels of pntlib.labels), and the suggested citation."""
+    from pntlib import progress, provenance
+    from pntlib.evidence import progress_headline
+    from pntlib.labels import EVIDENCE_LABELS, STATUS_LABELS
+
+    browser.set_window_size(1280, 1000)
+    browser.get((reports / "index.html").as_uri())
+    height = browser.execute_script("return window.innerHeight")
+
+    def shown(selector: str) -> str:
+        found = browser.execute_script(
+            "const e = document.querySelector(arguments[0]); if (!e) return null;"
+            "const r = e.getBoundingClientRect(); return [e.innerText, r.top, r.bottom];", selector)
+        assert found is not None, selector
+        text, top, bottom = found
+        assert 0 <= top and bottom <= height, f"{selector} is not on the first screen ({top}-{bottom} of {height})"
+        return _flat(text)
+
+    assert shown("#titular .lead") == progress_headline(progress())
+    key = shown("#clave")
+    assert all(label in key for label in STATUS_LABELS.values())
+    assert all(label[0].upper() + label[1:] in key for label in EVIDENCE_LABELS.values())
+    citation = shown("#citar .pnt-citation")
+    assert citation.startswith(provenance.suggested_citation().removesuffix("."))  # then the processing date
+    # the run status is in the footer, after every card; no card ends in a run line
+    footer = browser.execute_script("return document.querySelector('footer').getBoundingClientRect().top")
+    last = browser.execute_script("const a = document.querySelectorAll('article'); "
+                                  "return a[a.length - 1].getBoundingClientRect().bottom")
+    assert footer > last
+    assert "Correctos:" in browser.execute_script("return document.querySelector('footer').innerText")
+    assert "ejecución" not in browser.execute_script("return document.getElementById('run-indicator_3.2').innerText")
+
+
+def test_an_indicator_page_names_its_indicator_and_cites_its_pages(reports, browser):
+    from pntlib import provenance
+
+    browser.get((reports / "indicator_3.2.html").as_uri())
+    h1 = browser.execute_script("return Array.from(document.querySelectorAll('h1'), h => h.innerText.trim())")
+    assert h1[0].startswith("Indicador 3.2: Porcentaje de Instituciones"), h1
+    citation = _flat(browser.execute_script("return document.querySelector('.pnt-citation').innerText"))
+    assert citation.startswith(provenance.suggested_citation().removesuffix("."))
+    pages = _flat(browser.execute_script("return document.querySelector('.pnt-pages').innerText"))
+    # Índice (lines 33, 49): section 3's Objetivo prioritario 3 from p. 20, the annex's from p. 46;
+    # card 3.2 starts at line 687, its summary row is line 305
+    assert pages == ("Ficha del anexo: Anexo, Objetivo prioritario 3, pp. 46–51; línea 687 del texto · "
+                     "Fila de la tabla de resumen: Avances y Resultados, Objetivo prioritario 3, pp. 20–23; "
+                     "línea 305 del texto")
+    # the audit's rows say where their values are, by page too
+    cells = browser.execute_script("return Array.from(document.querySelectorAll('td'), t => t.innerText)")
+    assert any("Anexo, Objetivo prioritario 3, pp. 46–51; línea 703 del texto" in c for c in cells)
+    browser.get((reports / "objective_3.html").as_uri())
+    assert browser.execute_script("return document.querySelector('h1').innerText.trim()") == "Objetivo prioritario 3"
+
+
+def test_the_archive_opens_offline(reports, browser, tmp_path):
+    """pnt run --zip: unpacked anywhere, every link and image of every page resolves inside it,
+    the index links the tables of data/, and nothing but what the index links is in it."""
+    import zipfile
+    from html.parser import HTMLParser
+
+    from pntlib.run.bundle import write_zip
+
+    archive = write_zip(reports, tmp_path / "paginas.zip")
+    with zipfile.ZipFile(archive) as z:
+        names = z.namelist()
+        z.extractall(tmp_path / "unpacked")
+    root = tmp_path / "unpacked" / reports.name
+    assert not [n for n in names if n.endswith(("manifest.json", ".lock")) or "/manual" in n or ".staging" in n]
+    assert {f"{reports.name}/data/series.csv", f"{reports.name}/data/series.dta",
+            f"{reports.name}/data/pntdp.xlsx", f"{reports.name}/indicator_3.2.code.html"} <= set(names)
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.found = []
+
+        def handle_starttag(self, tag, attrs):
+            self.found += [v for k, v in attrs if k in ("href", "src") and v]
+
+    pages = sorted(root.rglob("*.html"))
+    assert len(pages) >= 2 * 23 + 1
+    for page in pages:
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.found:
+            parts = urlparse(link)
+            if link.startswith(("#", "data:")) or parts.scheme in ("http", "https", "mailto"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            assert target.is_relative_to(root) and target.is_file(), f"{page.name}: {link} does not resolve"
+    # a page and its code version show the same figure file, which loads from the unpacked folder
+    for name in ("indicator_3.2.html", "indicator_3.2.code.html", "index.html"):
+        browser.get((root / name).as_uri())
+        images = browser.execute_script(
+            "return Array.from(document.images, i => [i.getAttribute('src'), i.complete, i.naturalWidth])")
+        assert images and all(complete and width > 0 for _, complete, width in images), name
+        if name != "index.html":
+            assert "figures/indicator_3.2.png" in [src for src, _, _ in images], name

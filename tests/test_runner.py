@@ -365,7 +365,7 @@ def test_a_second_call_into_the_same_folder_fails_at_once(tmp_path, capsys):
     plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")
     out = tmp_path / "out"
     out.mkdir()
-    with open(out / runner.LOCK_NAME, "a") as held:  # what a running `pnt run` holds
+    with open(runner.lock_path(out), "a") as held:  # what a running `pnt run` holds (beside the folder)
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(RunLockedError, match=re.escape(f"another pnt run is writing into {out}")):
             runner.run_plan(plan, out=out, quiet=True)

@@ -45,7 +45,13 @@ __all__ = [
     "audit_sentence",
     "for_readers",
     "escape",
+    "with_places",
+    "PLACE_COLUMNS",
 ]
+
+#: Line columns of pntlib's tables -> the Spanish heading of the place :func:`with_places` gives instead.
+PLACE_COLUMNS = {"annex_line": "Ficha del anexo (en el informe)", "summary_line": "Tabla de resumen (en el informe)",
+                 "source_line": "En el informe"}
 
 
 #: Report text for Markdown, shown literally (:func:`pntlib.text.markdown_literal`):
@@ -143,8 +149,8 @@ def objective_markdown(objective: object, *, report: str | Path | None = None) -
     Returns
     -------
     str
-        "## Objetivo prioritario N" and the title, then one bullet per
-        *Estrategia prioritaria* (section 3 headings).
+        The title in bold (the page's H1, :func:`pntlib.page.heading`, names the
+        objective), then one bullet per *Estrategia prioritaria* (section 3 headings).
 
     Raises
     ------
@@ -156,7 +162,7 @@ def objective_markdown(objective: object, *, report: str | Path | None = None) -
     objectives = parsed.objectives
     title = objectives.loc[objectives["objective"] == number, "title"].iloc[0]
     strategies = parsed.strategies[parsed.strategies["objective"] == number]
-    lines = [f"## Objetivo prioritario {number}", "", f"**{_esc(title)}**", "", "Estrategias prioritarias:", ""]
+    lines = [f"**{_esc(title)}**", "", "Estrategias prioritarias:", ""]
     lines += [f"- **{_esc(s.strategy_id)}** {_esc(s.title)}" for s in strategies.itertuples()]
     return "\n".join(lines)
 
@@ -465,7 +471,10 @@ def audit_findings(
         Spanish columns: ``Indicador`` (string), ``Año`` (Int64, missing when
         the finding is not about a year), ``Gravedad`` (string: error,
         advertencia, información), ``Revisión`` (string, the check's label),
-        ``Detalle`` (string), ``Líneas`` (string: report lines, annex then summary).
+        ``Detalle`` (string), ``En el informe`` (string: where the values compared are, annex
+        card then summary table, each as part and pages of the report's own *Índice* and line
+        of the text, :func:`pntlib.provenance.where`: "Anexo, Objetivo prioritario 3,
+        pp. 46–51; línea 703 del texto").
 
     Raises
     ------
@@ -480,10 +489,12 @@ def audit_findings(
         raise ParameterError("give exactly one of indicator= or objective=")
     findings = audit(indicator=indicator, objective=objective, report=report)
 
+    from .provenance import where
+
     def _lines(row) -> str:
-        parts = [f"anexo {row.annex_line}" if pd.notna(row.annex_line) else "",
-                 f"resumen {row.summary_line}" if pd.notna(row.summary_line) else ""]
-        return ", ".join(p for p in parts if p)
+        parts = [where(row.annex_line, report) if pd.notna(row.annex_line) else "",
+                 where(row.summary_line, report) if pd.notna(row.summary_line) else ""]
+        return " · ".join(p for p in parts if p)
 
     return pd.DataFrame(
         {
@@ -492,9 +503,40 @@ def audit_findings(
             "Gravedad": findings["severity"].map(SEVERITY_LABELS).astype("string"),
             "Revisión": findings["check"].map(CHECK_LABELS).astype("string"),
             "Detalle": findings["detail"].astype("string"),
-            "Líneas": [_lines(r) for r in findings.itertuples()],
+            "En el informe": pd.array([_lines(r) for r in findings.itertuples()], dtype="string"),
         }
     ).reset_index(drop=True)
+
+
+def with_places(frame: pd.DataFrame, *, report: str | Path | None = None) -> pd.DataFrame:
+    """A copy of a table whose report-line columns say where each value is in the printed report.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any pntlib table; its columns ``annex_line``, ``summary_line`` and ``source_line``
+        (Int64, 1-based lines of the report's text) are replaced.
+    report : str or Path, optional
+        The report the lines are of; default the verified copy in ``data/raw/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same rows and column order; each line column renamed to its heading in
+        :data:`PLACE_COLUMNS` and holding (string) :func:`pntlib.provenance.where` of the line:
+        "Anexo, Objetivo prioritario 3, pp. 46–51; línea 703 del texto"; missing stays missing.
+
+    Raises
+    ------
+    ReportNotFoundError, ReportChecksumError, ReportFormatError
+        The report cannot be read, or its Índice does not match its headings.
+    """
+    from .provenance import where
+
+    out = frame.copy()
+    for col in [c for c in PLACE_COLUMNS if c in out.columns]:
+        out[col] = pd.array([where(int(v), report) if pd.notna(v) else pd.NA for v in out[col]], dtype="string")
+    return out.rename(columns={c: h for c, h in PLACE_COLUMNS.items() if c in out.columns})
 
 
 def audit_sentence(findings: pd.DataFrame) -> str:

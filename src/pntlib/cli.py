@@ -34,6 +34,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     for row in result[result["status"] == "failed"].itertuples():
         print(f"  FAILED {row.name}: {row.error}", file=sys.stderr)
+    if args.zip is not None:  # the folder as one archive to hand on (pntlib.run.bundle)
+        from . import config
+        from .run.bundle import write_zip
+
+        out = Path(config.REPORTS_DIR if args.out is None else args.out)
+        archive = write_zip(out, None if args.zip == "" else args.zip)
+        print(f"wrote {archive} ({archive.stat().st_size / 2**20:.1f} MiB): unzip it and open index.html")
     return 1 if counts.get("failed", 0) else 0
 
 
@@ -67,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     p = sub.add_parser(
         "extract",
-        help="parse the report and write its tables to data/processed/ (CSV, Parquet, datapackage.json, pntdp.xlsx)",
+        help="parse the report and write its tables to data/processed/ (CSV, Parquet, Stata .dta, datapackage.json, "
+             "pntdp.xlsx)",
     )
     p.add_argument("--report", type=_path, default=None, help="report file (default: the verified copy in data/raw/)")
     p.add_argument("--out", type=_path, default=None, help="output folder (default: data/processed/)")
@@ -83,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", metavar="NAME", default=None,
                    help="execute only these runs (run name such as indicator_3.2, or notebook stem)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.add_argument("--zip", nargs="?", const="", default=None, metavar="FILE",
+                   help="also write the output folder as one archive that opens offline (default FILE: <out>.zip "
+                        "beside the folder): the index, the pages it links, their figures and data/")
     p.set_defaults(func=_cmd_run)
     return parser
 

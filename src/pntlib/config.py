@@ -14,9 +14,10 @@ PROCESSED_DATA_DIR = PROJ_ROOT / "data" / "processed"
 REPORTS_DIR = PROJ_ROOT / "reports"
 FIGURES_DIR = REPORTS_DIR / "figures"
 #: Where a notebook run by hand (JupyterLab, papermill) writes its figures and summary
-#: when given no ``output_dir``: apart from the reports ``pnt run`` manages. The
-#: environment variable ``PNTLIB_OUTPUT_DIR``, read when a notebook starts, overrides it.
-MANUAL_REPORTS_DIR = REPORTS_DIR / "manual"
+#: when given no ``output_dir``: beside, never inside, the reports ``pnt run`` manages and
+#: publishes. The environment variable ``PNTLIB_OUTPUT_DIR``, read when a notebook starts,
+#: overrides it.
+MANUAL_REPORTS_DIR = PROJ_ROOT / "reports-manual"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 
 #: File name of the progress report kept verbatim under ``data/raw/``.

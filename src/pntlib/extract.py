@@ -1,14 +1,15 @@
-"""Writing the report's tables to ``data/processed/``: CSV, Parquet, a Data Package and a workbook.
+"""Writing the report's tables to ``data/processed/``: CSV, Parquet, Stata, a Data Package and a workbook.
 
 The folder changes all at once or not at all (every file is staged, then
 moved into place; a failure puts back what was there), and writes are
-deterministic: the same report gives byte-identical CSV, ``datapackage.json`` and
+deterministic: the same report gives byte-identical CSV, ``.dta``, ``datapackage.json`` and
 ``pntdp.xlsx``.
 A report that does not parse raises before anything is written.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 import shutil
@@ -27,7 +28,13 @@ from .provenance import source
 from .tables import ParsedReport, get_report
 from .workbook import write_workbook
 
-__all__ = ["extract", "DERIVED_TABLES", "WORKBOOK_NAME"]
+__all__ = ["extract", "DERIVED_TABLES", "WORKBOOK_NAME", "STATA_VERSION"]
+
+#: Version of the ``.dta`` files: 118 (Stata 14 and later), UTF-8 text, strL for long text.
+STATA_VERSION = 118
+#: The time stamp written into every ``.dta`` file: fixed, so that the same report gives
+#: byte-identical files (a ``.dta`` file otherwise records when it was written).
+_STATA_TIME_STAMP = _dt.datetime(1970, 1, 1)
 
 #: The Excel workbook of every table (:func:`pntlib.workbook.write_workbook`).
 WORKBOOK_NAME = "pntdp.xlsx"
@@ -46,6 +53,15 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False, engine="pyarrow")
+
+
+def _write_stata(frame: pd.DataFrame, path: Path, table: str) -> None:
+    """``<table>.dta`` (version 118) with the Spanish variable labels and the value labels of
+    :func:`pntlib.schema.stata_labels`; :func:`pntlib.schema.read_stata` reads it back."""
+    variable_labels, value_labels = schema.stata_labels(table)
+    frame.to_stata(path, write_index=False, version=STATA_VERSION, variable_labels=variable_labels,
+                   value_labels=value_labels or None, time_stamp=_STATA_TIME_STAMP,
+                   data_label=f"PNTdP 2022-2024, tabla {table} (pntlib, pnt extract)")
 
 
 def _prepare_out(out: Path) -> Path:
@@ -87,8 +103,10 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
     Returns
     -------
     dict of str to Path
-        Each file written, by file name: ``<table>.csv``, ``<table>.parquet``
-        for every table of :data:`pntlib.schema.TABLES`, ``datapackage.json`` and
+        Each file written, by file name: ``<table>.csv``, ``<table>.parquet`` and
+        ``<table>.dta`` (Stata, :data:`STATA_VERSION`, Spanish variable labels, value labels
+        for coded and yes/no columns) for every table of :data:`pntlib.schema.TABLES`,
+        ``datapackage.json`` (each resource names its ``.dta`` file under ``stata``) and
         ``pntdp.xlsx`` (:data:`WORKBOOK_NAME`: one sheet per table and a data dictionary).
 
     Raises
@@ -113,6 +131,9 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
             "sources": [{"title": src.citation, "path": src.file_name, "hash": f"sha256:{src.sha256}"}],
         },
     )
+    for resource in package["resources"]:
+        resource["stata"] = {"path": f"{resource['name']}.dta", "format": "dta", "version": STATA_VERSION,
+                             "encoding": "utf-8", "labels": "es"}
     staging = _prepare_out(out)
     try:
         names: list[str] = []
@@ -122,6 +143,8 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
                 for suffix, writer in ((".csv", _write_csv), (".parquet", _write_parquet)):
                     writer(frame, staging / f"{name}{suffix}")
                     names.append(f"{name}{suffix}")
+                _write_stata(frame, staging / f"{name}.dta", name)
+                names.append(f"{name}.dta")
             text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
             (staging / "datapackage.json").write_text(text, encoding="utf-8")
             names.append("datapackage.json")

@@ -23,6 +23,7 @@ __all__ = [
     "RELATION_LABELS",
     "METHOD_LABELS",
     "COLUMN_LABELS",
+    "STATUS_MEANINGS",
 ]
 
 #: Trajectory verdicts of :func:`pntlib.progress` (its ``status`` column), best first, in the
@@ -243,3 +244,17 @@ COLUMN_LABELS.update({
     "estado_resumen": "Estado en el resumen",
     "coinciden": "Coinciden",
 })
+
+#: What each verdict of :func:`pntlib.progress` means, for the key a reader sees beside them
+#: (:func:`pntlib.legend.verdict_key`); ``{on_track}`` and ``{needs_acceleration}`` are the
+#: thresholds of :data:`pntlib.validation.DEFAULT_THRESHOLDS` as percentages.
+STATUS_MEANINGS = {
+    "achieved": "el último valor reportado alcanza o rebasa la Meta 2024 en la dirección esperada.",
+    "on_track": "desde la línea base ha recorrido al menos el {on_track} % de lo que una trayectoria "
+                "lineal hacia la Meta 2024 habría recorrido a esa fecha.",
+    "needs_acceleration": "ha recorrido entre el {needs_acceleration} % y el {on_track} % de lo esperado a esa fecha.",
+    "limited": "avanza en la dirección esperada, pero menos del {needs_acceleration} % de lo esperado.",
+    "deterioration": "se aleja de la Meta 2024 (va en la dirección contraria a la esperada), o no alcanza "
+                     "una meta igual a su línea base.",
+    "no_data": "no hay valor reportado, línea base o meta, o ningún año reportado después de la línea base.",
+}

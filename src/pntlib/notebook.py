@@ -228,7 +228,8 @@ def page_title(run: Setup) -> str:
 
 def write_summary(run: Setup, figures: list[Path]) -> Path:
     """Write the run's summary (:func:`pntlib.outputs.write_summary`): title, figures, key figures,
-    the report it read (``source``: :class:`pntlib.provenance.Source` with its ``citation``) and,
+    the report it read (``source``: :class:`pntlib.provenance.Source` with its ``citation``), for the
+    overview the ``headline`` the run index opens with (:func:`pntlib.evidence.progress_headline`) and,
     for an objective's or an indicator's page, the ``objective`` and its ``objective_title``
     (the run index groups the pages by them).
 
@@ -255,6 +256,11 @@ def write_summary(run: Setup, figures: list[Path]) -> Path:
     title = page_title(run)
     src = source(run.report)
     about: dict[str, object] = {"source": {**asdict(src), "citation": src.citation}}
+    if run.notebook == "overview":  # the run index opens with it
+        from .evidence import progress_headline
+        from .progress import progress
+
+        about["headline"] = progress_headline(progress(report=run.report))
     if objective is not None:
         titles = parsed.objectives.set_index("objective")["title"]
         about.update(objective=objective, objective_title=str(titles[objective]))

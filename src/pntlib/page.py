@@ -30,7 +30,7 @@ from .labels import (
 )
 from .text import MISSING, number
 
-__all__ = ["table", "cells", "figure", "text", "heading", "provenance", "provenance_html", "DATA_LINK_TEXT", "SOURCE_CLASS"]
+__all__ = ["table", "cells", "figure", "text", "heading", "places", "provenance", "provenance_html", "DATA_LINK_TEXT", "SOURCE_CLASS"]
 
 #: Text of the link under each figure to the data behind it.
 DATA_LINK_TEXT = "Datos de la gráfica (CSV)"
@@ -250,23 +250,71 @@ def text(value: object) -> None:
 
 
 def heading(run) -> None:
-    """Show the page's title (the one of the run index and the browser tab) as a heading, escaped."""
+    """Show the page's title (the one of the run index and the browser tab) as its H1, escaped.
+
+    It names the page's subject: "Indicador 3.2: Porcentaje de Instituciones ...",
+    "Objetivo prioritario 3" (:func:`pntlib.notebook.page_title`).
+    """
     from IPython.display import HTML, display
 
     from .notebook import page_title
 
-    display(HTML(f"<h2>{html.escape(page_title(run))}</h2>"))
+    display(HTML(f"<h1>{html.escape(page_title(run))}</h1>"))
 
 
-def provenance_html(report: str | Path | None = None) -> str:
+def places(*, indicator: str | None = None, objective: int | None = None,
+           report: str | Path | None = None) -> list[str]:
+    """Where the report gives an indicator's or an objective's values, in Spanish, one text per place.
+
+    For an indicator: its card in the annex and its row of the summary table of section 3;
+    for an objective: its part of section 3 and of the annex. Each names the part and pages of
+    the report's own *Índice* (:func:`pntlib.provenance.where`) and the lines of the text file:
+    ``"Ficha del anexo: Anexo, Objetivo prioritario 3, pp. 46–51; línea 689 del texto"``.
+
+    Raises
+    ------
+    ReportNotFoundError, ReportChecksumError, ReportFormatError
+        The report cannot be read, or its Índice does not match its headings.
+    """
+    from .provenance import contents, where
+    from .report.contents import locate
+    from .tables import get_report
+
+    parsed = get_report(report)
+    if indicator is not None:
+        shown = []
+        for label, element in (("Ficha del anexo", "card"), ("Fila de la tabla de resumen", "summary_row")):
+            line = parsed.line(indicator, element)
+            if line is not None:
+                shown.append(f"{label}: {where(line, report)}")
+        return shown
+    if objective is None:
+        return []
+    parts = contents(report)
+    ids = parsed.cards.index[parsed.cards["objective"] == objective]
+    found = []
+    for label, element in (("Tabla de resumen", "summary_row"), ("Fichas del anexo", "card")):
+        lines = sorted(n for n in (parsed.line(i, element) for i in ids) if n is not None)
+        part = locate(parts, lines[0]) if lines else None
+        if part is not None:
+            span = (f"línea {lines[0]}" if len(lines) == 1
+                    else "líneas " + ", ".join(map(str, lines[:-1])) + f" y {lines[-1]}")
+            found.append(f"{label}: {part.name}, {part.pages} ({span} del texto)")
+    return found
+
+
+def provenance_html(report: str | Path | None = None, *, indicator: str | None = None,
+                    objective: int | None = None, day=None) -> str:
     """The provenance note of a page, as HTML (report text escaped).
 
-    Names the report as its cover does (publisher, title, period, programme),
-    the file and its sha256, and links to the README documenting the raw data
+    Gives the suggested citation of the report (:func:`pntlib.provenance.suggested_citation_html`,
+    with the processing date ``day``), where in the printed report the page's indicator or
+    objective is (:func:`places`, with pages from the report's *Índice*), the file and its
+    sha256, and links to the README documenting the raw data
     (:data:`pntlib.provenance.PUBLISHED_README`, which ``pnt run`` copies into
     its output folder) when the file is the published report.
     """
-    from .provenance import PUBLISHED_README, source
+    from .provenance import PUBLISHED_README, source, suggested_citation_html
 
     src = source(report)
     esc = html.escape
@@ -274,12 +322,18 @@ def provenance_html(report: str | Path | None = None) -> str:
         f'copia verificada del informe publicado (procedencia: <a href="{PUBLISHED_README}">{PUBLISHED_README}</a>)'
         if src.verified else "copia no verificada: su sha256 no es el del informe publicado"
     )
+    where = places(indicator=indicator, objective=objective, report=report)
+    where_html = (
+        '<br><strong>En el informe:</strong> <span class="pnt-pages">'
+        + " · ".join(esc(w) for w in where) + "</span>"
+    ) if where else ""
     return (
         f'<aside class="{SOURCE_CLASS}" style="font-size: 0.85em; color: #444; border-left: 3px solid #bbb; '
         f'padding: 0.2em 0.8em; margin: 0.5em 0 1em 0;">'
-        f"<strong>Fuente:</strong> {esc(src.citation)} "
-        f"Archivo <code>{esc(src.file_name)}</code>, sha256 <code style=\"overflow-wrap: anywhere;\">"
-        f"{esc(src.sha256)}</code>; {checked}. Todos los valores de esta página se leen de ese archivo con pntlib."
+        f'<strong>Cómo citar:</strong> <span class="pnt-citation">{suggested_citation_html(report, day=day)}</span>'
+        f"{where_html}<br>"
+        f"<strong>Fuente:</strong> archivo <code>{esc(src.file_name)}</code> (el sha256 de la cita); {checked}. "
+        "Todos los valores de esta página se leen de ese archivo con pntlib."
         f"</aside>"
     )
 
@@ -288,4 +342,7 @@ def provenance(run) -> None:
     """Show the provenance note (:func:`provenance_html`) of the report a notebook reads."""
     from IPython.display import HTML, display
 
-    display(HTML(provenance_html(run.report)))
+    from .provenance import processing_date
+
+    display(HTML(provenance_html(run.report, indicator=run.indicator, objective=run.objective,
+                                 day=processing_date())))

@@ -259,6 +259,166 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
 }
 
 
+#: Spanish label of each column (at most 80 characters, Stata's limit for a variable label):
+#: the variable labels of the ``.dta`` files (:func:`stata_labels`) and a column of the data
+#: dictionary. A column whose meaning differs between tables has a ``(table, column)`` entry
+#: in :data:`SPANISH_LABELS_BY_TABLE`.
+SPANISH_LABELS: dict[str, str] = {
+    "objective": "Objetivo prioritario (1-5)",
+    "title": "Título tal como lo da su encabezado en la sección 3",
+    "strategy_id": "Clave de la estrategia prioritaria (1.1)",
+    "indicator_id": "Clave del indicador, objetivo.número (3.2)",
+    "kind": "Tipo de indicador: Meta para el bienestar o Parámetro",
+    "name": "Nombre del indicador en su ficha (sin la clave)",
+    "summary_name": "Nombre del indicador en la tabla de resumen (sección 3)",
+    "definition": "Ficha: Definición",
+    "disaggregation": "Ficha: Nivel de desagregación",
+    "periodicity": "Ficha: Periodicidad o frecuencia de medición",
+    "type": "Ficha: Tipo (Estratégico, Gestión)",
+    "accumulation": "Ficha: Acumulado o periódico (los valores se comparan, no se suman)",
+    "unit": "Ficha: Unidad de medida",
+    "collection_period": "Ficha: Periodo de recolección de los datos",
+    "dimension": "Ficha: Dimensión",
+    "availability": "Ficha: Disponibilidad de la información (mes)",
+    "expected_trend": "Ficha: Tendencia esperada (Ascendente, Descendente...)",
+    "responsible_unit": "Ficha: Unidad responsable de reportar el avance",
+    "method": "Ficha: Método de cálculo (fórmula, sin marcado)",
+    "method_variables": "Ficha: definición de cada símbolo de la fórmula",
+    "observations": "Ficha: Observaciones (vacío si la ficha no las da)",
+    "baseline_note": "Ficha: Nota sobre la línea base",
+    "target_note": "Ficha: Nota sobre la Meta 2024",
+    "baseline_value": "Valor de la línea base (SERIE HISTÓRICA), en la unidad del indicador",
+    "baseline_year": "Año de la línea base",
+    "target_value": "Meta 2024 (SERIE HISTÓRICA), en la unidad del indicador",
+    "target_year": "Año de la meta (2024)",
+    "table": "Tabla de origen: annex (ficha del anexo) o summary (tabla de resumen)",
+    "measure": "Medida: baseline (línea base), result (resultado) o target (meta)",
+    "year": "Año al que se refiere el valor",
+    "raw": "El valor tal como está impreso (12.5, N/D, 66/P)",
+    "value": "El número, en la unidad del indicador; vacío si es NA o ND",
+    "status": "Estado del valor: normal, provisional (preliminar), NA o ND",
+    "obs_status": "OBS_STATUS de SDMX: A normal, P provisional, M o L faltante",
+    "source_line": "Línea del archivo de texto del informe de donde se leyó",
+    "variable": "Orden de la variable en la ficha (1, 2...)",
+    "source": "Fuente de información de la variable",
+    "text": "Sustitución en método de cálculo, tal como está impresa",
+    "latest_year": "Último año con un número reportado (se omiten NA y ND)",
+    "latest_value": "Valor del último año reportado, en la unidad del indicador",
+    "latest_status": "Estado de ese valor (normal o provisional)",
+    "achievement_pct": "Logro (% de la Meta): último valor / Meta x 100 (inverso si descendente)",
+    "distance_covered_pct": "Camino recorrido (% de la línea base a la Meta)",
+    "expected_pct": "Distancia esperada a esa fecha en trayectoria lineal (%, 0-100)",
+    "pace_ratio": "Ritmo: distancia recorrida / distancia esperada",
+    "method_note": "Cómo se juzgó la fila (texto)",
+    "evidence": "Evidencia: si las variables de la ficha dan el valor juzgado",
+    "outcome": "Resultado en el año de la Meta: achieved, not_achieved o no_data",
+    "outcome_preliminary": "El valor del año de la Meta es preliminar (1 sí, 0 no)",
+    "computed_value": "Valor que dan las variables de la ficha para el último año",
+    "tables_agree": "La tabla de resumen imprime el mismo número ese año (1 sí, 0 no)",
+    "stagnant_since": "Primer año de la racha final de valores iguales (estancamiento)",
+    "progress_value": "Avance observado / avance requerido según el método",
+    "change": "Cambio respecto del año reportado anterior",
+    "expected_value": "Valor de la trayectoria lineal línea base -> Meta 2024 ese año",
+    "gap_to_expected": "Valor menos valor esperado (positivo: adelante si es ascendente)",
+    "first_reported_year": "Primer año con un número reportado (por indicador)",
+    "last_reported_year": "Último año con un número reportado (por indicador)",
+    "n_reported_years": "Años con un número reportado (por indicador)",
+    "stagnation": "Estancado: los últimos valores son iguales sin alcanzar la meta",
+    "observed_trend": "Tendencia observada: último valor reportado frente al primero",
+    "trend_agrees": "La tendencia observada es la esperada (1 sí, 0 no)",
+    "n_indicators": "Número de indicadores del objetivo",
+    "n_outcome_achieved": "Indicadores cuyo valor del año de la Meta la alcanza",
+    "n_outcome_not_achieved": "Indicadores cuyo valor del año de la Meta no la alcanza",
+    "n_outcome_no_data": "Indicadores sin valor para el año de la Meta",
+    "n_achieved": "Indicadores con trayectoria: Meta alcanzada",
+    "n_on_track": "Indicadores con trayectoria: progreso sustancial / en camino",
+    "n_needs_acceleration": "Indicadores con trayectoria: progreso justo, requiere acelerar",
+    "n_limited": "Indicadores con trayectoria: progreso limitado o nulo",
+    "n_deterioration": "Indicadores con trayectoria: deterioro",
+    "n_no_data": "Indicadores con trayectoria: datos insuficientes",
+    "mean_distance_covered_pct": "Media de la distancia recorrida (%), sin tope en 100",
+    "check": "Comprobación de la auditoría que hizo el hallazgo",
+    "severity": "Gravedad: error, warning (advertencia), info (información)",
+    "detail": "El hallazgo en una oración, con los valores y las líneas",
+    "annex_raw": "Texto del anexo implicado, tal como está impreso",
+    "summary_raw": "Texto de la tabla de resumen implicado, tal como está impreso",
+    "computed": "Fórmula de la ficha evaluada con sus variables ese año",
+    "annex_line": "Línea del archivo de texto del valor del anexo",
+    "summary_line": "Línea del archivo de texto del valor de la tabla de resumen",
+    "relation": "Relación del resultado del anexo con las variables de la ficha",
+}
+SPANISH_LABELS_BY_TABLE: dict[tuple[str, str], str] = {
+    ("strategies", "title"): "Título de la estrategia tal como lo da su encabezado",
+    ("objective_summary", "title"): "Título del objetivo",
+    ("variables", "name"): "Nombre de la variable (sin su número)",
+    ("variables", "year"): "Año de 'Valor de la variable en AAAA'",
+    ("variables", "value"): "El número; vacío si no es un número",
+    ("substitutions", "year"): "Año de la sustitución",
+    ("progress", "baseline_value"): "Línea base de la tabla juzgada, en la unidad del indicador",
+    ("progress", "status"): "Trayectoria frente a la Meta (achieved, on_track...)",
+    ("progress_methods", "method"): "Método: linear (trayectoria lineal) u opensdg (tasas de Open SDG)",
+    ("progress_methods", "status"): "Veredicto del método",
+    ("trends", "value"): "El número; vacío si es NA o ND",
+    ("trends", "year"): "Año del resultado",
+    ("audit", "year"): "Año al que se refiere el hallazgo; vacío si es sobre un nombre",
+}
+
+
+def spanish_label(table: str, column: str) -> str:
+    """The Spanish label of a column of a table (:data:`SPANISH_LABELS`), at most 80 characters."""
+    return SPANISH_LABELS_BY_TABLE.get((table, column), SPANISH_LABELS[column])
+
+
+def stata_labels(table: str) -> tuple[dict[str, str], dict[str, dict[int, str]]]:
+    """The variable labels and value labels of a table's ``.dta`` file.
+
+    Returns
+    -------
+    (dict, dict)
+        ``{column: Spanish label}`` for every column (:func:`spanish_label`), and
+        ``{column: {0: "No", 1: "Sí"}}`` for the boolean columns (written as 0/1). Coded
+        (categorical) columns get their value labels from pandas: codes 0, 1, ... labelled
+        with the category names of :data:`TABLES` ("not_available"), so that
+        :func:`pandas.read_stata` gives back the same values.
+    """
+    variable = {c.name: spanish_label(table, c.name) for c in columns(table)}
+    values = {c.name: {0: "No", 1: "Sí"} for c in columns(table) if c.dtype == "boolean"}
+    return variable, values
+
+
+def read_stata(path, table: str) -> pd.DataFrame:
+    """Read a ``.dta`` file written by ``pnt extract`` back into the typed table.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``<table>.dta``.
+    table : str
+        Its name in :data:`TABLES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns and dtypes of :func:`apply`: Stata's empty strings and missing
+        numbers are missing values, categories their names, booleans their 0/1.
+    """
+    frame = pd.read_stata(path, convert_categoricals=False)
+    out = {}
+    for col in columns(table):
+        values = frame[col.name]
+        if col.categories is not None:
+            out[col.name] = [None if pd.isna(v) else col.categories[int(v)] for v in values]
+        elif col.dtype == "boolean":
+            out[col.name] = pd.array([None if pd.isna(v) else bool(v) for v in values], dtype="boolean")
+        elif col.dtype == "Int64":
+            out[col.name] = pd.array([None if pd.isna(v) else int(v) for v in values], dtype="Int64")
+        elif col.dtype == "Float64":
+            out[col.name] = pd.array([None if pd.isna(v) else float(v) for v in values], dtype="Float64")
+        else:
+            out[col.name] = values.astype("string")
+    return apply(table, out)
+
+
 def columns(table: str) -> list[Column]:
     return TABLES[table][1]
 
@@ -351,10 +511,11 @@ def markdown(tables: list[str] | None = None) -> str:
     out = []
     for name in tables or list(TABLES):
         description, cols = TABLES[name]
-        out.append(f"#### `{name}`\n\n{description}\n\n| column | type | meaning |\n|---|---|---|")
+        out.append(f"#### `{name}`\n\n{description}\n\n| column | type | meaning | Spanish label (Stata) |\n|---|---|---|---|")
         for col in cols:
             kind = "category {" + ", ".join(col.categories) + "}" if col.categories else col.dtype
-            out.append(f"| `{col.name}` | {kind} | {col.description.replace('|', '/')} |")
+            label = spanish_label(name, col.name).replace("|", "/")
+            out.append(f"| `{col.name}` | {kind} | {col.description.replace('|', '/')} | {label} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

@@ -206,7 +206,7 @@ def validate_output_dir(value: object) -> Path:
     ----------
     value : str, Path or None
         ``""`` or ``None`` mean ``$PNTLIB_OUTPUT_DIR`` when set, else
-        :data:`pntlib.config.MANUAL_REPORTS_DIR` (``reports/manual/``: a notebook
+        :data:`pntlib.config.MANUAL_REPORTS_DIR` (``reports-manual/``: a notebook
         run by hand never overwrites the reports ``pnt run`` manages).
 
     Returns

@@ -14,8 +14,9 @@ are moved into the output folder only when it succeeds, so a failed or
 interrupted run leaves the previous reports intact.
 
 One ``pnt run`` at a time writes into an output folder (a lock,
-``<out>/.pnt-run.lock``). Ctrl-C stops the call at once: the runs still
-executing are killed (with their kernels) and nothing of theirs is published.
+``.<out name>.pnt-run.lock`` beside the folder, never inside it). Ctrl-C stops
+the call at once: the runs still executing are killed (with their kernels) and
+nothing of theirs is published.
 
 Output folder layout (default ``reports/``)::
 
@@ -25,6 +26,8 @@ Output folder layout (default ``reports/``)::
     <name>.summary.json         the notebook's key figures (pntlib.outputs)
     figures/…                   figures saved by the notebooks
     figures/thumbs/<name>.png   thumbnail of the main chart
+    data/                       the tables the pages show (CSV, .dta, pntdp.xlsx, datapackage.json)
+    data/raw/README.md          the raw report's provenance, which every page links
     failed/<name>.ipynb, .html  the last failed attempt of a run (removed when it succeeds)
     manifest.json               what ran, when, with which inputs, how it ended, and the
                                 sha256 of every file it published: a run is skipped only
@@ -32,7 +35,8 @@ Output folder layout (default ``reports/``)::
 
 Modules: ``plan`` (the plan file and its runs), ``state`` (run keys, the
 manifest), ``worker`` (one run in a worker process), ``publish`` (moving a
-run's files into place), ``index`` (the index page), ``pool`` (worker
+run's files into place), ``index`` (the index page), ``bundle`` (shared
+images, ``data/``, the archive of ``pnt run --zip``), ``pool`` (worker
 processes, the lock, Ctrl-C), ``kernels`` and ``kernel_server`` (the
 kernels: launched by a server that imports once and forks one per run),
 ``pipeline`` (:func:`run_plan`).
@@ -52,7 +56,7 @@ from .plan import (
     load_plan,
 )
 from .pipeline import run_plan
-from .pool import LOCK_NAME, RunInterrupted
+from .pool import LOCK_NAME, RunInterrupted, lock_path
 from .state import MANIFEST_NAME, read_manifest, run_key, source_hash
 from .worker import ErrorDetails, RunResult
 
@@ -77,5 +81,6 @@ __all__ = [
     "FOR_EACH",
     "MANIFEST_NAME",
     "LOCK_NAME",
+    "lock_path",
     "RUNNER_PARAMETERS",
 ]

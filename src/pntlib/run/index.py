@@ -7,7 +7,9 @@ per objective with its title, its page and its indicators' pages;
 :func:`write_index` renders ``templates/index.html.j2`` with them (jinja2,
 autoescaping on: report text, parameters and errors are shown as text) and
 copies the raw data's README (:data:`pntlib.provenance.RAW_README`) into the
-output folder, where every page's provenance note links to it.
+output folder, where every page's provenance note links to it, and, when the
+pages are pntlib's, the tables they show into ``data/``
+(:func:`pntlib.run.bundle.data_files`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ..exceptions import OutputError
 from ..files import inside, write_atomic
 from ..provenance import PUBLISHED_README, RAW_README
 from ..text import quantity
+from .bundle import DATA_DIR, changed_data_files, data_files
 from .state import read_manifest
 
 __all__ = ["INDEX_NAME", "index_rows", "index_sections", "render_index", "provenance_files", "write_index"]
@@ -116,6 +119,7 @@ def _row(run, record: dict, out: Path) -> dict:
         "objective_title": summary.get("objective_title"),
         "is_objective_page": "objective" in run.parameters,
         "source": summary.get("source"),
+        "headline": summary.get("headline") if isinstance(summary.get("headline"), str) else None,
     }
 
 
@@ -158,12 +162,39 @@ def index_rows(runs: Sequence, out: Path, manifest: dict) -> list[dict]:
     return [_row(run, manifest["runs"].get(run.name, {}), out) for run in runs]
 
 
+def _citations(sources: Sequence[dict]) -> list[dict]:
+    """The suggested citation of each report read (:func:`pntlib.provenance.citation_parts`, with
+    today's processing date) as ``{"head", "title", "tail"}`` (the template sets the title in
+    italics); a summary's source that is not a whole Source is left out."""
+    from dataclasses import fields
+
+    from ..provenance import Source, citation_parts, processing_date
+
+    names = [f.name for f in fields(Source)]
+    day = processing_date()
+    found = []
+    for src in sources:
+        if all(n in src for n in names):
+            head, title, tail = citation_parts(Source(**{n: src[n] for n in names}), day)
+            found.append({"head": head, "title": title, "tail": tail})
+    return found
+
+
 def render_index(runs: Sequence, out: Path, manifest: dict) -> str:
-    """The HTML of the index page (see :func:`write_index`)."""
+    """The HTML of the index page (see :func:`write_index`).
+
+    The page opens with what a reader needs: the headline of the overview's run (its summary's
+    ``headline``, :func:`pntlib.evidence.progress_headline`) and its key figures, a key to every
+    verdict and evidence grade (:mod:`pntlib.legend`) and the suggested citation of the report;
+    then the pages, grouped (:func:`index_sections`); the runs' status and times are in its footer.
+    """
     import jinja2
+
+    from ..legend import evidence_key, verdict_key
 
     rows = index_rows(runs, Path(out), manifest)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("ok", "failed", "pending")}
+    lead = next((r for r in rows if r["headline"]), None)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
         autoescape=True,
@@ -171,9 +202,16 @@ def render_index(runs: Sequence, out: Path, manifest: dict) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    sources = _sources(rows)
     return env.get_template("index.html.j2").render(
         sections=index_sections(rows),
-        sources=_sources(rows),
+        rows=rows,
+        lead=lead,
+        verdicts=verdict_key(),
+        evidence=evidence_key(),
+        sources=sources,
+        citations=_citations(sources),
+        data_files=_data_links(runs, Path(out), manifest),
         readme=PUBLISHED_README,
         counts=counts,
         generated=_dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
@@ -199,11 +237,38 @@ def write_index(runs: Sequence, out: str | Path, *, manifest: dict | None = None
         HTML-escaped by jinja2's autoescaping.
     """
     out = Path(out)
-    path = write_atomic(out / INDEX_NAME, render_index(runs, out, manifest or read_manifest(out)))
-    for rel, text in provenance_files().items():
+    manifest = manifest or read_manifest(out)
+    path = write_atomic(out / INDEX_NAME, render_index(runs, out, manifest))
+    for rel, text in provenance_files(runs, out, manifest).items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(out / rel, text)
     return path
+
+
+def _data_report(runs: Sequence, out: Path, manifest: dict) -> Path | None:
+    """The report of the first run whose summary names its source (a pntlib page), else None."""
+    for run in runs:
+        if (manifest["runs"].get(run.name) or {}).get("last_success") and isinstance(
+                (_summary(out, run.name) or {}).get("source"), dict):
+            return run.report
+    return None
+
+
+def _data_links(runs: Sequence, out: Path, manifest: dict) -> list[dict]:
+    """The tables of ``<out>/data/`` the index links (those :func:`provenance_files` publishes with
+    it): ``{"label", "href"}`` or ``{"label", "tables"}``, workbook first."""
+    report = _data_report(runs, out, manifest)
+    names = [Path(rel).name for rel in data_files(report)] if report is not None else []
+    links = []
+    for label, name in (("Excel (todas las tablas y su diccionario)", "pntdp.xlsx"),
+                        ("Diccionario de datos (datapackage.json)", "datapackage.json")):
+        if name in names:
+            links.append({"label": label, "href": f"{DATA_DIR}/{name}"})
+    for suffix, kind in ((".csv", "CSV"), (".dta", "Stata")):
+        tables = sorted(Path(n).stem for n in names if n.endswith(suffix))
+        if tables:
+            links.append({"label": kind, "tables": [{"label": t, "href": f"{DATA_DIR}/{t}{suffix}"} for t in tables]})
+    return links
 
 
 def _sources(rows: Sequence[dict]) -> list[dict]:
@@ -216,8 +281,18 @@ def _sources(rows: Sequence[dict]) -> list[dict]:
     return list(seen.values())
 
 
-def provenance_files() -> dict[str, str]:
+def provenance_files(runs: Sequence | None = None, out: str | Path | None = None,
+                     manifest: dict | None = None) -> dict[str, str | bytes]:
     """Files published beside the index, by path relative to it: the raw data's README
     (:data:`pntlib.provenance.RAW_README`, as ``data/raw/README.md``), which every page's
-    provenance note links to."""
-    return {PUBLISHED_README: RAW_README.read_text(encoding="utf-8")} if RAW_README.is_file() else {}
+    provenance note links to, and, given the plan's ``runs``, the output folder and its
+    manifest, the tables the pages show that ``data/`` does not hold yet
+    (:func:`pntlib.run.bundle.changed_data_files`, for the report of the first pntlib page)."""
+    files: dict[str, str | bytes] = (
+        {PUBLISHED_README: RAW_README.read_text(encoding="utf-8")} if RAW_README.is_file() else {})
+    if runs is not None and out is not None:
+        manifest = manifest or read_manifest(Path(out))
+        report = _data_report(runs, Path(out), manifest)
+        if report is not None:
+            files.update(changed_data_files(out, report))
+    return files

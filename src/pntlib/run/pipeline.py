@@ -122,8 +122,8 @@ def _commit_state(runs: list[Run], out: Path, manifest: dict, publication: Publi
     """Write the manifest and the index (from the files now in ``out``) into ``publication``."""
     publication.write(MANIFEST_NAME, manifest_text(manifest))
     publication.write(INDEX_NAME, render_index(runs, out, manifest))
-    for rel, text in provenance_files().items():
-        publication.write(rel, text)
+    for rel, data in provenance_files(runs, out, manifest).items():  # data/raw/README.md, the tables in data/
+        publication.write(rel, data)
 
 
 class _Publishing(Publication):
@@ -197,7 +197,8 @@ def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | 
 
 
 #: What may be in an output folder besides pnt's files without making it someone else's:
-#: the lock, a killed call's staging folders, notebooks run by hand (reports/manual/).
+#: a killed call's staging folders, and what older versions kept inside it: the lock and
+#: notebooks run by hand (reports/manual/; both now live beside the folder).
 _OWN_LEFTOVERS = (LOCK_NAME, "manual")
 
 

@@ -28,7 +28,7 @@ from ..exceptions import RunLockedError
 from .kernels import KernelServer, kernel_environment
 from .worker import ErrorDetails, RunResult, execute, init_worker
 
-__all__ = ["LOCK_NAME", "STOP_SIGNALS", "RunInterrupted", "Stopped", "StopSignals", "Task", "WorkerPool", "exclusive"]
+__all__ = ["LOCK_NAME", "lock_path", "STOP_SIGNALS", "RunInterrupted", "Stopped", "StopSignals", "Task", "WorkerPool", "exclusive"]
 
 #: Lock file held in the output folder while a ``pnt run`` writes into it.
 LOCK_NAME = ".pnt-run.lock"
@@ -61,9 +61,15 @@ class RunInterrupted(Stopped):
         self.out, self.finished, self.stopped = out, finished, stopped
 
 
+def lock_path(out: Path) -> Path:
+    """The lock of an output folder: ``.<folder name>.pnt-run.lock`` beside it (``.reports.pnt-run.lock``),
+    outside the folder, so that it is never published or archived with the reports."""
+    return out.parent / f".{out.name}{LOCK_NAME}"
+
+
 @contextlib.contextmanager
 def exclusive(out: Path):
-    """Hold ``<out>/.pnt-run.lock`` (an exclusive, non-blocking ``flock``) while writing into ``out``.
+    """Hold the folder's lock (:func:`lock_path`, an exclusive, non-blocking ``flock``) while writing into ``out``.
 
     Raises
     ------
@@ -75,7 +81,7 @@ def exclusive(out: Path):
     except ImportError:  # pragma: no cover - Windows: no lock
         yield
         return
-    path = out / LOCK_NAME
+    path = lock_path(out)
     with open(path, "a") as handle:  # closing the file releases the lock
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -1,6 +1,7 @@
 """Publishing a finished run: its files moved from its staging folder into the output folder.
 
-A success replaces the run's previous files (and removes those it no longer
+A success replaces the run's previous files (its pages first made to show its
+figures from ``figures/``, :func:`pntlib.run.bundle.share_images`) (and removes those it no longer
 writes, and a stale ``failed/`` copy); a failure keeps only its executed
 notebook and its page, under ``failed/``, and leaves the previous success
 alone. Every move goes through a :class:`pntlib.files.Publication`, so the
@@ -13,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..files import Publication
+from .bundle import share_images
 from .state import sha256_file
 from .worker import RunResult
 
@@ -63,6 +65,7 @@ def publish(name: str, result: RunResult, stage: Path, publication: Publication,
         A move failed (the caller rolls the publication back).
     """
     if result.status == "ok":
+        share_images(stage, name)  # the page and its code version point at figures/ (stored once)
         hashes = {path.relative_to(stage).as_posix(): sha256_file(path)
                   for path in sorted(stage.rglob("*")) if path.is_file()}
         publication.check(hashes)

@@ -471,7 +471,7 @@ def _tidy(run, nb_path: Path, parameters: dict, stage: Path, out: str, nb=None):
 
     Its injected-parameters cell (and papermill's error cells) get fixed ids;
     ``output_dir`` is given as ``""`` (the folder it ran in is deleted: run
-    again by hand, the notebook writes to ``reports/manual/``); text outputs
+    again by hand, the notebook writes to ``reports-manual/``); text outputs
     that name the staging folder name the output folder, where its files are.
     Tidies ``nb`` (the executed notebook, else read from ``nb_path``), writes it, and returns it.
     """
