@@ -471,3 +471,29 @@ def test_a_control_character_writes_nothing(report_text, write_report, tmp_path)
         extract(report=path, out=tmp_path / "out")
     assert err.value.line == 306
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- Unicode normal forms
+
+
+def test_a_report_in_nfd_reads_as_the_published_one(damaged_report, report_text):
+    """The whole report in NFD ("Parámetro" as "Para" + U+0301 + "metro") is canonically equal to the
+    published one: the same tables, every text in NFC, the same cover, the same line numbers."""
+    import unicodedata
+
+    from pntlib.provenance import source
+    from pntlib.tables import get_report
+
+    nfd = unicodedata.normalize("NFD", report_text)
+    assert nfd != report_text and nfd.count("\n") == report_text.count("\n")
+    path = damaged_report(text=nfd)
+    original, read = get_report(), get_report(path)
+    for name, frame in original.tables().items():
+        pd.testing.assert_frame_equal(read.tables()[name], frame, obj=name)
+    assert read.series["source_line"].tolist() == original.series["source_line"].tolist()
+    assert source(path).citation == source().citation
+    # a damage in NFD is reported at the line it is on (l.668: 3.1's SERIE HISTÓRICA), as in NFC
+    damaged = damage(nfd, edits=[(668, 6, "N/D", "n.d.")])
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(damaged)
+    assert (err.value.line, err.value.indicator) == (668, "3.1")

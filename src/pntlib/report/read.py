@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from pathlib import Path
 
 from .. import config
@@ -115,12 +116,17 @@ def _verify(path: Path, digest: str) -> None:
 def parse_report(text: str, *, path: str | Path = "<report>", sha256: str = "") -> Report:
     """Parse the text of a progress report. See :func:`read_report`.
 
+    The text is read in Unicode NFC (canonical composition): a report saved in
+    NFD ("a" + U+0301 for "á"), canonically equal to the published one, gives
+    the same records, with every text in NFC; normalisation never joins or
+    splits lines, so line numbers are those of the file.
+
     Raises
     ------
     ReportFormatError
         The text is not a complete report of this format.
     """
-    doc = Document.from_text(text, Path(path))
+    doc = Document.from_text(unicodedata.normalize("NFC", text), Path(path))
     sections = doc.sections()
     check_sections(doc, sections)
     section3 = parse_section3(doc, *sections[3])
