@@ -497,3 +497,26 @@ def test_a_report_in_nfd_reads_as_the_published_one(damaged_report, report_text)
     with pytest.raises(ReportFormatError) as err:
         parse_report(damaged)
     assert (err.value.line, err.value.indicator) == (668, "3.1")
+
+
+# --------------------------------------------------------------------------- long text in an error
+
+LONG = "x" * 40000
+
+
+@pytest.mark.parametrize(("edit", "line", "says"), [
+    ((438, 0, "Definición", LONG), 438, "expected a card field label ("),  # 1.1's card
+    ((188, 2, "5 (2019)", LONG), 188, "expected the baseline as 'value (year)', found 'xxx"),  # summary row 1.1
+    ((450, 7, "Meta 2024", LONG), 450, "unexpected column 'xxx"),  # 1.1's SERIE HISTÓRICA header
+    ((451, 3, "NA", LONG), 451, "unknown value 'xxx"),  # 1.1's Resultado 2020
+])
+def test_an_error_quotes_a_line_s_worth_of_a_long_cell_with_its_length(report_text, edit, line, says):
+    from pntlib.exceptions import QUOTE_CHARS
+
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(damage(report_text, edits=[edit]))
+    message = str(err.value)
+    assert err.value.line == line and says in message
+    assert len(message) < 1000, message[:300]  # not the 40,000 characters of the cell
+    assert "x" * (QUOTE_CHARS + 1) not in message and "x" * 50 in message
+    assert re.search(r"'… \(40,\d{3} characters\)$", message)  # the line (the cell and the rest) and its length
