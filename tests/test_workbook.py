@@ -105,12 +105,13 @@ def test_every_character_xml_forbids_is_escaped_when_tables_are_written_directly
     texts = [f"a{c}b" for c in ILLEGAL] + ["tab\tline\nend", "\U0001F600 \x7f \ufdd0"]  # the last two are legal
     frame = pd.DataFrame({"objective": pd.array(range(1, len(texts) + 1), dtype="Int64"),
                           "title": pd.Series(texts, dtype=object)})  # arrow strings cannot hold a lone surrogate
-    path = write_workbook({"objectives": frame}, tmp_path / "book.xlsx", source={"file": "x"})
+    path = write_workbook({"objectives": frame}, tmp_path / "book.xlsx", source={"source": "Cita\ufffe", "file": "x"})
     book = load_workbook(path)
     shown = [row[1] for row in list(book["objectives"].iter_rows(values_only=True))[1:]]
     assert shown == [f"a[U+{ord(c):04X}]b" for c in ILLEGAL] + texts[-2:]
-    changed = [r[0] for r in _dictionary(book) if r[0] and r[0].startswith("objectives!")]
-    assert changed == [f"objectives!B{k}" for k in range(2, len(ILLEGAL) + 2)]
+    changed = [r[0] for r in _dictionary(book) if r[0] and "!" in r[0]]
+    assert changed == [f"objectives!B{k}" for k in range(2, len(ILLEGAL) + 2)] + ["data_dictionary!B1"]
+    assert _dictionary(book)[0][:2] == ("source", "Cita[U+FFFE]")  # the citation (the report's cover) too
 
 
 def test_a_text_longer_than_a_cell_is_cut_with_a_marker_and_named(damaged_report, tmp_path):

@@ -197,6 +197,8 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path, *, sour
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
     top = [[key, value, None, None] for key, value in source.items()]
+    changes += [[f"{DICTIONARY_SHEET}!B{k}", str(key), note, None]  # the citation is report text too (its cover)
+                for k, (key, value) in enumerate(source.items(), 1) for note in excel_text(str(value))[1]]
     top.append(["changed_cells", f"{len(changes)}: listed at the end of this sheet" if changes else "none", None, None])
     rows = top + [[None] * 4] + _dictionary_rows(tables)
     if changes:
