@@ -203,7 +203,8 @@ def test_a_report_path_with_a_nul_byte_is_a_parameter_error_naming_it():
     from pntlib import notebook
 
     for call in (lambda: pntlib.load_series(report="/tmp/a\x00b.txt"), lambda: pntlib.progress(report="a\x00"),
-                 lambda: params.validate_report("/tmp/a\x00b.txt"), lambda: notebook.setup("overview", report="a\x00b")):
+                 lambda: params.validate_report("/tmp/a\x00b.txt"), lambda: notebook.setup("overview", report="a\x00b"),
+                 lambda: pntlib.report.read_report("/tmp/a\x00b.txt")):
         with pytest.raises(ParameterError, match=r"report='[^']*\\x00[^']*' is not valid: a path cannot hold a NUL byte"):
             call()
 

@@ -13,7 +13,7 @@ def quote(text: object, limit: int = QUOTE_CHARS) -> str:
     the ``repr`` of its first ``limit`` characters followed by "…" and its length.
 
     >>> quote("x" * 40000)[-40:]
-    "xxxxxxxxxxxxxxxxxxx'… (40,000 characters)"
+    "xxxxxxxxxxxxxxxxxx'… (40,000 characters)"
     """
     text = str(text)
     if len(text) <= limit:

@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from .. import config
-from ..exceptions import ReportChecksumError, ReportFormatError
+from ..exceptions import ParameterError, ReportChecksumError, ReportFormatError, quote
 from .annex import parse_annex
 from .complete import check_complete, check_contents, check_sections
 from .lines import Document
@@ -52,6 +52,8 @@ def read_report(path: str | Path | None = None) -> Report:
     ------
     FileNotFoundError
         The file does not exist.
+    ParameterError
+        ``path`` holds a NUL byte (no path can).
     ReportChecksumError
         The default report's bytes differ from the published file.
     ReportFormatError
@@ -60,6 +62,8 @@ def read_report(path: str | Path | None = None) -> Report:
         :data:`MAX_REPORT_BYTES`.
     """
     default = path is None
+    if not default and "\x00" in str(path):  # os.stat would raise a bare ValueError
+        raise ParameterError(f"report={quote(str(path))} is not valid: a path cannot hold a NUL byte (\\x00)")
     path = Path(config.DEFAULT_REPORT if default else path)
     size = path.stat().st_size
     if size > MAX_REPORT_BYTES:  # refused before it is read into memory
