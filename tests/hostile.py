@@ -153,3 +153,32 @@ def markdown_text(source: str) -> tuple[str, set[str]]:
         anchor.decompose()
     ours = {"p", "ul", "ol", "li", "strong", "em", "blockquote", "br", "h1", "h2", "h3", "h4"}
     return soup.get_text(), {t.name for t in soup.find_all(True)} - ours
+
+
+# --------------------------------------------------------------------------- reports a later edition could bring
+
+#: Every result of indicator 3.1 printed ND, in its card (annex l.668: N/A 0 86 86 86 N/D) and in
+#: the summary table (l.301: 0.0 0.0 86 86 86 ND); its línea base and Meta 2024 stay.
+EVERY_RESULT_ND = (
+    [(668, cell, old, "ND") for cell, old in zip(range(1, 7), ["N/A", "0", "86", "86", "86", "N/D"])]
+    + [(301, cell, old, "ND") for cell, old in zip(range(3, 9), ["0.0", "0.0", "86", "86", "86", "ND"])]
+)
+
+
+def with_sixth_objective(text: str) -> str:
+    """The report with a sixth objective: objective 5's section-3 block (ll.370-415: heading,
+    strategies, summary table; up to the page header of l.417) and its annex cards (ll.862-975) copied after objective 5's, every
+    "5.N" made "6.N" and "Objetivo prioritario 5" made "... 6" (18 indicators, 6 objectives)."""
+    import re
+
+    lines = text.split("\n")
+    assert lines[369].startswith("Objetivo prioritario 5.-") and lines[861].startswith("Objetivo prioritario 5.-")
+    assert lines[416] == "GOBERNACIÓN" and lines[975] == "GOBERNACIÓN"
+
+    def six(block: list[str]) -> list[str]:
+        out = [re.sub(r"(?<![\d.])5\.([1-3])(?![\d])", r"6.\1", line) for line in block]
+        return [line.replace("Objetivo prioritario 5", "Objetivo prioritario 6") for line in out]
+
+    lines = lines[:975] + six(lines[861:975]) + lines[975:]
+    lines = lines[:416] + six(lines[369:416]) + lines[416:]
+    return "\n".join(lines)

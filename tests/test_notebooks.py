@@ -134,3 +134,46 @@ def test_pages_of_a_report_with_values_printed_nd_or_na(collection):
     figures = {k["label"]: k["value"] for k in summary["key_figures"]}
     assert figures["Trayectoria"] == "Datos insuficientes; sin cambio desde 2021"
     assert figures["Resultado en el año de la Meta"] == "Sin dato de 2024"
+
+
+@pytest.mark.kernel
+def test_pages_of_reports_a_later_edition_could_bring(tmp_path, report_text):
+    """One `pnt run`: the overview of a report with a sixth objective, and the page of an indicator
+    whose every result is ND (tests/hostile.py). Each page, its <title> and its index card count
+    and say what the report says."""
+    import html as html_lib
+    import re
+
+    import yaml
+
+    from pntlib import cli
+
+    from .conftest import damage
+    from .hostile import EVERY_RESULT_ND, with_sixth_objective
+
+    six, nd = tmp_path / "six.txt", tmp_path / "nd.txt"
+    six.write_text(with_sixth_objective(report_text), encoding="utf-8")
+    nd.write_text(damage(report_text, edits=EVERY_RESULT_ND), encoding="utf-8")
+    notebooks = PROJ_ROOT / "notebooks"
+    plan = {"runs": [
+        {"notebook": str(notebooks / "overview.ipynb"), "name": "six", "parameters": {"report": str(six)}},
+        {"notebook": str(notebooks / "indicator.ipynb"), "name": "nd",
+         "parameters": {"indicator": "3.1", "report": str(nd)}},
+    ]}
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "reports"
+    assert cli.main(["run", "--plan", str(tmp_path / "plan.yaml"), "--out", str(out), "--quiet"]) == 0
+    # six objectives x 3 indicators = 18: the page's heading, its <title> and its index card
+    page = (out / "six.html").read_text(encoding="utf-8")
+    assert "<title>Panorama de los 18 indicadores</title>" in page
+    assert "Panorama de los 18 indicadores" in _outputs_text(out / "six.ipynb")
+    assert "15 indicadores" not in page and "Objetivo prioritario 6" in _outputs_text(out / "six.ipynb")
+    index = html_lib.unescape((out / "index.html").read_text(encoding="utf-8"))
+    assert re.search(r'<a href="six.html">Panorama de los 18 indicadores</a>', index)
+    # 3.1 with every result ND (annex l.668, summary l.301): the page and its card say there is no data
+    text = _outputs_text(out / "nd.ipynb")
+    assert "Datos insuficientes" in text
+    assert "Sin valores reportados (solo ND): no puede juzgarse el avance." in text
+    card = index[index.index('id="run-nd"'):]
+    assert "<span>Último dato</span> <strong>sin dato</strong>" in card
+    assert "<span>Trayectoria</span> <strong>Datos insuficientes</strong>" in card

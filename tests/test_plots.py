@@ -325,3 +325,21 @@ def test_missing_values_are_labelled_gaps_in_every_chart(damaged_report, case):
         assert {"baseline", "target", "path"} <= gids and "baseline-missing" not in gids
     if case == "all":  # no number at all: the verdict in the middle, no latest value
         assert _by_gid(fig, "latest").get_text() == STATUS_LABELS["no_data"]
+
+
+@pytest.mark.parametrize(("fig", "path", "named"), [  # named: a regular expression
+    (None, "chart", "fig=None is not a matplotlib Figure"),
+    ("figura", "chart", "fig='figura' is not a matplotlib Figure"),
+    ("FIG", "a\x00b", r"path='a\\x00b' is not valid"),
+    ("FIG", None, "path=None is not valid"),
+])
+def test_save_figure_refuses_what_is_not_a_figure_or_a_path(tmp_path, fig, path, named):
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure()
+    try:
+        with pytest.raises(ParameterError, match=named):
+            pntlib.save_figure(figure if fig == "FIG" else fig, path if path is None or "\x00" in path else tmp_path / path)
+    finally:
+        plt.close(figure)
+    assert not list(tmp_path.iterdir())

@@ -471,3 +471,52 @@ def test_a_control_character_writes_nothing(report_text, write_report, tmp_path)
         extract(report=path, out=tmp_path / "out")
     assert err.value.line == 306
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- Unicode normal forms
+
+
+def test_a_report_in_nfd_reads_as_the_published_one(damaged_report, report_text):
+    """The whole report in NFD ("Parámetro" as "Para" + U+0301 + "metro") is canonically equal to the
+    published one: the same tables, every text in NFC, the same cover, the same line numbers."""
+    import unicodedata
+
+    from pntlib.provenance import source
+    from pntlib.tables import get_report
+
+    nfd = unicodedata.normalize("NFD", report_text)
+    assert nfd != report_text and nfd.count("\n") == report_text.count("\n")
+    path = damaged_report(text=nfd)
+    original, read = get_report(), get_report(path)
+    for name, frame in original.tables().items():
+        pd.testing.assert_frame_equal(read.tables()[name], frame, obj=name)
+    assert read.series["source_line"].tolist() == original.series["source_line"].tolist()
+    assert source(path).citation == source().citation
+    # a damage in NFD is reported at the line it is on (l.668: 3.1's SERIE HISTÓRICA), as in NFC
+    damaged = damage(nfd, edits=[(668, 6, "N/D", "n.d.")])
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(damaged)
+    assert (err.value.line, err.value.indicator) == (668, "3.1")
+
+
+# --------------------------------------------------------------------------- long text in an error
+
+LONG = "x" * 40000
+
+
+@pytest.mark.parametrize(("edit", "line", "says"), [
+    ((438, 0, "Definición", LONG), 438, "expected a card field label ("),  # 1.1's card
+    ((188, 2, "5 (2019)", LONG), 188, "expected the baseline as 'value (year)', found 'xxx"),  # summary row 1.1
+    ((450, 7, "Meta 2024", LONG), 450, "unexpected column 'xxx"),  # 1.1's SERIE HISTÓRICA header
+    ((451, 3, "NA", LONG), 451, "unknown value 'xxx"),  # 1.1's Resultado 2020
+])
+def test_an_error_quotes_a_line_s_worth_of_a_long_cell_with_its_length(report_text, edit, line, says):
+    from pntlib.exceptions import QUOTE_CHARS
+
+    with pytest.raises(ReportFormatError) as err:
+        parse_report(damage(report_text, edits=[edit]))
+    message = str(err.value)
+    assert err.value.line == line and says in message
+    assert len(message) < 1000, message[:300]  # not the 40,000 characters of the cell
+    assert "x" * (QUOTE_CHARS + 1) not in message and "x" * 50 in message
+    assert re.search(r"'… \(40,\d{3} characters\)$", message)  # the line (the cell and the rest) and its length

@@ -193,3 +193,33 @@ def test_notebook_setup_validates_and_names(tmp_path):
     assert notebook.setup("overview", output_dir=str(tmp_path), run_name="a" * 100).name == "a" * 100
     with pytest.raises(ParameterError, match="run_name='a{101}' is not valid.*at most 100"):
         notebook.setup("overview", output_dir=str(tmp_path), run_name="a" * 101)
+
+
+# --------------------------------------------------------------------------- issue 18: values no call can use
+
+
+def test_a_report_path_with_a_nul_byte_is_a_parameter_error_naming_it():
+    import pntlib
+    from pntlib import notebook
+
+    for call in (lambda: pntlib.load_series(report="/tmp/a\x00b.txt"), lambda: pntlib.progress(report="a\x00"),
+                 lambda: params.validate_report("/tmp/a\x00b.txt"), lambda: notebook.setup("overview", report="a\x00b"),
+                 lambda: pntlib.report.read_report("/tmp/a\x00b.txt")):
+        with pytest.raises(ParameterError, match=r"report='[^']*\\x00[^']*' is not valid: a path cannot hold a NUL byte"):
+            call()
+
+
+def test_an_indicator_outside_the_objective_is_a_parameter_error_naming_both():
+    import pntlib
+
+    # 3.2 is objective 3's (annex card l.684); objective 1's cards are 1.1-1.3 (ll.431-539)
+    message = r"indicator='?3\.2'? is not an indicator of objective='?1'? \(it belongs to objective 3\); " \
+              r"objective 1's indicators are: '1\.1', '1\.2', '1\.3'"  # each value as given: '3.2', 3.2, '1', 1
+    for call in (lambda: pntlib.audit(indicator="3.2", objective=1),
+                 lambda: pntlib.load_series(indicator="3.2", objective="1"),
+                 lambda: params.validate_scope(1, 3.2)):
+        with pytest.raises(ParameterError, match=message):
+            call()
+    assert params.validate_scope("3", 3.2) == (3, "3.2")
+    assert params.validate_scope(None, "3.2") == (None, "3.2") and params.validate_scope(3, None) == (3, None)
+    assert set(pntlib.load_series(indicator="3.2", objective=3)["indicator_id"]) == {"3.2"}

@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+#: How much of a report's text (or of a value given) an error message quotes: about a line's worth.
+QUOTE_CHARS = 200
+
+
+def quote(text: object, limit: int = QUOTE_CHARS) -> str:
+    """``text`` quoted for an error message: its ``repr``, or, when longer than ``limit`` characters,
+    the ``repr`` of its first ``limit`` characters followed by "…" and its length.
+
+    >>> quote("x" * 40000)[-40:]
+    "xxxxxxxxxxxxxxxxxx'… (40,000 characters)"
+    """
+    text = str(text)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
+
 
 class PntlibError(Exception):
     """Base class of every error raised on purpose by pntlib."""
@@ -19,7 +35,8 @@ class ReportFormatError(PntlibError):
     line : int, optional
         1-based line number in the report file where the problem was seen.
     excerpt : str, optional
-        The text of that line (shortened).
+        The text of that line; the message quotes at most :data:`QUOTE_CHARS` characters of it,
+        with its length when longer (:func:`quote`).
     indicator : str, optional
         Indicator id ("3.2") the problem concerns, when known.
     path : str, optional
@@ -55,10 +72,7 @@ class ReportFormatError(PntlibError):
         if head:
             text = f"{head}: {text}"
         if self.excerpt is not None:
-            shown = self.excerpt.replace("\t", " | ").strip()
-            if len(shown) > 120:
-                shown = shown[:117] + "..."
-            text += f"\n    found: {shown!r}"
+            text += f"\n    found: {quote(self.excerpt.replace(chr(9), ' | ').strip())}"
         return text
 
 

@@ -22,9 +22,10 @@ from .validation import validate_indicator, validate_objective, validate_output_
 
 __all__ = ["Setup", "setup", "key_figures", "page_title", "write_summary", "TITLES"]
 
-#: Title of each notebook's page in the run index (Spanish).
+#: Title of each notebook's page in the run index (Spanish); :func:`page_title` fills in the
+#: fields, every count from the report (``n_indicators``: its annex cards).
 TITLES = {
-    "overview": "Panorama de los 15 indicadores",
+    "overview": "Panorama de los {n_indicators} indicadores",
     "objective": "Objetivo prioritario {objective}",
     "indicator": "Indicador {indicator}: {name}",
     "data_quality": "Calidad de los datos: el informe contrastado consigo mismo",
@@ -147,7 +148,8 @@ def key_figures(run: Setup) -> list[dict]:
         differ; for an objective, each indicator's outcome and trajectory
         (:func:`pntlib.evidence.outcome_text`, :func:`pntlib.evidence.trajectory_text`,
         marked when its evidence is weak); for an indicator, its latest
-        reported value, the Meta 2024, the outcome with the measure of
+        reported value (missing, labelled "Último dato"
+        without a year, when every result is NA/ND), the Meta 2024, the outcome with the measure of
         achievement (value / Meta), the trajectory and its evidence;
         for the data-quality page, the findings per severity; for the
         exploration notebook, the number of indicators and of values.
@@ -185,17 +187,21 @@ def key_figures(run: Setup) -> list[dict]:
                 for i, row in table.iterrows()]
     if run.notebook == "indicator":
         row = status_table(report=run.report).loc[run.indicator]
+        if pd.isna(row["latest_year"]):  # every result NA/ND: no latest value, shown as missing ("sin dato")
+            latest = {"label": "Último dato", "value": None, "unit": row["unit"]}
+        else:
+            note = row["latest_status"] if row["latest_status"] != VALUE_STATUS_LABELS["normal"] else None
+            latest = {"label": f"Último dato ({row['latest_year']})", "value": row["latest_value"],
+                      "raw": row["latest_raw"], "unit": row["unit"], "note": note}
         judged = get_report(run.report)
         from .progress import progress_table
 
         measure = progress_table(judged).set_index("indicator_id").loc[run.indicator, "achievement_pct"]
-        note = row["latest_status"] if row["latest_status"] != VALUE_STATUS_LABELS["normal"] else None
         achieved = outcome_text(row)
         if str(row["outcome"]) != "no_data":
             achieved += f"; logro: {percent_text(measure, 'achievement_pct')}"
         return [
-            {"label": f"Último dato ({row['latest_year']})", "value": row["latest_value"],
-             "raw": row["latest_raw"], "unit": row["unit"], "note": note},
+            latest,
             {"label": "Meta 2024", "value": row["target_value"], "unit": row["unit"]},
             {"label": "Resultado en el año de la Meta", "value": achieved},
             {"label": "Trayectoria", "value": trajectory_text(row)},
@@ -219,11 +225,14 @@ def _disagreements(run: Setup) -> pd.DataFrame:
 
 
 def page_title(run: Setup) -> str:
-    """The title of a notebook's page (:data:`TITLES`, with the indicator's card *Nombre*)."""
+    """The title of a notebook's page (:data:`TITLES`, with the indicator's card *Nombre* and the
+    number of indicators the report has: its annex cards)."""
+    parsed = get_report(run.report)
     name = None
     if run.indicator is not None:
-        name = get_report(run.report).cards.loc[run.indicator, "name"]
-    return TITLES[run.notebook].format(objective=run.objective, indicator=run.indicator, name=name)
+        name = parsed.cards.loc[run.indicator, "name"]
+    return TITLES[run.notebook].format(objective=run.objective, indicator=run.indicator, name=name,
+                                       n_indicators=len(parsed.cards))
 
 
 def write_summary(run: Setup, figures: list[Path]) -> Path:

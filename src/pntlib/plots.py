@@ -14,6 +14,7 @@ The backend is left to the caller (inline in notebooks, Agg in tests).
 from __future__ import annotations
 
 import functools
+import reprlib
 import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -27,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .exceptions import OutputError, ParameterError
+from .exceptions import OutputError, ParameterError, quote
 from .files import describe_os_error
 from .audit import method_relations
 from .evidence import is_weak, outcome_text, trajectory_text
@@ -621,10 +622,17 @@ def save_figure(fig: Figure, path: str | Path, *, formats: Iterable[str] = SAVE_
     Raises
     ------
     ParameterError
-        A format is not "png" or "svg".
+        ``fig`` is not a Figure, ``path`` is not a path (or holds a NUL byte),
+        or a format is not "png" or "svg".
     OutputError
         A folder cannot be made or a file written (the message names it).
     """
+    if not isinstance(fig, Figure):
+        raise ParameterError(f"parameter fig={reprlib.repr(fig)} is not a matplotlib Figure; pass the figure a "
+                             "plot_* function returns (for an Axes, its .figure)")
+    if not isinstance(path, (str, Path)) or not str(path).strip() or "\x00" in str(path):
+        raise ParameterError(f"parameter path={quote(path) if isinstance(path, (str, Path)) else reprlib.repr(path)} is not "
+                             "valid; give a file path without suffix, with no NUL byte (\\x00)")
     formats = [formats] if isinstance(formats, str) else list(formats)
     for fmt in formats:
         if fmt not in SAVE_FORMATS:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, schema, validation
-from .exceptions import ParameterError, ReportNotFoundError
+from .exceptions import ParameterError, ReportNotFoundError, quote
 from .formulas import split_method
 from .report import Report, read_report
 
@@ -131,6 +131,11 @@ def _stat_key(report: str | Path | None) -> tuple[bool, str, int, int, int, int]
         raise ParameterError(
             f"report={report!r} is not valid; give the path of a report file as text, "
             f"or leave report empty for the verified copy {config.DEFAULT_REPORT}"
+        )
+    if not default and "\x00" in str(report):  # os.stat would raise a bare ValueError
+        raise ParameterError(
+            f"report={quote(report)} is not valid: a path cannot hold a NUL byte (\\x00); give the path "
+            f"of a report file, or leave report empty for the verified copy {config.DEFAULT_REPORT}"
         )
     target = Path(config.DEFAULT_REPORT if default else report).expanduser()
     try:
@@ -414,7 +419,8 @@ def load_series(
     ------
     ParameterError
         ``table``, ``objective`` or ``indicator`` is not one of the report's
-        choices; the message lists them.
+        choices, or ``indicator`` is not one of ``objective``'s; the message
+        lists them.
     ReportNotFoundError, ReportChecksumError, ReportFormatError
         See :func:`get_report`.
     """
@@ -422,10 +428,11 @@ def load_series(
     series = parsed.series
     if table is not None:
         series = series[series["table"] == validation.validate_choice("table", table, schema.TABLE_ORDER)]
+    objective, indicator = validation.validate_scope(objective, indicator, report=parsed)
     if objective is not None:
-        series = series[series["objective"] == validation.validate_objective(objective, report=parsed)]
+        series = series[series["objective"] == objective]
     if indicator is not None:
-        series = series[series["indicator_id"] == validation.validate_indicator(indicator, report=parsed)]
+        series = series[series["indicator_id"] == indicator]
     return series.reset_index(drop=True)
 
 

@@ -28,11 +28,12 @@ from pathlib import Path
 from collections.abc import Iterable, Mapping, Sequence
 
 from . import config
-from .exceptions import ParameterError, ReportNotFoundError, UnknownIndicatorError
+from .exceptions import ParameterError, ReportNotFoundError, UnknownIndicatorError, quote
 
 __all__ = [
     "validate_objective",
     "validate_indicator",
+    "validate_scope",
     "validate_report",
     "validate_output_dir",
     "validate_choice",
@@ -156,6 +157,45 @@ def validate_indicator(value: object, *, report: object = None) -> str:
     return key
 
 
+def validate_scope(objective: object | None, indicator: object | None, *,
+                   report: object = None) -> tuple[int | None, str | None]:
+    """Validate the ``objective`` and ``indicator`` a filter is given, together.
+
+    Parameters
+    ----------
+    objective : int or str, optional
+        See :func:`validate_objective`.
+    indicator : str or float, optional
+        See :func:`validate_indicator`.
+    report : str, Path or ParsedReport, optional
+        Report whose objectives and indicators are the choices (annex cards).
+
+    Returns
+    -------
+    tuple of (int or None, str or None)
+        ``(objective, indicator)`` normalised; ``None`` where not given.
+
+    Raises
+    ------
+    ParameterError
+        Either is not one of the report's, or both are given and the indicator
+        is not one of the objective's (the message lists the objective's
+        indicators): filtering by both would give an empty table.
+    """
+    number = None if objective is None else validate_objective(objective, report=report)
+    key = None if indicator is None else validate_indicator(indicator, report=report)
+    if number is not None and key is not None:
+        cards = _parsed(report).cards
+        own = [str(i) for i in cards.index[cards["objective"] == number]]
+        if key not in own:
+            raise ParameterError(
+                f"parameter indicator={indicator!r} is not an indicator of objective={objective!r} "
+                f"(it belongs to objective {int(cards.loc[key, 'objective'])}); objective {number}'s "
+                f"indicators are: {', '.join(repr(i) for i in own)}; or give only one of the two"
+            )
+    return number, key
+
+
 def validate_report(value: object) -> Path | None:
     """Normalise the ``report`` parameter (path of a report file).
 
@@ -173,7 +213,7 @@ def validate_report(value: object) -> Path | None:
     Raises
     ------
     ParameterError
-        ``value`` is not text.
+        ``value`` is not text, or holds a NUL byte (no path can).
     ReportNotFoundError
         ``value`` names a folder or no file.
     ReportFormatError, ReportChecksumError
@@ -188,6 +228,9 @@ def validate_report(value: object) -> Path | None:
             f"parameter report={value!r} is not valid; give the path of a report file, "
             f"or '' for {config.DEFAULT_REPORT}"
         )
+    if "\x00" in str(value):
+        raise ParameterError(f"parameter report={quote(value)} is not valid: a path cannot hold a NUL byte "
+                             f"(\\x00); give the path of a report file, or '' for {config.DEFAULT_REPORT}")
     path = Path(value).expanduser().resolve()
     if not path.is_file():
         what = "is a folder" if path.is_dir() else "no such file"

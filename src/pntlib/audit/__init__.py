@@ -82,7 +82,7 @@ from .. import schema
 from ..formulas import FormulaError, evaluate_formula
 from ..labels import CHECK_LABELS, DISAGREEMENT_LABELS, SEVERITY_LABELS
 from ..tables import ParsedReport, get_report
-from ..validation import validate_indicator, validate_objective
+from ..validation import validate_scope
 from .cards import _check_baseline_after_results, _check_target_against_trend, card_contradictions
 from .context import _Context
 from .method import RELATIONS, _check_method, method_relations
@@ -211,8 +211,9 @@ def audit(
     Raises
     ------
     ParameterError
-        ``objective`` or ``indicator`` is not one of the report's; the message
-        lists the choices.
+        ``objective`` or ``indicator`` is not one of the report's, or
+        ``indicator`` is not one of ``objective``'s (the result would be empty);
+        the message lists the choices.
     ReportNotFoundError, ReportChecksumError, ReportFormatError
         See :func:`pntlib.tables.get_report`.
 
@@ -224,10 +225,11 @@ def audit(
     """
     parsed = get_report(report)
     findings = parsed.derived(audit_table).copy()
+    objective, indicator = validate_scope(objective, indicator, report=parsed)
     if objective is not None:
-        findings = findings[findings["objective"] == validate_objective(objective, report=parsed)]
+        findings = findings[findings["objective"] == objective]
     if indicator is not None:
-        findings = findings[findings["indicator_id"] == validate_indicator(indicator, report=parsed)]
+        findings = findings[findings["indicator_id"] == indicator]
     return findings.reset_index(drop=True)
 
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .. import formulas  # a module, not names: formulas imports report.lines
+from ..exceptions import quote
 from .complete import YearsSeen, check_years
 from .lines import Document, Line, clean_markup, fold, is_noise, is_single, strip_quotes
 from .records import KIND_LABELS, ROW_KINDS, Card, Observation, Substitution, Variable
@@ -222,14 +223,14 @@ def card_fields(doc: Document, start: int, stop: int) -> _Fields:
         if fold(cells[0]) not in CARD_FIELDS:
             raise doc.error(
                 f"expected a card field label ({', '.join(CARD_FIELD_LABELS.values())}) "
-                f"before 'SERIE HISTÓRICA'; found {cells[0]!r}",
+                f"before 'SERIE HISTÓRICA'; found {quote(cells[0])}",
                 line,
             )
         k = 0
         while k < len(cells):
             key = CARD_FIELDS.get(fold(cells[k]))
             if key is None:
-                raise doc.error(f"expected a card field label, found {cells[k]!r}", line)
+                raise doc.error(f"expected a card field label, found {quote(cells[k])}", line)
             value = ""
             if k + 1 < len(cells) and fold(cells[k + 1]) not in CARD_FIELDS:
                 value = strip_quotes(cells[k + 1])
@@ -257,13 +258,13 @@ def check_id_line(doc: Document, start: int, indicator: str, kind: str) -> None:
         if m := _ID_LINE_RE.match(text):
             printed = f"{m.group(1)}.{m.group(2)}"
             if printed != indicator:
-                raise doc.error(f"the card is headed {printed!r} but its Nombre says {indicator!r}", line, indicator)
+                raise doc.error(f"the card is headed {quote(printed)} but its Nombre says {quote(indicator)}", line, indicator)
             if m.group(3) and ROW_KINDS[fold(m.group(3))] != kind:
-                raise doc.error(f"the card is headed {m.group(3)!r} but is a {KIND_LABELS[kind]}", line, indicator)
+                raise doc.error(f"the card is headed {quote(m.group(3))} but is a {KIND_LABELS[kind]}", line, indicator)
             return
         if fold(text) in ROW_KINDS:
             if ROW_KINDS[fold(text)] != kind:
-                raise doc.error(f"the card is headed {text!r} but is a {KIND_LABELS[kind]}", line, indicator)
+                raise doc.error(f"the card is headed {quote(text)} but is a {KIND_LABELS[kind]}", line, indicator)
             seen.append(line)
             continue
         break
@@ -287,11 +288,11 @@ def series(doc: Document, i: int, stop: int, indicator: str, seen: YearsSeen | N
             columns.append(("result", int(m.group(1))))
         elif m := _TARGET_HEAD_RE.match(cell):
             if target_year is not None:
-                raise doc.error(f"a second Meta column ({cell!r}) in the SERIE HISTÓRICA header", header, indicator)
+                raise doc.error(f"a second Meta column ({quote(cell)}) in the SERIE HISTÓRICA header", header, indicator)
             target_year = int(m.group(1))
             columns.append(("target", target_year))
         else:
-            raise doc.error(f"unexpected column {cell!r} in the SERIE HISTÓRICA header", header, indicator)
+            raise doc.error(f"unexpected column {quote(cell)} in the SERIE HISTÓRICA header", header, indicator)
     if target_year is None or not any(c[0] == "result" for c in columns):
         raise doc.error(
             "the SERIE HISTÓRICA header must have 'Resultado YYYY' and 'Meta YYYY' columns", header, indicator

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 
+from ..exceptions import quote
 from .lines import SECTION_RE, Document, Line, fold, is_noise
 from .records import KIND_LABELS, Card, Objective, SummaryRow
 
@@ -215,7 +216,7 @@ def check_contents(
         after = [e for e in missing if not present or entries.index(e) > entries.index(present[-1])]
         if after == missing:
             last = doc.last_content(len(doc.lines))
-            listed = ", ".join(f"{e.number} ({e.title!r})" for e in missing)
+            listed = ", ".join(f"{e.number} ({quote(e.title)})" for e in missing)
             raise doc.error(
                 f"the report ends at line {last.number}{_where(last, sections, cards)}, but its table of contents "
                 f"(line {missing[0].line}) lists section{'s' if len(missing) > 1 else ''} {listed} after it: "
@@ -225,8 +226,8 @@ def check_contents(
             )
         first = missing[0]
         raise doc.error(
-            f"section {first.number} ({first.title!r}), listed in the table of contents, has no heading "
-            f"('{first.number}.- {first.title}' on a line of its own after its banner '{first.number}')",
+            f"section {first.number} ({quote(first.title)}), listed in the table of contents, has no heading "
+            f"({quote(f'{first.number}.- {first.title}')} on a line of its own after its banner '{first.number}')",
             first.line,
         )
     last = entries[-1]
@@ -234,7 +235,7 @@ def check_contents(
     if doc.next_content(start + 1, end) >= end:
         raise doc.error(
             f"the report ends at line {doc.last_content(end).number}, right after the heading of its last section, "
-            f"{last.number} ({last.title!r}), which has no text: the file is cut short; use the complete report",
+            f"{last.number} ({quote(last.title)}), which has no text: the file is cut short; use the complete report",
             doc.last_content(end),
         )
     starts = [(sections[e.number][0], e) for e in entries]

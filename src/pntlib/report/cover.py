@@ -75,13 +75,14 @@ def parse_cover(text: str) -> Cover:
     Parameters
     ----------
     text : str
-        The whole report text.
+        The whole report text (compared in Unicode NFC, as the parser reads it).
 
     Returns
     -------
     Cover
         Parts not found are ``None``.
     """
+    text = unicodedata.normalize("NFC", text)  # as the parser reads it (pntlib.report.read.parse_report)
     head, _, body = text.partition("\nÍndice")
     bold = [" ".join(b.split()) for b in _BOLD_RE.findall(head)]
     programme = title = period = publisher = None

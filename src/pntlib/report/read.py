@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from pathlib import Path
 
 from .. import config
-from ..exceptions import ReportChecksumError, ReportFormatError
+from ..exceptions import ParameterError, ReportChecksumError, ReportFormatError, quote
 from .annex import parse_annex
 from .complete import check_complete, check_contents, check_sections
 from .lines import Document
@@ -51,6 +52,8 @@ def read_report(path: str | Path | None = None) -> Report:
     ------
     FileNotFoundError
         The file does not exist.
+    ParameterError
+        ``path`` holds a NUL byte (no path can).
     ReportChecksumError
         The default report's bytes differ from the published file.
     ReportFormatError
@@ -59,6 +62,8 @@ def read_report(path: str | Path | None = None) -> Report:
         :data:`MAX_REPORT_BYTES`.
     """
     default = path is None
+    if not default and "\x00" in str(path):  # os.stat would raise a bare ValueError
+        raise ParameterError(f"report={quote(str(path))} is not valid: a path cannot hold a NUL byte (\\x00)")
     path = Path(config.DEFAULT_REPORT if default else path)
     size = path.stat().st_size
     if size > MAX_REPORT_BYTES:  # refused before it is read into memory
@@ -115,12 +120,17 @@ def _verify(path: Path, digest: str) -> None:
 def parse_report(text: str, *, path: str | Path = "<report>", sha256: str = "") -> Report:
     """Parse the text of a progress report. See :func:`read_report`.
 
+    The text is read in Unicode NFC (canonical composition): a report saved in
+    NFD ("a" + U+0301 for "á"), canonically equal to the published one, gives
+    the same records, with every text in NFC; normalisation never joins or
+    splits lines, so line numbers are those of the file.
+
     Raises
     ------
     ReportFormatError
         The text is not a complete report of this format.
     """
-    doc = Document.from_text(text, Path(path))
+    doc = Document.from_text(unicodedata.normalize("NFC", text), Path(path))
     sections = doc.sections()
     check_sections(doc, sections)
     section3 = parse_section3(doc, *sections[3])

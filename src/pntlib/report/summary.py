@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..exceptions import quote
 from .complete import YearsSeen, check_years
 from .lines import Document, Line, fold, is_noise, is_single
 from .records import ROW_KINDS, Objective, Observation, Strategy, SummaryRow
@@ -177,7 +178,7 @@ def _row_values(doc: Document, line: Line, values: list[str], years: list[int], 
         )
     base = _BASELINE_CELL_RE.match(values[0])
     if not base:
-        raise doc.error(f"expected the baseline as 'value (year)', found {values[0]!r}", line, indicator)
+        raise doc.error(f"expected the baseline as 'value (year)', found {quote(values[0])}", line, indicator)
     tok = read_token(doc, base.group(1), line, indicator, "Línea base (summary table)")
     out = [Observation(indicator, "summary", "baseline", int(base.group(2)), tok, line.number)]
     for year, raw in zip(years, values[1:]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..exceptions import quote
 from .lines import Document, Line
 
 _NUM = r"-?[0-9]+(?:\.[0-9]+)?"
@@ -90,6 +91,5 @@ def read_token(doc: Document, raw: str, line: Line, indicator: str, what: str) -
                 line,
                 indicator,
             )
-        shown = repr(text) if len(text) <= 60 else repr(text[:57] + "...")
-        raise doc.error(f"unknown value {shown} in {what}; expected {EXPECTED_TOKENS}", line, indicator)
+        raise doc.error(f"unknown value {quote(text, 60)} in {what}; expected {EXPECTED_TOKENS}", line, indicator)
     return tok
