@@ -20,6 +20,7 @@ __all__ = [
     "RELATION_LABELS",
     "METHOD_LABELS",
     "COLUMN_LABELS",
+    "EXPLORER_LABELS",
 ]
 
 #: Verdicts of :func:`pntlib.progress` (its ``status`` column), best first.
@@ -209,3 +210,22 @@ COLUMN_LABELS.update({
     "estado_resumen": "Estado en el resumen",
     "coinciden": "Coinciden",
 })
+
+#: Captions of the explorer's controls and sections (:func:`pntlib.explorer`).
+EXPLORER_LABELS = {
+    "objective": "Objetivo",
+    "indicator": "Indicador",
+    "method": "Método",
+    "as_of": "Datos hasta",
+    "table": "Tabla juzgada",
+    "annex": "Ficha del anexo",
+    "summary": "Tabla de resumen",
+    "selection": "Con la selección",
+    "page_box": "En la página del indicador (todos los datos, {method}, {table})",
+    "methods": "Los dos métodos, lado a lado",
+    "tables": "Las dos tablas del informe, con la línea de cada valor",
+    "findings": "Lo que la auditoría encontró sobre este indicador",
+    "chart": "Gráfica",
+    "interactive": ("Vista estática del explorador con sus valores iniciales. Es interactivo en JupyterLab "
+                    "(abra notebooks/explore.ipynb con make lab) o como aplicación web con make explore."),
+}
