@@ -54,6 +54,15 @@ __all__ = ["Explorer", "explorer", "verdict_markdown", "methods_frame", "tables_
 METHODS = ("linear", "opensdg")
 #: The tables it can judge (:func:`pntlib.progress`'s ``table``), in order.
 TABLES = ("annex", "summary")
+#: Spanish tooltips of the chart's toolbar (ipympl), by matplotlib's tool method.
+_TOOL_TIPS = {
+    "home": "Vista original",
+    "back": "Vista anterior",
+    "forward": "Vista siguiente",
+    "pan": "Desplazar (botón izquierdo) o cambiar la escala (botón derecho)",
+    "zoom": "Acercar: trace un rectángulo",
+    "save_figure": "Descargar la gráfica (PNG)",
+}
 #: Size of the chart, inches (as the indicator pages).
 CHART_SIZE = (7.0, 4.6)
 
@@ -283,6 +292,7 @@ class Explorer(widgets.VBox):
         first = validate_indicator(indicator, report=report) if indicator is not None else str(indicators.index[0])
         objective = int(indicators.loc[first, "objective"])
         style = {"description_width": "8em"}
+        buttons = {"description_width": "8em", "button_width": "auto"}
         wide = widgets.Layout(width="95%")
         self.objective = widgets.Dropdown(
             options=[(f"{int(o)}. {_shorten(t, 90)}", int(o)) for o, t in zip(objectives["objective"], objectives["title"])],
@@ -290,11 +300,11 @@ class Explorer(widgets.VBox):
         self.indicator = widgets.Dropdown(options=self._indicator_options(objective), value=first,
                                           description=EXPLORER_LABELS["indicator"], style=style, layout=wide)
         self.method = widgets.ToggleButtons(options=[(METHOD_LABELS[m], m) for m in METHODS], value="linear",
-                                            description=EXPLORER_LABELS["method"], style=style)
+                                            description=EXPLORER_LABELS["method"], style=buttons)
         self.as_of = widgets.IntSlider(min=years[0], max=years[-1], value=years[-1], step=1, continuous_update=False,
                                        description=EXPLORER_LABELS["as_of"], style=style)
         self.table = widgets.ToggleButtons(options=[(EXPLORER_LABELS[t], t) for t in TABLES], value="annex",
-                                           description=EXPLORER_LABELS["table"], style=style)
+                                           description=EXPLORER_LABELS["table"], style=buttons)
         self.verdict = widgets.HTML()
         self.methods = widgets.HTML()
         self.tables = widgets.HTML()
@@ -309,7 +319,10 @@ class Explorer(widgets.VBox):
             canvas = Canvas(self.figure)
             FigureManager(canvas, 0)  # its toolbar: zoom, pan, home
             canvas.header_visible = False
-            canvas.toolbar_position = "left"
+            canvas.toolbar_position = "top"
+            canvas.toolbar_visible = True
+            canvas.toolbar.toolitems = [(text, _TOOL_TIPS.get(method, tip), icon, method)
+                                        for text, tip, icon, method in canvas.toolbar.toolitems]
             self.chart = canvas
         else:
             self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
@@ -357,13 +370,13 @@ class Explorer(widgets.VBox):
         ind, method, as_of, table = (self.selection[k] for k in ("indicator", "method", "as_of", "table"))
         verdict = markdown_html(verdict_markdown(ind, as_of=as_of, method=method, table=table, report=self.report))
         self.verdict.value = (f'<div class="pnt-verdict" data-indicator="{html.escape(ind, quote=True)}" '
-                              f'data-method="{method}">{verdict}</div>')
-        self.methods.value = _table_html(methods_frame(ind, as_of=as_of, table=table, report=self.report),
-                                         labels={"method": EXPLORER_LABELS["method"]})
-        self.tables.value = _table_html(tables_frame(ind, report=self.report))
+                              f'data-method="{method}" style="line-height: 1.45; white-space: normal;">{verdict}</div>')
+        self.methods.value = _block(_table_html(methods_frame(ind, as_of=as_of, table=table, report=self.report),
+                                                labels={"method": EXPLORER_LABELS["method"]}))
+        self.tables.value = _block(_table_html(tables_frame(ind, report=self.report)))
         findings = briefing.audit_findings(indicator=ind, report=self.report)
-        self.findings.value = markdown_html(briefing.audit_sentence(findings)) + (
-            _table_html(findings) if len(findings) else "")
+        self.findings.value = _block(markdown_html(briefing.audit_sentence(findings)) + (
+            _table_html(findings) if len(findings) else ""))
         self._draw(ind, as_of)
 
     def _draw(self, ind: str, as_of: int) -> None:
@@ -421,6 +434,11 @@ def _shorten(text: object, width: int) -> str:
 
 def _caption(text: str) -> widgets.HTML:
     return widgets.HTML(f"<h4 style='margin: 1em 0 0.3em 0;'>{html.escape(text)}</h4>")
+
+
+def _block(content: str) -> str:
+    """HTML for an ipywidgets HTML widget: normal line height (the widget's is one control's height)."""
+    return f'<div style="line-height: 1.45; white-space: normal;">{content}</div>'
 
 
 def _table_html(frame: pd.DataFrame, **kwargs) -> str:
