@@ -1,14 +1,16 @@
-"""`make explore` (Voilà) in Debian's headless chromium: the explorer works, offline.
+"""The explorer in a real browser (Debian's headless chromium): `make explore` (Voilà),
+offline, and notebooks/explore.ipynb run in a real JupyterLab.
 
-The server is started on a free port in its own process group and stopped (the
-whole group) at the end, whatever happens; a screenshot is saved under pytest's
-tmp_path when a check fails.
+Each server is started on a free port in its own process group and stopped (the
+whole group: make, the server, its kernels) at the end, whatever happens; a
+screenshot is saved under pytest's tmp_path when a check fails.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import socket
 import subprocess
 import tempfile
@@ -40,41 +42,58 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def voila():
-    port = _free_port()
-    log = tempfile.NamedTemporaryFile(prefix="pnt-voila-", suffix=".log", delete=False)
-    proc = subprocess.Popen(["make", "--no-print-directory", "explore", f"EXPLORE_ARGS=--no-browser --port={port}"],
-                            cwd=PROJ_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
+class _Server:
+    """A server started in its own process group, stopped with the whole group (nothing left running)."""
+
+    def __init__(self, command: list[str], url: str, cwd: Path):
+        self.url = url
+        self.log = Path(tempfile.mkstemp(prefix="pnt-server-", suffix=".log")[1])
+        with self.log.open("w") as out:
+            self.proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
         while True:
             try:
-                urllib.request.urlopen(url, timeout=5).close()
-                break
+                urllib.request.urlopen(self.url, timeout=5).close()
+                return
             except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"voila did not start: {Path(log.name).read_text()[-2000:]}") from None
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the server did not start: {self.log.read_text()[-3000:]}") from None
                 time.sleep(0.5)
-        yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # make, voila and its kernels: the group started here
+
+    def stop(self) -> None:
         try:
-            proc.wait(timeout=20)
+            os.killpg(self.proc.pid, signal.SIGTERM)  # make, the server and its kernels: the group started here
+        except ProcessLookupError:
+            pass
+        try:
+            self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline:  # the kernels shut down after their server
             try:
-                os.killpg(proc.pid, 0)
+                os.killpg(self.proc.pid, 0)
             except ProcessLookupError:
                 break
             time.sleep(0.2)
         else:
-            os.killpg(proc.pid, signal.SIGKILL)
-        Path(log.name).unlink(missing_ok=True)
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.log.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="module")
+def voila():
+    port = _free_port()
+    server = _Server(["make", "--no-print-directory", "explore", f"EXPLORE_ARGS=--no-browser --port={port}"],
+                     f"http://127.0.0.1:{port}/", PROJ_ROOT)
+    try:
+        server.wait_ready()
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -176,4 +195,75 @@ def test_explore_app_picks_an_indicator_and_a_method_offline(voila, browser, tmp
     except BaseException:
         browser.save_screenshot(str(tmp_path / "explore-failure.png"))
         print(f"screenshot: {tmp_path / 'explore-failure.png'}")
+        raise
+
+
+@pytest.fixture()
+def lab(tmp_path):
+    """JupyterLab (as `make lab` starts it, without a token) on a copy of notebooks/explore.ipynb, so
+    that nothing it saves reaches notebooks/."""
+    import shutil
+
+    root = tmp_path / "lab"
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copy(PROJ_ROOT / "notebooks" / "explore.ipynb", root / "notebooks" / "explore.ipynb")
+    port = _free_port()
+    command = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}",
+               "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--expose-app-in-browser",
+               f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    server = _Server(command, f"http://127.0.0.1:{port}/lab", root)
+    try:
+        server.wait_ready()
+        yield server.url
+    finally:
+        server.stop()
+
+
+def test_explore_notebook_runs_in_jupyterlab(lab, browser, tmp_path):
+    try:
+        browser.get(lab + "/tree/notebooks/explore.ipynb")
+        _wait(browser, lambda b: b.execute_script(
+            "return window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell') !== null"
+            " && document.querySelector('.jp-Notebook-ExecutionIndicator, .jp-KernelStatus') !== null"),
+            "JupyterLab opens the notebook", timeout=120)
+        _wait(browser, lambda b: b.execute_script(
+            "const w = window.jupyterapp.shell.currentWidget;"
+            "return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
+            " && w.sessionContext.session.kernel.status === 'idle';"), "the kernel is ready", timeout=120)
+        browser.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        cells = browser.execute_script("return window.jupyterapp.shell.currentWidget.content.widgets.length")
+        _wait(browser, lambda b: b.execute_script(
+            "const cells = window.jupyterapp.shell.currentWidget.content.widgets.filter(c => c.model.type === 'code');"
+            "return cells.every(c => c.model.executionCount !== null) && "
+            "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle';"),
+            f"every code cell of the {cells} ran", timeout=240)
+        errors = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"], "
+            ".jp-RenderedText[data-mime-type=\"application/vnd.jupyter.error\"]'), e => e.innerText)")
+        assert [e for e in errors if "Traceback" in e or "Error" in e] == []
+        # the explorer is the live widget, not its snapshot: the verdict and the ipympl canvas are there
+        # (JupyterLab renders only the cells in view: bring the explorer's into view)
+        browser.execute_script(
+            "const nb = window.jupyterapp.shell.currentWidget.content;"
+            "const i = nb.widgets.findIndex(c => c.model.sharedModel.getSource().includes('pntlib.explorer('));"
+            "nb.activeCellIndex = i; nb.scrollToItem(i, 'start');")
+        _wait(browser, lambda b: _verdict(b)[0] == "1.1", "the explorer shows indicator 1.1")
+        assert browser.execute_script("return document.querySelector('.pnt-explorer-snapshot') === null")
+        _wait(browser, lambda b: b.execute_script(
+            "const c = document.querySelector('.jupyter-matplotlib-figure canvas'); return c && c.width > 0;"),
+            "the interactive chart is drawn")
+        # and it answers: objective 4, indicator 4.2
+        _choose(browser, "Objetivo", "4. ")
+        _wait(browser, lambda b: _verdict(b)[0] == "4.1", "objective 4 shows its first indicator")
+        _choose(browser, "Indicador", "4.2 ")
+        _wait(browser, lambda b: _verdict(b)[0] == "4.2", "the verdict shows indicator 4.2")
+        from pntlib.labels import STATUS_LABELS
+
+        # 4.2: línea base 0 (2021), 0 in 2024, Meta 50: no way covered -> limited (test_explorer.py)
+        assert f"Veredicto: {STATUS_LABELS['limited']}" in _verdict(browser)[2]
+    except BaseException:
+        browser.save_screenshot(str(tmp_path / "lab-failure.png"))
+        print(f"screenshot: {tmp_path / 'lab-failure.png'}")
         raise
