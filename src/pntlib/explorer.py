@@ -327,6 +327,7 @@ class Explorer(widgets.VBox):
         else:
             self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self._holding = False
+        self._per_indicator: dict[str, tuple[str, str]] = {}
         self.objective.observe(self._objective_changed, names="value")
         for control in (self.indicator, self.method, self.as_of, self.table):
             control.observe(self._changed, names="value")
@@ -373,10 +374,13 @@ class Explorer(widgets.VBox):
                               f'data-method="{method}" style="line-height: 1.45; white-space: normal;">{verdict}</div>')
         self.methods.value = _block(_table_html(methods_frame(ind, as_of=as_of, table=table, report=self.report),
                                                 labels={"method": EXPLORER_LABELS["method"]}))
-        self.tables.value = _block(_table_html(tables_frame(ind, report=self.report)))
-        findings = briefing.audit_findings(indicator=ind, report=self.report)
-        self.findings.value = _block(markdown_html(briefing.audit_sentence(findings)) + (
-            _table_html(findings) if len(findings) else ""))
+        if ind not in self._per_indicator:  # the tables and the findings depend on the indicator alone
+            findings = briefing.audit_findings(indicator=ind, report=self.report)
+            self._per_indicator[ind] = (
+                _block(_table_html(tables_frame(ind, report=self.report))),
+                _block(markdown_html(briefing.audit_sentence(findings)) + (_table_html(findings) if len(findings) else "")),
+            )
+        self.tables.value, self.findings.value = self._per_indicator[ind]
         self._draw(ind, as_of)
 
     def _draw(self, ind: str, as_of: int) -> None:
