@@ -238,3 +238,20 @@ def test_explorer_is_callable_after_importing_its_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJ_ROOT,
                          env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"}).stdout
     assert out.strip() == "Explorer"
+
+
+@pytest.mark.kernel
+def test_the_explore_pages_show_the_snapshot_without_network_scripts(executed_collection):
+    """pnt run's explore pages: the explorer's default view as static HTML, no widget script, nothing fetched."""
+    for name in ("explore.html", "explore.code.html"):
+        html = (executed_collection / name).read_text(encoding="utf-8")
+        assert re.findall(r"<script[^>]*\bsrc=[\"']?(?:https?:)?//", html) == [], name
+        assert "unpkg.com" not in html and "jsdelivr" not in html and "cdnjs" not in html, name
+        assert "application/vnd.jupyter.widget-view+json" not in html, name
+        assert html.count('class="pnt-explorer-snapshot"') == 1, name
+        snapshot = html.split('class="pnt-explorer-snapshot"', 1)[1]
+        assert EXPLORER_LABELS["interactive"] in _text(snapshot)
+        # the default view: the first indicator, 1.1, with the box of its page
+        assert 'data-indicator="1.1"' in snapshot and 'data-method="linear"' in snapshot
+        assert f"Veredicto: {STATUS_LABELS[str(pntlib.progress().loc['1.1', 'status'])]}" in _text(snapshot)
+        assert re.search(r'<img [^>]*alt="Indicador 1.1: [^"]+"[^>]* src="data:image/png;base64,', snapshot)
