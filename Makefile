@@ -65,7 +65,7 @@ EXPLORE_ARGS ?=
 explore: $(STAMP)
 	JUPYTER_PATH=$(CURDIR)/src/pntlib/templates/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH} \
 	    $(BIN)/voila notebooks/explorer_app.ipynb --template=pnt --Voila.ip=127.0.0.1 \
-	    --VoilaConfiguration.show_tracebacks=False $(EXPLORE_ARGS)
+	    --VoilaConfiguration.show_tracebacks=False --HTMLExporter.language_code=es $(EXPLORE_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py
