@@ -220,14 +220,14 @@ def tables_frame(indicator: object, *, report: str | Path | None = None) -> pd.D
     frame = briefing.indicator_tables(ind, report=report)
     series = load_series(report=report)
     own = series[series["indicator_id"] == ind]
-    # indicator_tables has one row per (measure, year), sorted by measure then year: so does this pivot
+    # indicator_tables has one row per (measure, year), sorted by measure then year: so does this
+    # pivot, row for row (the two are built from the same rows of the series)
     lines = own.pivot_table(index=["measure", "year"], columns="table", values="source_line", aggfunc="first",
                             observed=True, sort=True)
-    if len(lines) != len(frame):
-        raise AssertionError(f"{len(lines)} (measure, year) pairs for {len(frame)} rows of indicator_tables")
     for code, column in (("annex", "annex_line"), ("summary", "summary_line")):
         values = lines[code] if code in lines else pd.Series(pd.NA, index=lines.index)
-        frame[column] = pd.array([None if pd.isna(v) else str(int(v)) for v in values], dtype="string")
+        texts = [None if pd.isna(v) else str(int(v)) for _, v in zip(frame.index, values, strict=True)]
+        frame[column] = pd.array(texts, dtype="string")
     return frame[["anexo", "annex_line", "resumen", "summary_line", "estado_anexo", "estado_resumen", "coinciden"]]
 
 
