@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test test-fast extract lab bench clean-venv browser
+.PHONY: report test test-fast extract lab explore bench clean-venv browser
 
 $(STAMP): pyproject.toml
 	@if ! $(BIN)/python -c "import sys" >/dev/null 2>&1; then \
@@ -49,16 +49,29 @@ test: $(STAMP) browser
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not kernel" -n auto tests
 
-# LAB_ARGS passes options to JupyterLab (e.g. LAB_ARGS=--no-browser); as root
+# JupyterLab at the repository root (data/processed/ and reports/ reachable), opening
+# notebooks/explore.ipynb. LAB_ARGS passes options to JupyterLab (e.g. LAB_ARGS=--no-browser); as root
 # (a container) it needs --allow-root, added here.
 LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=. --LabApp.default_url=/lab/tree/notebooks/explore.ipynb $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# The explorer as a web app (Voila: code hidden, Spanish, nothing from the network; the
+# widget and ipympl assets come from the installed packages) on http://localhost:8866/.
+# EXPLORE_ARGS passes options to voila, e.g. make explore EXPLORE_ARGS="--no-browser --port=8870".
+# The template (src/pntlib/templates/jupyter/voila/templates/pnt) drops the lab template's
+# Font Awesome link to a CDN.
+EXPLORE_ARGS ?=
+explore: $(STAMP)
+	JUPYTER_PATH=$(CURDIR)/src/pntlib/templates/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH} \
+	    $(BIN)/voila notebooks/explorer_app.ipynb --template=pnt --Voila.ip=127.0.0.1 \
+	    --VoilaConfiguration.show_tracebacks=False --HTMLExporter.language_code=es $(EXPLORE_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py
 	$(BIN)/python benchmarks/bench_run.py
 	$(BIN)/python benchmarks/bench_make_report.py
+	$(BIN)/python benchmarks/bench_explorer.py
 
 clean-venv:
 	rm -rf $(VENV)

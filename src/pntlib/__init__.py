@@ -3,7 +3,8 @@
 Public API: the ``load_*`` functions return typed DataFrames parsed from the
 report in ``data/raw/``; ``progress``, ``trends`` and ``objective_summary``
 judge them against the Meta 2024; the ``plot_*`` functions chart them and
-``save_figure`` writes reproducible PNG/SVG files. See the README for the data
+``save_figure`` writes reproducible PNG/SVG files; ``explorer`` is the
+interactive explorer (ipywidgets) for JupyterLab and Voilà. See the README for the data
 dictionary.
 """
 
@@ -51,6 +52,7 @@ __all__ = [
     "plot_status_heatmap",
     "plot_disagreements",
     "save_figure",
+    "explorer",
     "PntlibError",
     "OutputError",
     "ReportFormatError",
@@ -71,6 +73,7 @@ _LAZY = {
     "plot_status_heatmap": "plots",
     "plot_disagreements": "plots",
     "save_figure": "plots",
+    "explorer": "explorer",  # ipywidgets: loaded when first used
 }
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "METHOD_LABELS",
     "COLUMN_LABELS",
     "STATUS_MEANINGS",
+    "EXPLORER_LABELS",
 ]
 
 #: Trajectory verdicts of :func:`pntlib.progress` (its ``status`` column), best first, in the
@@ -257,4 +258,23 @@ STATUS_MEANINGS = {
     "deterioration": "se aleja de la Meta 2024 (va en la dirección contraria a la esperada), o no alcanza "
                      "una meta igual a su línea base.",
     "no_data": "no hay valor reportado, línea base o meta, o ningún año reportado después de la línea base.",
+}
+
+#: Captions of the explorer's controls and sections (:func:`pntlib.explorer`).
+EXPLORER_LABELS = {
+    "objective": "Objetivo",
+    "indicator": "Indicador",
+    "method": "Método",
+    "as_of": "Datos hasta",
+    "table": "Tabla juzgada",
+    "annex": "Ficha del anexo",
+    "summary": "Tabla de resumen",
+    "selection": "Con la selección",
+    "page_box": "En la página del indicador (todos los datos, {method}, {table})",
+    "methods": "Los dos métodos, lado a lado",
+    "tables": "Las dos tablas del informe, con la línea de cada valor",
+    "findings": "Lo que la auditoría encontró sobre este indicador",
+    "chart": "Gráfica",
+    "interactive": ("Vista estática del explorador con sus valores iniciales. Es interactivo en JupyterLab "
+                    "(abra notebooks/explore.ipynb con make lab) o como aplicación web con make explore."),
 }

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from .briefing import for_readers
 from .labels import (
@@ -30,7 +31,7 @@ from .labels import (
 )
 from .text import MISSING, number
 
-__all__ = ["table", "cells", "figure", "text", "heading", "places", "provenance", "provenance_html", "DATA_LINK_TEXT", "SOURCE_CLASS"]
+__all__ = ["table", "ReaderTable", "cells", "figure", "text", "heading", "places", "provenance", "provenance_html", "DATA_LINK_TEXT", "SOURCE_CLASS"]
 
 #: Text of the link under each figure to the data behind it.
 DATA_LINK_TEXT = "Datos de la gráfica (CSV)"
@@ -132,6 +133,20 @@ def cells(
     return text_frame, kind_frame
 
 
+class ReaderTable(Styler):
+    """What :func:`table` returns: a pandas Styler (HTML in a notebook) with a readable text form.
+
+    In a terminal (plain Python or IPython) it prints the same cells as the
+    notebook shows them, as aligned text without row numbers, instead of
+    ``<pandas.io.formats.style.Styler at 0x...>``.
+    """
+
+    def __repr__(self) -> str:
+        return self.data.to_string(index=False)
+
+    __str__ = __repr__
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -155,9 +170,10 @@ def table(
 
     Returns
     -------
-    pandas.io.formats.style.Styler
-        No row-number column; text cells left-aligned and wrapped, numbers
-        right-aligned; every text (values and headings) HTML-escaped.
+    ReaderTable
+        A pandas Styler: no row-number column; text cells left-aligned and
+        wrapped, numbers right-aligned; every text (values and headings)
+        HTML-escaped. Printed in a terminal, the same cells as aligned text.
     """
     texts, kinds = cells(frame, drop=drop, labels=labels)
     if transpose is not None:
@@ -168,7 +184,7 @@ def table(
         kinds.iloc[:, 0] = "text"
         kinds.columns = texts.columns
     uid = hashlib.sha1(texts.to_json().encode("utf-8")).hexdigest()[:10]  # stable output for identical tables
-    styler = texts.style.set_uuid(uid).hide(axis="index")
+    styler = ReaderTable(texts).set_uuid(uid).hide(axis="index")
     styler = styler.format(escape="html").format_index(escape="html", axis=1)
     text_css = _TEXT_CSS.replace("40em", "26em") if transpose is not None else _TEXT_CSS  # side by side
     css = kinds.map(lambda k: _NUMBER_CSS if k in ("number", "token") else text_css)

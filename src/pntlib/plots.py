@@ -74,6 +74,26 @@ SAVE_FORMATS = ("png", "svg")
 _DPI = 150
 
 
+class Chart(Figure):
+    """The matplotlib Figure the ``plot_*`` functions return, with a readable text form.
+
+    In a terminal (plain Python or IPython) a chart prints its title and panels
+    instead of ``<Figure size 700x460 with 1 Axes>``; notebooks show the image
+    as for any Figure.
+    """
+
+    def __repr__(self) -> str:
+        titles = [t for t in (self.get_suptitle(), *(ax.get_title(loc) for ax in self.axes
+                                                      for loc in ("left", "center", "right"))) if t]
+        width, height = self.get_size_inches()
+        lines = [f"pntlib chart, {width:.3g} x {height:.3g} in, {len(self.axes)} panel{'s' if len(self.axes) != 1 else ''}"]
+        lines += ["  " + " ".join(t.replace("\\$", "$").split()) for t in titles]
+        lines.append("  save it with pntlib.save_figure(fig, path) (PNG and SVG); show it with fig.show() or in a notebook")
+        return "\n".join(lines)
+
+    __str__ = __repr__
+
+
 def _literal_text(plot: Callable[..., Figure]) -> Callable[..., Figure]:
     """Draw with ``text.usetex`` off: the charts' text is never handed to LaTeX (report
     text reaches the artists through :func:`pntlib.text.plot_literal`, never as mathtext)."""
@@ -291,7 +311,7 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
     as_of = validate_as_of(as_of, report=parsed)
     judged = progress_table(parsed, as_of=as_of).set_index("indicator_id")
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7, 4.6), layout="constrained")
+        fig, ax = plt.subplots(figsize=(7, 4.6), layout="constrained", FigureClass=Chart)
     _draw_indicator(ax, parsed, indicator_id, judged, method_relations(parsed), as_of=as_of, title_width=70,
                     legend=True)
     return ax.figure
@@ -328,7 +348,8 @@ def plot_objective(objective: int, *, report: str | Path | None = None) -> Figur
     ids = [str(i) for i in indicators.loc[indicators["objective"] == objective, "indicator_id"]]
     judged = progress_table(parsed).set_index("indicator_id")
     relations = method_relations(parsed)
-    fig, axes = plt.subplots(1, len(ids), figsize=(5.2 * len(ids), 5.6), layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(1, len(ids), figsize=(5.2 * len(ids), 5.6), layout="constrained", squeeze=False,
+                             FigureClass=Chart)
     for ax, indicator_id in zip(axes[0], ids):
         _draw_indicator(ax, parsed, indicator_id, judged, relations, as_of=None, title_width=48, legend=False)
     title = objectives.loc[objectives["objective"] == objective, "title"].iloc[0]
@@ -387,7 +408,7 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
             labels.append(label)
             y += step
     fig_height = 1.4 + 0.42 * y
-    fig, ax = plt.subplots(figsize=(11, fig_height), layout="constrained")
+    fig, ax = plt.subplots(figsize=(11, fig_height), layout="constrained", FigureClass=Chart)
     covered = table["distance_covered_pct"].astype("float64").to_numpy(na_value=np.nan)
     top = max(110.0, np.nanmax(covered) if np.isfinite(covered).any() else 0.0) * 1.12
     for pos, (_, row), value in zip(positions, table.iterrows(), covered):
@@ -482,7 +503,7 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
             share.loc[row["indicator_id"], int(row["year"])] = np.nan if target == 0 else value / target * 100
     labels = [_wrap(f"{i}  {indicators.loc[i, 'name']}", 60) for i in ids]
     heights = [1 + 0.25 * max(0, label.count("\n") - 1) for label in labels]
-    fig = plt.figure(figsize=(12, 1.6 + 0.5 * sum(heights)), layout="constrained")
+    fig = plt.figure(figsize=(12, 1.6 + 0.5 * sum(heights)), layout="constrained", FigureClass=Chart)
     grid = fig.add_gridspec(1, 2, width_ratios=[len(years), 2.6])
     ax = fig.add_subplot(grid[0, 0])
     side = fig.add_subplot(grid[0, 1], sharey=ax)
@@ -574,7 +595,7 @@ def plot_disagreements(*, report: str | Path | None = None) -> Figure:
     grid = pd.DataFrame(float("nan"), index=ids, columns=years)
     for row in found.itertuples(index=False):
         grid.loc[row.indicator_id, int(row.year)] = kinds.index(row.kind)
-    fig, ax = plt.subplots(figsize=(8, 7))
+    fig, ax = plt.subplots(figsize=(8, 7), FigureClass=Chart)
     ax.imshow(grid.to_numpy(dtype=float), cmap=mpl.colors.ListedColormap(list(DISAGREEMENT_COLORS.values())),
               vmin=-0.5, vmax=len(kinds) - 0.5, aspect="auto")
     for row in found.itertuples(index=False):

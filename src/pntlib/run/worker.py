@@ -421,6 +421,9 @@ def _papermill(run, nb_path: Path, stage: Path):
         shutdown_kernel="immediate",  # the notebook is complete: no need to wait for a graceful exit
         # whole-notebook timeout: each cell gets what is left of the budget
         timeout_func=lambda cell: max(1.0, deadline - time.monotonic()),
+        # the pages are static: no widget state, so nbconvert shows a widget's static text/html (the
+        # explorer's snapshot) and adds no script fetching the widget manager from a CDN
+        store_widget_state=False,
     )
 
 
