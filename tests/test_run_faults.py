@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pntlib import OutputError, PlanError, cli
+from pntlib import OutputError, PlanError, RunLockedError, cli
 from pntlib import run as pntrun
 from pntlib.files import Publication, write_atomic
 from pntlib.run import pipeline
@@ -467,3 +467,33 @@ def test_no_process_outlives_pnt_run(tmp_path, signame):
         assert proc.returncode == -signal.SIGKILL
     _, alive = psutil.wait_procs(started, timeout=10)
     assert alive == [], [p.cmdline() for p in alive]
+
+
+# --------------------------------------------------------------------------- issue 18: the runner
+
+
+def test_a_second_extract_into_a_folder_being_written_fails_and_changes_nothing(tmp_path, capsys):
+    # Found: two `pnt extract` of different reports into one folder at once left one report's
+    # audit.csv beside the other's audit.parquet. Extract takes pnt run's lock: while another
+    # call holds it (injected here: the lock held as a running call holds it), the second fails.
+    from pntlib.extract import extract
+    from pntlib.lock import LOCK_NAME, exclusive
+
+    out = tmp_path / "processed"
+    extract(out=out)
+    before = _files(out)
+    assert LOCK_NAME not in before  # a finished call leaves no lock file behind
+    with exclusive(out, "pnt run"):
+        with pytest.raises(RunLockedError, match=re.escape(f"another pnt run or pnt extract is writing into {out}")):
+            extract(out=out)
+        assert cli.main(["extract", "--out", str(out)]) == 3
+        assert "is writing into" in capsys.readouterr().err
+    assert _files(out) == before
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    with exclusive(reports, "pnt extract"):  # pnt run waits for no one either
+        assert cli.main(["run", "--plan", str(_plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")),
+                         "--out", str(reports), "--quiet"]) == 3
+    assert list(reports.iterdir()) == []
+    extract(out=out)  # released: the next call writes
+

@@ -367,10 +367,10 @@ def test_a_second_call_into_the_same_folder_fails_at_once(tmp_path, capsys):
     out.mkdir()
     with open(out / runner.LOCK_NAME, "a") as held:  # what a running `pnt run` holds
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        with pytest.raises(RunLockedError, match=re.escape(f"another pnt run is writing into {out}")):
+        with pytest.raises(RunLockedError, match=re.escape(f"another pnt run or pnt extract is writing into {out}")):
             runner.run_plan(plan, out=out, quiet=True)
-        assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"]) == 1
-        assert f"another pnt run is writing into {out}" in capsys.readouterr().err
+        assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"]) == 3  # locked
+        assert f"another pnt run or pnt extract is writing into {out}" in capsys.readouterr().err
         assert not (out / "manifest.json").exists()
     # a folder left by a call that was killed (SIGKILL) is cleared; each call stages in its own folder
     (out / ".staging-old").mkdir()

@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .exceptions import PntlibError
+from .exceptions import PntlibError, RunLockedError
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -99,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         detail = str(exc) or "interrupted"
         print(f"pnt {args.command}: {detail}", file=sys.stderr)
         return 128 + int(getattr(exc, "signum", signal.SIGINT))
+    except RunLockedError as exc:
+        print(f"pnt {args.command}: error: {exc}", file=sys.stderr)
+        return 3
     except PntlibError as exc:
         print(f"pnt {args.command}: error: {exc}", file=sys.stderr)
         return 1

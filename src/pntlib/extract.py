@@ -21,6 +21,7 @@ import pandas as pd
 from . import config, schema
 from .exceptions import OutputError
 from .files import Publication, describe_os_error
+from .lock import LOCK_NAME, exclusive
 from .progress import derived_tables as progress_derived_tables
 from .audit import audit_table
 from .provenance import source
@@ -48,12 +49,12 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False, engine="pyarrow")
 
 
-def _prepare_out(out: Path) -> Path:
-    """Create ``out`` if missing and return a new staging folder inside it."""
+def _prepare_out(out: Path) -> None:
+    """Check ``out`` (a folder pnt extract wrote, or a new or empty one) and create it if missing."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} is a file; expected a folder (it is created when missing)")
     if out.is_dir() and not (out / "datapackage.json").is_file():
-        foreign = sorted(p.name for p in out.iterdir() if not p.name.startswith(".staging-"))
+        foreign = sorted(p.name for p in out.iterdir() if not p.name.startswith(".staging-") and p.name != LOCK_NAME)
         if foreign:  # neither empty nor an extract folder: nothing in it is ours to replace
             shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
             raise OutputError(f"--out {out} holds other files ({shown}) and is not a folder pnt extract "
@@ -62,6 +63,10 @@ def _prepare_out(out: Path) -> Path:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {out}: {exc.strerror}") from exc
+
+
+def _staging(out: Path) -> Path:
+    """A new staging folder inside ``out``."""
     try:
         return Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     except OSError as exc:  # a read-only folder, or one of /proc or /sys
@@ -99,6 +104,9 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
         ``out`` is not a usable folder, a file cannot be written there, or
         something is in the way of one (the message names that path); the
         previous files are kept.
+    RunLockedError
+        Another ``pnt extract`` or ``pnt run`` is writing into ``out`` (the
+        same lock, ``<out>/.pnt-run.lock``): nothing is written.
     """
     out = Path(config.PROCESSED_DATA_DIR if out is None else out)
     parsed = get_report(report)
@@ -113,7 +121,15 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
             "sources": [{"title": src.citation, "path": src.file_name, "hash": f"sha256:{src.sha256}"}],
         },
     )
-    staging = _prepare_out(out)
+    _prepare_out(out)
+    with exclusive(out, "pnt extract"):  # the lock pnt run takes: one writer per folder
+        names = _write(out, tables, package, src)
+    return {file_name: out / file_name for file_name in names}
+
+
+def _write(out: Path, tables: dict, package: dict, src) -> list[str]:
+    """Stage every file inside ``out``, then move them into place all at once; the file names written."""
+    staging = _staging(out)
     try:
         names: list[str] = []
         try:
@@ -136,7 +152,7 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
             with publication:
                 for file_name in names:
                     publication.place(staging / file_name, file_name)
-            return {file_name: out / file_name for file_name in names}
+            return names
         except OSError as exc:
             raise OutputError(f"cannot publish the tables into {out}: {describe_os_error(exc)}; "
                               "the previous files are kept") from exc

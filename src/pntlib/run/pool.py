@@ -24,14 +24,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..exceptions import RunLockedError
+from ..lock import LOCK_NAME, exclusive
 from .kernels import KernelServer, kernel_environment
 from .worker import ErrorDetails, RunResult, execute, init_worker
 
 __all__ = ["LOCK_NAME", "STOP_SIGNALS", "RunInterrupted", "Stopped", "StopSignals", "Task", "WorkerPool", "exclusive"]
 
-#: Lock file held in the output folder while a ``pnt run`` writes into it.
-LOCK_NAME = ".pnt-run.lock"
 
 
 class Stopped(KeyboardInterrupt):
@@ -59,32 +57,6 @@ class RunInterrupted(Stopped):
             f"index: {out / 'index.html'}",
         )
         self.out, self.finished, self.stopped = out, finished, stopped
-
-
-@contextlib.contextmanager
-def exclusive(out: Path):
-    """Hold ``<out>/.pnt-run.lock`` (an exclusive, non-blocking ``flock``) while writing into ``out``.
-
-    Raises
-    ------
-    RunLockedError
-        Another process holds it; the message names the folder.
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock
-        yield
-        return
-    path = out / LOCK_NAME
-    with open(path, "a") as handle:  # closing the file releases the lock
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            raise RunLockedError(
-                f"another pnt run is writing into {out} (it holds the lock {path}); "
-                "wait for it to finish, or give another --out"
-            ) from exc
-        yield
 
 
 #: Signals that stop ``pnt run`` the way Ctrl-C does.
