@@ -497,3 +497,42 @@ def test_a_second_extract_into_a_folder_being_written_fails_and_changes_nothing(
     assert list(reports.iterdir()) == []
     extract(out=out)  # released: the next call writes
 
+
+
+@pytest.mark.kernel
+def test_a_report_changed_during_the_run_is_named_and_every_page_comes_from_one_version(tmp_path):
+    # Found: a report replaced between the objective and indicator pages left pages of two
+    # reports in one folder, and the manifest gave the first file's sha256 for pages made from
+    # the second. Injected: the first notebook rewrites the report after reading it.
+    import hashlib
+
+    from pntlib import ReportChangedError
+
+    report = tmp_path / "informe.txt"
+    report.write_text("primer informe\n", encoding="utf-8")
+    first = hashlib.sha256(report.read_bytes()).hexdigest()
+    plan = _plan(tmp_path, f"parameters: {{report: informe.txt}}\nruns:\n"
+                           f"  - notebook: @NB/report_bytes.ipynb\n    name: a\n    parameters: {{target: '{report}'}}\n"
+                           f"  - notebook: @NB/report_bytes.ipynb\n    name: b\n")
+    out = tmp_path / "out"
+    with pytest.raises(ReportChangedError, match=re.escape(f"the report {report} changed while pnt run was running "
+                                                           f"(sha256 {first} at the start")):
+        pntrun.run_plan(plan, out=out, jobs=1, quiet=True)
+    assert report.read_text(encoding="utf-8") == "otro informe\n"  # the fault happened
+    summaries = {name: json.loads((out / f"{name}.summary.json").read_text(encoding="utf-8")) for name in "ab"}
+    # every page of the run read the same bytes: those of the start
+    assert [s["key_figures"][0]["value"] for s in summaries.values()] == [first, first]
+    # and the summary and notebook name the report, not the private copy the notebooks read
+    assert {s["parameters"]["report"] for s in summaries.values()} == {str(report)}
+    assert str(report) in (out / "b.ipynb").read_text(encoding="utf-8") and ".staging" not in (out / "b.ipynb").read_text(encoding="utf-8")
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert {manifest["runs"][n]["last_success"]["data"] for n in "ab"} == {first}  # the hash really read
+    # the file as it is now is another report: both runs execute again
+    report.write_text("segundo informe\n", encoding="utf-8")
+    plan_b = _plan(tmp_path, f"parameters: {{report: informe.txt}}\nruns:\n  - notebook: @NB/report_bytes.ipynb\n"
+                             f"    name: a\n  - notebook: @NB/report_bytes.ipynb\n    name: b\n    parameters: {{target: ''}}\n")
+    assert pntrun.run_plan(plan_b, out=out, jobs=1, quiet=True)["status"].tolist() == ["ok", "ok"]
+    # restoring the first file: the pages made from it are not those published now, so they run again
+    report.write_text("primer informe\n", encoding="utf-8")
+    assert pntrun.run_plan(plan_b, out=out, jobs=1, quiet=True)["status"].tolist() == ["ok", "ok"]
+    assert pntrun.run_plan(plan_b, out=out, jobs=1, quiet=True)["status"].tolist() == ["skipped", "skipped"]

@@ -13,6 +13,7 @@ from .exceptions import (
     ParameterError,
     PlanError,
     PntlibError,
+    ReportChangedError,
     ReportChecksumError,
     ReportFormatError,
     ReportNotFoundError,
@@ -60,6 +61,7 @@ __all__ = [
     "ParameterError",
     "PlanError",
     "RunLockedError",
+    "ReportChangedError",
 ]
 
 # The charts pull in matplotlib and seaborn (about a second): load them on first use,

@@ -15,13 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..exceptions import OutputError, PlanError
+from ..exceptions import OutputError, OutputFolderError, PlanError, ReportChangedError
 from ..files import Publication, describe_os_error
 from .index import INDEX_NAME, provenance_files, render_index
-from .plan import Run, check_parameters_declared, load_plan
+from . import snapshot
+from .plan import Run, check_parameters_declared, declared_parameters, load_plan
 from .pool import LOCK_NAME, RunInterrupted, StopSignals, Task, WorkerPool, exclusive
 from .publish import publish
-from .state import MANIFEST_NAME, is_up_to_date, manifest_text, read_manifest, run_key, sha256_file, source_hash
+from .state import MANIFEST_NAME, is_up_to_date, manifest_text, read_manifest, run_key, source_hash
 from .worker import RunResult, matplotlib_config_dir
 
 __all__ = ["run_plan", "STAGING_PREFIX"]
@@ -48,15 +49,22 @@ def _select(runs: list[Run], only: Iterable[str] | None) -> list[Run]:
     return [r for r in runs if r.name in wanted or r.notebook.stem in wanted]
 
 
-def _triage(selected: list[Run], manifest: dict, out: Path, force: bool) -> tuple[list[tuple[Run, dict]], dict]:
+def _snapshots(selected: list[Run], staging_root: Path) -> dict[Path, snapshot.Snapshot]:
+    """Each report the selected runs read, read once (:mod:`pntlib.run.snapshot`)."""
+    taken: dict[Path, snapshot.Snapshot] = {}
+    for run in selected:
+        if run.report not in taken:
+            taken[run.report] = snapshot.take(run.report, staging_root, default=not run.parameters.get("report"))
+    return taken
+
+
+def _triage(selected: list[Run], manifest: dict, out: Path, force: bool,
+            snapshots: dict[Path, snapshot.Snapshot]) -> tuple[list[tuple[Run, dict]], dict]:
     """Split the selected runs into those to execute (with their key) and those skipped (unchanged)."""
     src_hash = source_hash()
-    data_hashes: dict[Path, str] = {}
     todo, results = [], {}
     for run in selected:
-        if run.report not in data_hashes:
-            data_hashes[run.report] = sha256_file(run.report)
-        key = run_key(run, src_hash=src_hash, data_hash=data_hashes[run.report])
+        key = run_key(run, src_hash=src_hash, data_hash=snapshots[run.report].sha256)
         record = manifest["runs"].get(run.name, {})
         if not force and is_up_to_date(out, record, key):
             results[run.name] = RunResult(run.name, "skipped")
@@ -93,10 +101,18 @@ def _progress(quiet: bool):
     )
 
 
+def _report_copy(run: Run, snapshots: dict[Path, snapshot.Snapshot]) -> str | None:
+    """The copy of the report a run's notebook is given (``None``: it does not take a ``report``)."""
+    copy = snapshots[run.report].copy
+    return str(copy) if copy is not None and "report" in declared_parameters(run.notebook) else None
+
+
 def _execute(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict, *,
-             pool: WorkerPool, staging_root: Path, guard: StopSignals, quiet: bool) -> None:
+             pool: WorkerPool, staging_root: Path, guard: StopSignals, quiet: bool,
+             snapshots: dict[Path, snapshot.Snapshot]) -> None:
     """Execute ``todo`` in ``pool``'s worker processes, publishing each run as it finishes (updates ``manifest``)."""
-    tasks = [Task(run, key, Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root)), out) for run, key in todo]
+    tasks = [Task(run, key, Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root)), out,
+                  _report_copy(run, snapshots)) for run, key in todo]
     counts = {"ok": 0, "failed": 0}
     try:
         with _progress(quiet) as progress:
@@ -173,27 +189,42 @@ def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | 
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
     manifest = read_manifest(out)
-    todo, results = _triage(selected, manifest, out, force)
     staging_root = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}-", dir=out))  # this call's own
+    try:
+        snapshots = _snapshots(selected, staging_root)  # every report read once, here
+        todo, results = _triage(selected, manifest, out, force, snapshots)
+        _execute_and_index(runs, todo, out, manifest, results, staging_root=staging_root, jobs=jobs,
+                           quiet=quiet, snapshots=snapshots)
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+    changed = snapshot.changes(snapshots.values())
+    if changed:
+        raise ReportChangedError("; ".join(changed))
+    return results
+
+
+def _execute_and_index(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict, *,
+                       staging_root: Path, jobs: int | None, quiet: bool,
+                       snapshots: dict[Path, snapshot.Snapshot]) -> None:
+    """Execute ``todo`` (in worker processes, with the call's kernel server), then write the manifest and index."""
     pool = WorkerPool(min(max(1, int(jobs or os.cpu_count() or 1)), max(1, len(todo))), _SRC_DIR,
                       str(matplotlib_config_dir(staging_root)))
     try:
-        pool.start_kernels([run for run, _ in todo])  # its imports overlap the check below
+        reports = [snapshots[run.report].copy or (run.report if run.parameters.get("report") else "") for run, _ in todo]
+        pool.start_kernels(len(todo), [str(r) for r in reports])  # its imports overlap the check below
         # a skipped run's notebook and parameters are those of a success that was checked
         check_parameters_declared(run for run, _ in todo)
         if todo:
             with StopSignals() as guard:
                 try:
                     _execute(runs, todo, out, manifest, results, pool=pool, staging_root=staging_root,
-                             guard=guard, quiet=quiet)
+                             guard=guard, quiet=quiet, snapshots=snapshots)
                 except KeyboardInterrupt as exc:
                     raise _stopped(runs, todo, out, manifest, results, staging_root,
                                    getattr(exc, "signum", signal.SIGINT)) from None
         _write_state(runs, out, manifest, staging_root)
     finally:
         pool.close()
-        shutil.rmtree(staging_root, ignore_errors=True)
-    return results
 
 
 #: What may be in an output folder besides pnt's files without making it someone else's:

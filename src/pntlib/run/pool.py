@@ -122,12 +122,14 @@ class StopSignals:
 
 @dataclass(frozen=True)
 class Task:
-    """One run for the pool: the run, its key (for the manifest), its staging folder and the output folder."""
+    """One run for the pool: the run, its key (for the manifest), its staging folder, the output folder,
+    and the copy of the report its notebook reads (:mod:`pntlib.run.snapshot`; ``None``: none given)."""
 
     run: object
     key: dict
     stage: Path
     out: Path
+    report: str | None = None
 
 
 def _watch(main_pid: int, interval: float = 0.5) -> None:
@@ -177,8 +179,8 @@ def _serve(conn, env: dict, kernels: str | None, main_pid: int) -> None:
             return
         if message is None:
             return
-        run, stage, out = message
-        conn.send(execute(run, stage, out))
+        run, stage, out, report = message
+        conn.send(execute(run, stage, out, report))
 
 
 class _Worker:
@@ -228,14 +230,15 @@ class WorkerPool:
         self.workers.append(worker)
         return worker
 
-    def start_kernels(self, runs: list) -> None:
-        """Start the kernel server for the kernels of ``runs`` (where processes can fork), if not yet.
+    def start_kernels(self, count: int, reports: list[str]) -> None:
+        """Start the kernel server for ``count`` kernels (where processes can fork), if not yet.
 
-        Called early, its imports overlap the caller's remaining checks; :meth:`results` calls it anyway.
+        ``reports``: the report files the kernels read, parsed by the server first ("" for the
+        default report). Called early, its imports overlap the caller's remaining checks;
+        :meth:`results` calls it anyway.
         """
-        if self.server is None and runs and hasattr(os, "fork"):
-            reports = dict.fromkeys("" if not r.parameters.get("report") else str(r.report) for r in runs)
-            self.server = KernelServer(len(runs), list(reports), self.env)
+        if self.server is None and count and hasattr(os, "fork"):
+            self.server = KernelServer(count, list(dict.fromkeys(reports)), self.env)
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, RunResult]]:
         """Execute every task, yielding ``(task, result)`` as each finishes.
@@ -243,12 +246,12 @@ class WorkerPool:
         A worker that dies gives its run a failed result (and is replaced).
         """
         queue = deque(tasks)
-        self.start_kernels([task.run for task in queue])
+        self.start_kernels(len(queue), [task.report or "" for task in queue])
         while queue or any(w.task for w in self.workers):
             while queue and (len(self.workers) < self.size or any(w.task is None for w in self.workers)):
                 worker, task = self._idle(), queue.popleft()
                 worker.task, worker.sent = task, time.time()
-                worker.conn.send((task.run, str(task.stage), str(task.out)))
+                worker.conn.send((task.run, str(task.stage), str(task.out), task.report))
             busy = [w for w in self.workers if w.task is not None]
             ready = set(multiprocessing.connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
             for worker in busy:

@@ -400,16 +400,20 @@ def _register_engine() -> None:
     papermill_engines.register(_ENGINE, Engine)
 
 
-def _papermill(run, nb_path: Path, stage: Path):
-    """Execute the notebook into ``nb_path`` and return it; raises what papermill raises."""
+def _papermill(run, nb_path: Path, stage: Path, report: str | None = None):
+    """Execute the notebook into ``nb_path`` and return it; raises what papermill raises.
+
+    ``report``: the copy of the report the notebook reads instead of ``run``'s (:mod:`pntlib.run.snapshot`).
+    """
     import papermill as pm
 
     _register_engine()
     deadline = time.monotonic() + run.timeout
+    given = {"report": report} if report else {}
     return pm.execute_notebook(
         str(run.notebook),
         str(nb_path),
-        parameters={**run.parameters, "output_dir": str(stage), "run_name": run.name},
+        parameters={**run.parameters, **given, "output_dir": str(stage), "run_name": run.name},
         kernel_name=KERNEL_NAME,
         language="python",
         cwd=str(run.notebook.parent),
@@ -455,24 +459,54 @@ def _incomplete(name: str, nb_path: Path, stage: Path, nb=None) -> ErrorDetails 
     return None
 
 
-def _without_stage(output, stage: str, out: str) -> None:
-    """A cell output's text with the staging folder replaced by the output folder."""
+def _without_stage(output, paths: dict[str, str]) -> None:
+    """A cell output's text with the staging folder replaced by the output folder (and the
+    report's copy by the report), as ``paths`` (``{private path: published path}``) says."""
+
+    def tidy(text: str) -> str:
+        for private, public in paths.items():
+            text = text.replace(private, public)
+        return text
+
     if "text" in output:
-        output["text"] = output["text"].replace(stage, out)
+        output["text"] = tidy(output["text"])
     for mime, value in output.get("data", {}).items():
         if mime.startswith("text/") and isinstance(value, str):
-            output["data"][mime] = value.replace(stage, out)
+            output["data"][mime] = tidy(value)
     if "traceback" in output:
-        output["traceback"] = [line.replace(stage, out) for line in output["traceback"]]
+        output["traceback"] = [tidy(line) for line in output["traceback"]]
 
 
-def _tidy(run, nb_path: Path, parameters: dict, stage: Path, out: str, nb=None):
+def _private_paths(run, stage: Path, out: str, report: str | None) -> dict[str, str]:
+    """``{private path: published path}``: the staging folder is the output folder, the report's copy the report."""
+    paths = {str(stage): out}
+    if report:
+        paths[report] = str(run.report)
+    return paths
+
+
+def _summary_without_copy(run, stage: Path, report: str | None) -> None:
+    """The run's summary naming the report as the plan gave it, not the copy the notebook read."""
+    path = stage / f"{run.name}{SUMMARY_SUFFIX}"
+    if not report or not path.is_file():
+        return
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    parameters = summary.get("parameters")
+    if isinstance(parameters, dict) and parameters.get("report") == report:
+        parameters["report"] = run.parameters.get("report", "")
+    text = json.dumps(summary, ensure_ascii=False, indent=2).replace(
+        json.dumps(report)[1:-1], json.dumps(str(run.report))[1:-1])
+    path.write_text(text, encoding="utf-8")  # as pntlib.outputs.write_summary writes it
+
+
+def _tidy(run, nb_path: Path, parameters: dict, paths: dict[str, str], nb=None):
     """The executed notebook as published: the same bytes whatever the staging folder.
 
     Its injected-parameters cell (and papermill's error cells) get fixed ids;
     ``output_dir`` is given as ``""`` (the folder it ran in is deleted: run
     again by hand, the notebook writes to ``reports/manual/``); text outputs
-    that name the staging folder name the output folder, where its files are.
+    that name the staging folder name the output folder, where its files are
+    (and those naming the report's copy name the report: ``paths``).
     Tidies ``nb`` (the executed notebook, else read from ``nb_path``), writes it, and returns it.
     """
     import nbformat
@@ -488,14 +522,14 @@ def _tidy(run, nb_path: Path, parameters: dict, stage: Path, out: str, nb=None):
             errors += 1
             cell.id = f"papermill-error-{errors}"
         for output in cell.get("outputs", []):
-            _without_stage(output, str(stage), out)
+            _without_stage(output, paths)
     papermill = nb.metadata.setdefault("papermill", {})
     papermill.update(parameters=parameters, input_path=str(run.notebook), output_path=nb_path.name)
     nbformat.write(nb, nb_path)
     return nb
 
 
-def execute(run, staging: str, out: str) -> RunResult:
+def execute(run, staging: str, out: str, report: str | None = None) -> RunResult:
     """Execute one run into the folder ``staging`` (in a worker process); never raises.
 
     Parameters
@@ -507,6 +541,10 @@ def execute(run, staging: str, out: str) -> RunResult:
     out : str
         The output folder its files are published into: where the executed
         notebook's text outputs say the staging folder, they say this.
+    report : str, optional
+        The copy of the report the notebook is given instead of the file
+        (:mod:`pntlib.run.snapshot`); the published notebook, its outputs and its
+        summary name the report as the run gives it.
 
     Returns
     -------
@@ -516,21 +554,22 @@ def execute(run, staging: str, out: str) -> RunResult:
     stage = Path(staging)
     nb_path = stage / f"{run.name}.ipynb"
     try:
-        nb = _papermill(run, nb_path, stage)
+        nb = _papermill(run, nb_path, stage, report)
     except Exception as exc:  # the run failed: record why, keep going
-        return _failed(run, stage, out, started, _error_details(nb_path, exc, run.timeout))
+        return _failed(run, stage, out, started, _error_details(nb_path, exc, run.timeout), report)
     foreign = _foreign_files(stage, run.name)
     if foreign:  # publishing them could overwrite another run's files
         return _failed(run, stage, out, started, ErrorDetails(
             "OutputError",
             f"el cuaderno escribió archivos que no llevan el nombre de la ejecución "
             f"({run.name}, su parámetro run_name): {', '.join(foreign)}",
-        ))
+        ), report)
     incomplete = _incomplete(run.name, nb_path, stage, nb)
     if incomplete is not None:
-        return _failed(run, stage, out, started, incomplete)
+        return _failed(run, stage, out, started, incomplete, report)
     try:
-        nb = _tidy(run, nb_path, _published_parameters(run), stage, out, nb=nb)
+        _summary_without_copy(run, stage, report)
+        nb = _tidy(run, nb_path, _published_parameters(run), _private_paths(run, stage, out, report), nb=nb)
         _render(run.name, stage, ok=True, nb=nb)
     except Exception as exc:  # rendering failed: the run is not publishable
         return RunResult.failure(run.name, started,
@@ -538,10 +577,10 @@ def execute(run, staging: str, out: str) -> RunResult:
     return RunResult(run.name, "ok", started, time.time() - started)
 
 
-def _failed(run, stage: Path, out: str, started: float, error: ErrorDetails) -> RunResult:
+def _failed(run, stage: Path, out: str, started: float, error: ErrorDetails, report: str | None = None) -> RunResult:
     """A failed run, with the page of its failed notebook rendered when it can be."""
     try:
-        _tidy(run, stage / f"{run.name}.ipynb", _published_parameters(run), stage, out)
+        _tidy(run, stage / f"{run.name}.ipynb", _published_parameters(run), _private_paths(run, stage, out, report))
         _render(run.name, stage, ok=False)
     except Exception:  # the failure is reported either way
         pass
