@@ -51,6 +51,7 @@ from .state import sha256_file
 __all__ = [
     "DEFAULT_PLAN",
     "DEFAULT_TIMEOUT",
+    "TIMEOUT_RANGE",
     "FOR_EACH",
     "RUNNER_PARAMETERS",
     "PlanFile",
@@ -65,6 +66,10 @@ __all__ = [
 DEFAULT_PLAN = config.NOTEBOOKS_DIR / "plan.yaml"
 #: Seconds allowed per notebook when the plan does not say.
 DEFAULT_TIMEOUT = 900.0
+#: The timeouts a plan may give (seconds, inclusive): nbclient waits for a kernel in whole
+#: seconds (under 1 s it fails every run), and a wait beyond a week overflows the poll
+#: of the kernel's messages (1e308 s fails every run with OverflowError).
+TIMEOUT_RANGE = (1.0, 7 * 24 * 3600.0)
 #: ``for_each`` values: one run per objective or per indicator of the report.
 FOR_EACH = ("objective", "indicator")
 #: Parameters ``pnt run`` gives every run itself; a plan may not set them.
@@ -98,9 +103,12 @@ class Run:
 
 
 def _timeout(value: object) -> float:
-    """A timeout in seconds: a finite number greater than 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"timeout={value!r} must be a finite number of seconds greater than 0")
+    """A timeout in seconds, within :data:`TIMEOUT_RANGE`."""
+    low, high = TIMEOUT_RANGE
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or not low <= value <= high):
+        raise ValueError(f"timeout={value!r} is not valid: give a number of seconds from {low:g} to {high:g} "
+                         f"(a week)")
     return float(value)
 
 
@@ -182,7 +190,7 @@ class PlanFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    timeout: float = Field(DEFAULT_TIMEOUT, description="seconds allowed per notebook (finite, > 0)")
+    timeout: float = Field(DEFAULT_TIMEOUT, description="seconds allowed per notebook (1 to 604800)")
     parameters: dict[str, Any] = Field(
         default_factory=dict, description="given to every run; a report path is relative to the plan's folder")
     runs: list[PlanEntry] = Field(description="the plan's entries, in order")
@@ -327,7 +335,7 @@ def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) 
         Not YAML, or YAML pnt does not accept (anchors and aliases, a key
         given twice, a file over 1 MiB: :mod:`pntlib.run.yaml_loader`); a
         number where an id is expected (``indicator: 3.10``: quote it);
-        unknown keys; a missing notebook; a bad ``for_each``; a bad timeout (not a finite number > 0); a bad run name; two runs with the
+        unknown keys; a missing notebook; a bad ``for_each``; a bad timeout (not a number of seconds from 1 to 604800); a bad run name; two runs with the
         same name (ignoring case) or the same notebook and parameters; a
         parameter the notebook does not declare (the message lists the
         declared ones) or one that ``pnt run`` sets itself. The message names
