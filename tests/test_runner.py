@@ -430,3 +430,54 @@ def test_index_groups_runs_by_objective_and_words_key_figures():
     assert _format_value({"value": None, "raw": "N/D", "note": "no disponible (ND)"}) == "N/D (no disponible (ND))"
     assert _format_value({"value": 33.333, "unit": "Documento"}) == "33.33 documento"
     assert _format_value({"value": "Meta alcanzada"}) == "Meta alcanzada"
+
+
+def test_every_form_of_parameter_annotation_is_read(tmp_path, capsys):
+    # Found: a parameter annotated `str | None` (or `int | None`) was reported as not declared
+    # (papermill's inference drops PEP 604 unions). pnt reads the parameters cell with ast.
+    import nbformat
+
+    source = "\n".join([
+        'indicator: str | None = None  # el indicador',
+        'objective: int | None = None',
+        'name: Optional[str] = "x"',
+        'level: "str" = "a"',
+        'ratio: float = 0.5',
+        'items: list[dict[str, int]] = [{"a": 1},',
+        '                               {"b": 2}]  # varias líneas',
+        'plain = 3',
+        'a = b = "dos"',
+        'declared_only: int',
+        'output_dir: str = ""',
+        'run_name: str = ""',
+    ])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os"),
+                                         nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})])
+    path = tmp_path / "annotated.ipynb"
+    nbformat.write(nb, path)
+    declared = runner.declared_parameters(path)
+    assert list(declared) == ["indicator", "objective", "name", "level", "ratio", "items", "plain", "a", "b",
+                              "declared_only", "output_dir", "run_name"]
+    assert declared["indicator"] == {"name": "indicator", "inferred_type_name": "str | None", "default": "None",
+                                     "help": "el indicador"}
+    assert declared["objective"]["inferred_type_name"] == "int | None"
+    assert declared["items"]["default"] == '[{"a": 1},\n                               {"b": 2}]'
+    assert declared["items"]["help"] == "varias líneas"
+    assert declared["plain"]["inferred_type_name"] == "None" and declared["declared_only"]["default"] == "None"
+    # such parameters may be given, and a number for a text one is refused as for `str`
+    plan = _plan(tmp_path, f"runs:\n  - notebook: {path}\n    parameters: {{indicator: '3.2', objective: 3}}\n")
+    assert runner.load_plan(plan)[0].parameters == {"indicator": "3.2", "objective": 3}
+    for key in ("indicator", "name", "level"):
+        bad = _plan(tmp_path, f"runs:\n  - notebook: {path}\n    parameters: {{{key}: 3.10}}\n")
+        with pytest.raises(PlanError, match=f'{key}: "3.10"'):
+            runner.load_plan(bad)
+    assert [runner.is_text_type(t) for t in ("str", "str | None", "Optional[str]", "'str'", "int | str", "int")] == [
+        True, True, True, True, False, False]
+    # `pnt parameters` lists them as pnt run reads them (papermill --help-notebook misses unions)
+    assert cli.main(["parameters", str(path)]) == 0
+    assert "  indicator: str | None = None  # el indicador\n  objective: int | None = None\n" in capsys.readouterr().out
+    # a parameters cell that is not Python names the line
+    nb.cells[1].source = "value: int = 1\nvalue = = 2"
+    nbformat.write(nb, path)
+    with pytest.raises(PlanError, match="its parameters cell is not Python \\(line 2"):
+        runner.declared_parameters(path)

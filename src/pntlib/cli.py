@@ -37,6 +37,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 1 if counts.get("failed", 0) else 0
 
 
+def _cmd_parameters(args: argparse.Namespace) -> int:
+    from .run.plan import declared_parameters
+
+    declared = declared_parameters(args.notebook)
+    print(f"{args.notebook}: {len(declared)} parameter{'' if len(declared) == 1 else 's'}")
+    for p in declared.values():
+        annotation = "" if p["inferred_type_name"] == "None" else f": {p['inferred_type_name']}"
+        comment = f"  # {p['help']}" if p["help"] else ""
+        print(f"  {p['name']}{annotation} = {p['default']}{comment}")
+    return 0
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -84,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="execute only these runs (run name such as indicator_3.2, or notebook stem)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_cmd_run)
+    p = sub.add_parser(
+        "parameters",
+        help="list the parameters a notebook declares, as pnt run reads them (any annotation, e.g. str | None)",
+    )
+    p.add_argument("notebook", type=_path, help="the notebook (.ipynb)")
+    p.set_defaults(func=_cmd_parameters)
     return parser
 
 

@@ -49,7 +49,9 @@ from .plan import (
     Run,
     check_parameters_declared,
     declared_parameters,
+    is_text_type,
     load_plan,
+    read_parameters_cell,
 )
 from .pipeline import run_plan
 from .pool import LOCK_NAME, RunInterrupted
@@ -61,6 +63,8 @@ __all__ = [
     "load_plan",
     "check_parameters_declared",
     "declared_parameters",
+    "read_parameters_cell",
+    "is_text_type",
     "run_key",
     "source_hash",
     "read_manifest",
