@@ -536,3 +536,23 @@ def test_a_report_changed_during_the_run_is_named_and_every_page_comes_from_one_
     report.write_text("primer informe\n", encoding="utf-8")
     assert pntrun.run_plan(plan_b, out=out, jobs=1, quiet=True)["status"].tolist() == ["ok", "ok"]
     assert pntrun.run_plan(plan_b, out=out, jobs=1, quiet=True)["status"].tolist() == ["skipped", "skipped"]
+
+
+@pytest.mark.parametrize("where, why", [
+    ("data/raw", "it holds the report verbatim"),
+    ("data/raw/reports", "it holds the report verbatim"),
+    ("src/pntlib", "change pntlib's source hash"),
+    ("src/pntlib/run/out", "change pntlib's source hash"),
+])
+def test_an_output_folder_inside_the_sources_is_refused(tmp_path, where, why):
+    # Found: --out inside data/raw/ or src/pntlib/ was accepted (and output in src/pntlib/ changes
+    # the source hash, so every later run re-executed).
+    from pntlib import config
+    from pntlib.exceptions import OutputFolderError
+
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")
+    out = config.PROJ_ROOT / where
+    existed = out.exists()
+    with pytest.raises(OutputFolderError, match=re.escape(f"--out {out} is inside {where.split('/')[0]}/") + ".*" + re.escape(why)):
+        pntrun.run_plan(plan, out=out, quiet=True)
+    assert out.exists() == existed

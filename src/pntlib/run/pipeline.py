@@ -232,24 +232,45 @@ def _execute_and_index(runs: list[Run], todo: list[tuple[Run, dict]], out: Path,
 _OWN_LEFTOVERS = (LOCK_NAME, "manual")
 
 
+#: Folders pnt run never writes into, and why.
+_SOURCE_FOLDERS = {
+    "data/raw/": (config.RAW_DATA_DIR, "it holds the report verbatim, which nothing may change"),
+    "src/pntlib/": (Path(_SRC_DIR) / "pntlib", "files there change pntlib's source hash, so every later "
+                                               "pnt run would execute every notebook again"),
+}
+
+
+def _not_a_source_folder(out: Path) -> None:
+    """Refuse an output folder inside ``data/raw/`` or pntlib's own source."""
+    for label, (folder, why) in _SOURCE_FOLDERS.items():
+        folder = Path(folder).resolve()
+        if out == folder or folder in out.parents:
+            raise OutputFolderError(f"--out {out} is inside {label} ({folder}): {why}; give another folder, "
+                                    f"such as the default {config.REPORTS_DIR}")
+
+
 def _output_folder(out: str | Path | None) -> Path:
     """The output folder, created when missing; refused when it holds files that are not pnt's.
 
     Raises
     ------
+    OutputFolderError
+        ``out`` is a file, is inside ``data/raw/`` or ``src/pntlib/``, or is a
+        folder that is neither empty nor a ``pnt run`` output folder (one with
+        its ``manifest.json``).
     OutputError
-        ``out`` is a file, cannot be created, or is a folder that is neither
-        empty nor a ``pnt run`` output folder (one with its ``manifest.json``).
+        ``out`` cannot be created.
     """
     out = Path(config.REPORTS_DIR if out is None else out).resolve()
+    _not_a_source_folder(out)
     if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} is a file; give a folder (it is created when missing)")
+        raise OutputFolderError(f"--out {out} is a file; give a folder (it is created when missing)")
     if out.is_dir() and not (out / MANIFEST_NAME).is_file():
         foreign = sorted(p.name for p in out.iterdir()
                          if p.name not in _OWN_LEFTOVERS and not p.name.startswith(STAGING_PREFIX))
         if foreign:
             shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
-            raise OutputError(
+            raise OutputFolderError(
                 f"--out {out} is not empty ({shown}) and is not a pnt run output folder (it has no {MANIFEST_NAME}); "
                 "give a new or empty folder: pnt run replaces and removes files in it"
             )
@@ -326,9 +347,12 @@ def run_plan(
         the valid names).
     RunLockedError
         Another ``pnt run`` is writing into ``out`` (the message names it).
+    OutputFolderError
+        ``out`` is a file, a folder inside ``data/raw/`` or ``src/pntlib/``,
+        or a folder that is neither empty nor a ``pnt run`` output folder
+        (nothing in it is touched).
     OutputError
-        ``out`` is a file, or a folder that is neither empty nor a ``pnt run``
-        output folder (nothing in it is touched); or a file cannot be written
+        A file cannot be written
         there (a full disk: the message names the path, and the folder's
         files, manifest and index are as before the run being published).
     RunInterrupted
