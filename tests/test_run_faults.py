@@ -556,3 +556,32 @@ def test_an_output_folder_inside_the_sources_is_refused(tmp_path, where, why):
     with pytest.raises(OutputFolderError, match=re.escape(f"--out {out} is inside {where.split('/')[0]}/") + ".*" + re.escape(why)):
         pntrun.run_plan(plan, out=out, quiet=True)
     assert out.exists() == existed
+
+
+@pytest.mark.kernel
+def test_no_process_a_notebook_starts_outlives_the_run(tmp_path):
+    # Found: a notebook's child started with setsid outlived pnt run. Injected: one child in a
+    # session of its own (setsid) still held by the kernel, and one daemon whose parent exits.
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    pids = tmp_path / "pids"
+    _notebook(tmp_path, "nb", _set_source(3, (
+        "import subprocess\n"
+        "held = subprocess.Popen(['setsid', 'sleep', '300'])\n"
+        f"subprocess.run('setsid sleep 301 > /dev/null 2>&1 & echo $! > {pids}-daemon', shell=True, check=True)\n"
+        f"open('{pids}-held', 'w').write(str(held.pid))")))
+    plan = _plan(tmp_path, "runs:\n  - notebook: nb.ipynb\n")
+    assert pntrun.run_plan(plan, out=tmp_path / "out", quiet=True)["status"].tolist() == ["ok"]
+    started = [int(Path(f"{pids}-{which}").read_text().strip()) for which in ("held", "daemon")]
+
+    def running(pid):
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    deadline = time.monotonic() + 5  # killed by the time pnt run returns; a moment for the system
+    while time.monotonic() < deadline and any(running(pid) for pid in started):
+        time.sleep(0.1)
+    assert not [pid for pid in started if running(pid)]

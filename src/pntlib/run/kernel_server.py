@@ -46,7 +46,7 @@ import tempfile
 import traceback
 from dataclasses import dataclass, field
 
-__all__ = ["LAUNCHER", "PRELOAD", "main"]
+__all__ = ["LAUNCHER", "PRELOAD", "KERNEL_MARK", "become_subreaper", "kill_processes", "main"]
 
 #: The module jupyter_client's kernel command runs (``python -m ipykernel_launcher``).
 LAUNCHER = "ipykernel_launcher"
@@ -69,6 +69,9 @@ PRELOAD = (
     "pntlib.outputs",
     "pntlib.plots",
 )
+#: Environment variable a forked kernel sets to its own pid: the processes a notebook starts
+#: inherit it, so that the server knows whose they are once they are orphaned.
+KERNEL_MARK = "PNTLIB_RUN_KERNEL"
 # matplotlib_inline's backend module hooks into the running IPython shell when it is
 # first imported: it must be imported by the kernel (when pyplot first needs it), never here.
 _NOT_PRELOADED = "matplotlib_inline.backend_inline"
@@ -113,6 +116,44 @@ def _preload(reports: list[str]) -> None:
             progress(report=report or None)
         except Exception:  # noqa: BLE001 - a damaged report: the notebook reports it, in its validation cell
             continue
+
+
+def become_subreaper() -> bool:
+    """Make this process the *child subreaper* of its descendants (Linux ``prctl``; elsewhere nothing).
+
+    A process a notebook starts in a session of its own (``setsid``), or whose parent
+    exits, is then re-parented to this process instead of to init, so that it can be
+    found and killed when its run ends. No public Python function sets it (``os`` has no
+    ``prctl``), hence ``ctypes``. Returns whether it is set.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER = 36 (linux/prctl.h)
+    except (OSError, AttributeError):
+        return False
+
+
+def kill_processes(processes) -> None:
+    """Kill psutil processes and every process below them (stopped first, so none escapes by forking)."""
+    import psutil
+
+    tree = []
+    for process in processes:
+        try:
+            process.suspend()
+            tree += [process, *process.children(recursive=True)]
+        except psutil.Error:
+            continue
+    for process in tree:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(tree, timeout=5)
 
 
 def _kernel_args(argv: list[str]) -> list[str]:
@@ -163,6 +204,7 @@ def _become_kernel(args: list[str], cwd: str, env: dict, close: list, ready: int
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)  # JPY_PARENT_PID: the worker that asked for the kernel
+        os.environ[KERNEL_MARK] = str(os.getpid())
         import importlib.util
 
         sys.argv = [importlib.util.find_spec(LAUNCHER).origin, *args]
@@ -224,6 +266,7 @@ class Server:
         self.remaining = runs  # kernels still to be asked for
         self.folder = tempfile.mkdtemp(prefix="pnt-kernels-")
         self.count = 0
+        self.ended: list[int] = []  # kernels that ended, whose orphans are still to be killed
 
     # ---------------------------------------------------------------- processes
 
@@ -236,7 +279,9 @@ class Server:
                 return
             if pid == 0:
                 return
-            self.children.discard(pid)
+            if pid in self.children:
+                self.children.discard(pid)
+                self.ended.append(pid)
 
     def fork(self, args: list[str], cwd: str, env: dict, ready: int | None = None) -> int:
         # SIGCHLD waits until the new kernel is recorded, so that its end is never missed
@@ -260,8 +305,34 @@ class Server:
                 pass
 
     def kill_all(self) -> None:
+        """Kill the kernels and every other process below the server (orphans of notebooks included)."""
         for pid in list(self.children):
             self.kill(pid)
+        import psutil
+
+        try:
+            kill_processes(psutil.Process().children())
+        except psutil.Error:
+            pass
+
+    def kill_orphans(self) -> None:
+        """Kill what ended kernels left behind: processes re-parented to the server (a subreaper) that
+        a notebook started (they carry :data:`KERNEL_MARK` of a kernel that ended)."""
+        if not self.ended:
+            return
+        import psutil
+
+        ended, self.ended = {str(pid) for pid in self.ended}, []
+        orphans = []
+        for process in psutil.Process().children():
+            if process.pid in self.children:
+                continue
+            try:
+                if process.environ().get(KERNEL_MARK) in ended:
+                    orphans.append(process)
+            except psutil.Error:
+                continue
+        kill_processes(orphans)
 
     # ---------------------------------------------------------------- spares
 
@@ -343,7 +414,8 @@ class Server:
 
     def serve(self) -> None:
         while True:
-            for key, _ in self.selector.select():
+            self.kill_orphans()
+            for key, _ in self.selector.select(timeout=0.5):
                 what = key.data
                 if what == "stdin":
                     if not os.read(sys.stdin.fileno(), 4096):
@@ -404,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     if sys.path and os.path.realpath(sys.path[0]) == os.path.dirname(os.path.realpath(__file__)):
         del sys.path[0]
     listener = socket.socket(fileno=int(args[0]))
+    become_subreaper()  # what a notebook starts and leaves behind comes back to the server
     _preload(args[2:])
     server = Server(listener, int(args[1]))
     signal.signal(signal.SIGCHLD, server.reap)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..lock import LOCK_NAME, exclusive
+from .kernel_server import kill_processes
 from .kernels import KernelServer, kernel_environment
 from .worker import ErrorDetails, RunResult, execute, init_worker
 
@@ -180,7 +181,20 @@ def _serve(conn, env: dict, kernels: str | None, main_pid: int) -> None:
         if message is None:
             return
         run, stage, out, report = message
-        conn.send(execute(run, stage, out, report))
+        result = execute(run, stage, out, report)
+        _kill_leftovers()
+        conn.send(result)
+
+
+def _kill_leftovers() -> None:
+    """Kill whatever the run left below this worker (a kernel it launched itself, and what that
+    kernel started, re-parented here: the worker is their subreaper, see :func:`init_worker`)."""
+    import psutil
+
+    try:
+        kill_processes(psutil.Process().children())
+    except psutil.Error:
+        pass
 
 
 class _Worker:

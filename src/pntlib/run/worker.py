@@ -126,6 +126,9 @@ def init_worker(env: dict, kernels: str | None = None) -> None:
             signal.signal(getattr(signal, name), signal.SIG_IGN)
     os.environ.clear()
     os.environ.update(env)
+    from .kernel_server import become_subreaper
+
+    become_subreaper()  # what its kernels start and leave comes back to it (and is killed after each run)
     set_client(KernelClient(kernels) if kernels else None)
     _warm_up()
 
