@@ -102,7 +102,7 @@ def test_a_folder_that_is_not_an_output_folder_is_refused(tmp_path, capsys, left
     (out / leftover).parent.mkdir(parents=True, exist_ok=True)
     (out / leftover).write_text("not pnt's", encoding="utf-8")
     before = _files(out)
-    assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"]) == 1
+    assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"]) == 2  # bad usage
     err = capsys.readouterr().err
     assert f"--out {out} is not empty" in err and "not a pnt run output folder" in err
     assert _files(out) == before and sorted(p.name for p in out.iterdir()) == [Path(leftover).parts[0]]
@@ -110,7 +110,7 @@ def test_a_folder_that_is_not_an_output_folder_is_refused(tmp_path, capsys, left
 
 def test_the_root_folder_is_refused(tmp_path, capsys):
     plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")
-    assert cli.main(["run", "--plan", str(plan), "--out", "/", "--quiet"]) == 1
+    assert cli.main(["run", "--plan", str(plan), "--out", "/", "--quiet"]) == 2
     assert "--out / is not empty" in capsys.readouterr().err
     assert not Path("/index.html").exists() and not Path("/manifest.json").exists()
 
@@ -278,7 +278,7 @@ def test_a_large_plan_is_refused_before_it_is_read(tmp_path):
 def test_a_plan_that_is_not_a_file_names_it_and_the_default(tmp_path, capsys, where, problem):
     (tmp_path / "folder").mkdir()
     out = tmp_path / "out"
-    assert cli.main(["run", "--plan", str(tmp_path / where), "--out", str(out), "--quiet"]) == 1
+    assert cli.main(["run", "--plan", str(tmp_path / where), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert f"cannot be read ({problem}); give the path of a run plan YAML file" in err
     assert "notebooks/plan.yaml" in err and "Traceback" not in err and not out.exists()
@@ -585,3 +585,44 @@ def test_no_process_a_notebook_starts_outlives_the_run(tmp_path):
     while time.monotonic() < deadline and any(running(pid) for pid in started):
         time.sleep(0.1)
     assert not [pid for pid in started if running(pid)]
+
+
+@pytest.mark.parametrize("raised, status, shown", [
+    (None, 1, "FAILED tiny"),  # a notebook failed
+    (PlanError("plan.yaml: run 1: bad"), 2, "error: plan.yaml: run 1: bad"),
+    (RunLockedError("another pnt run or pnt extract is writing into out"), 3, "is writing into"),
+    (OutputError("cannot write into the output folder: No space left on device"), 4, "No space left"),
+    ("changed", 4, "changed while pnt run was running"),
+])
+def test_exit_statuses_tell_failed_notebooks_from_usage_from_a_locked_folder(monkeypatch, capsys, raised, status, shown):
+    # Found: `pnt run` exited 1 for failed notebooks, a bad plan and a locked folder alike.
+    import pandas as pd
+
+    from pntlib import ReportChangedError
+
+    def run_plan(*args, **kwargs):
+        if raised == "changed":
+            raise ReportChangedError("the report x.txt changed while pnt run was running (sha256 a at the start)")
+        if raised is not None:
+            raise raised
+        return pd.DataFrame({"name": ["tiny"], "status": ["failed"], "error": ["ValueError: x"]})
+
+    monkeypatch.setattr(pntrun, "run_plan", run_plan)
+    assert cli.main(["run", "--quiet"]) == status
+    assert shown in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:  # argparse: bad usage too
+        cli.main(["run", "--jobs", "0"])
+    assert exit_.value.code == 2
+
+
+def test_pnt_run_help_and_the_docs_list_the_exit_statuses(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--help"])
+    text = capsys.readouterr().out
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "running.md").read_text(encoding="utf-8")
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    for code, meaning in cli.RUN_EXIT_CODES.items():
+        assert f"  {code:<4} {meaning}" in text
+        assert f"| {code} |" in docs
+    for code in (1, 2, 3, 4):
+        assert f"{code}) echo" in makefile  # make report names the meaning of pnt run's status

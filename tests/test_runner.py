@@ -293,7 +293,7 @@ def test_an_undeclared_parameter_stops_the_call_before_anything_runs(tmp_path):
     plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n  - notebook: @NB/tiny.ipynb\n    parameters: {objetive: 3}\n")
     out = tmp_path / "out"
     code = cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"])
-    assert code == 1
+    assert code == 2  # bad usage
     assert not list(out.glob("tiny*")) and not (out / "manifest.json").exists()
 
 

@@ -11,7 +11,24 @@ import signal
 import sys
 from pathlib import Path
 
-from .exceptions import PntlibError, RunLockedError
+from .exceptions import OutputFolderError, ParameterError, PlanError, PntlibError, RunLockedError
+
+#: Exit statuses of ``pnt run`` (``pnt extract``: 0, 1 for any error, 2, 3).
+EXIT_OK = 0
+EXIT_FAILED = 1  # pnt run: some notebooks failed (the others are published); pnt extract: an error
+EXIT_USAGE = 2  # bad usage: an option, the plan, a parameter, an output folder pnt will not write into
+EXIT_LOCKED = 3  # another pnt run or pnt extract is writing into the output folder
+EXIT_ERROR = 4  # pnt run could not finish: the report cannot be read or changed during the run, a file cannot be written
+#: What each exit status of ``pnt run`` means (``pnt run --help``, ``make report``, docs/running.md).
+RUN_EXIT_CODES = {
+    EXIT_OK: "every run succeeded or was unchanged",
+    EXIT_FAILED: "some notebooks failed; the others were published (see index.html and failed/)",
+    EXIT_USAGE: "bad usage: an option, the plan, a parameter, or an output folder pnt will not write into",
+    EXIT_LOCKED: "another pnt run or pnt extract is writing into the output folder",
+    EXIT_ERROR: "pnt run could not finish: the report cannot be read or changed during the run, "
+                "or a file cannot be written",
+    130: "interrupted: Ctrl-C (SIGINT); 143 SIGTERM, 129 SIGHUP (128 + the signal)",
+}
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -34,7 +51,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     for row in result[result["status"] == "failed"].itertuples():
         print(f"  FAILED {row.name}: {row.error}", file=sys.stderr)
-    return 1 if counts.get("failed", 0) else 0
+    return EXIT_FAILED if counts.get("failed", 0) else EXIT_OK
 
 
 def _cmd_parameters(args: argparse.Namespace) -> int:
@@ -87,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "run",
         help="execute the notebook run plan with papermill and write the reports and reports/index.html",
+        description="Execute the notebook run plan with papermill and write the reports and their index.",
+        epilog="exit status:\n" + "\n".join(f"  {code:<4} {meaning}" for code, meaning in RUN_EXIT_CODES.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--plan", type=_path, default=None, help="run plan YAML (default: notebooks/plan.yaml)")
     p.add_argument("--out", type=_path, default=None, help="output folder (default: reports/)")
@@ -117,16 +137,24 @@ def main(argv: list[str] | None = None) -> int:
         detail = str(exc) or "interrupted"
         print(f"pnt {args.command}: {detail}", file=sys.stderr)
         return 128 + int(getattr(exc, "signum", signal.SIGINT))
-    except RunLockedError as exc:
-        print(f"pnt {args.command}: error: {exc}", file=sys.stderr)
-        return 3
     except PntlibError as exc:
         print(f"pnt {args.command}: error: {exc}", file=sys.stderr)
-        return 1
+        return _exit_status(args.command, exc)
     except OSError as exc:  # a missing report, a folder given as a file, permissions, ...
         what = f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
         print(f"pnt {args.command}: error: {what}", file=sys.stderr)
-        return 1
+        return _exit_status(args.command, exc)
+
+
+def _exit_status(command: str, exc: Exception) -> int:
+    """The exit status of a command that raised ``exc`` (:data:`RUN_EXIT_CODES`)."""
+    if isinstance(exc, RunLockedError):
+        return EXIT_LOCKED
+    if command != "run":
+        return EXIT_FAILED
+    if isinstance(exc, (PlanError, ParameterError, OutputFolderError)):
+        return EXIT_USAGE
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover
