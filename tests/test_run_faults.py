@@ -605,7 +605,8 @@ def test_exit_statuses_tell_failed_notebooks_from_usage_from_a_locked_folder(mon
             raise ReportChangedError("the report x.txt changed while pnt run was running (sha256 a at the start)")
         if raised is not None:
             raise raised
-        return pd.DataFrame({"name": ["tiny"], "status": ["failed"], "error": ["ValueError: x"]})
+        return pd.DataFrame({"name": ["tiny"], "notebook": ["tiny.ipynb"], "status": ["failed"],
+                             "error": ["ValueError: x"], "cell": pd.array([4], dtype="Int64")})
 
     monkeypatch.setattr(pntrun, "run_plan", run_plan)
     assert cli.main(["run", "--quiet"]) == status
@@ -626,3 +627,24 @@ def test_pnt_run_help_and_the_docs_list_the_exit_statuses(capsys):
         assert f"| {code} |" in docs
     for code in (1, 2, 3, 4):
         assert f"{code}) echo" in makefile  # make report names the meaning of pnt run's status
+
+
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ")
+
+
+@pytest.mark.kernel
+def test_every_log_line_is_timestamped_off_a_terminal_and_a_failure_names_notebook_and_cell(tmp_path, capsys):
+    # Found: `make report >> reports.log` gave lines without a time, and a failure line named
+    # neither the notebook nor the cell. (capsys is not a terminal, as a log file is not.)
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n    parameter_sets: [{value: 1}, {value: 2, fail: true}]\n")
+    assert cli.main(["run", "--plan", str(plan), "--out", str(tmp_path / "out")]) == 1
+    captured = capsys.readouterr()
+    lines = [text for text in (captured.out + captured.err).splitlines() if text]
+    assert lines and all(_STAMP.match(text) for text in lines), lines
+    failed = [text for text in lines if "FAILED" in text]
+    assert len(failed) == 2  # as it ends, and in the summary
+    assert all("tiny_2_True (tiny.ipynb, cell 4): ValueError: fallo a propósito con value=2" in t for t in failed), failed
+    assert any(re.search(r" ok tiny_1 \(\d+\.\d s\)$", text) for text in lines), lines
+    assert cli.main(["extract", "--out", str(tmp_path / "processed")]) == 0
+    out = capsys.readouterr().out
+    assert _STAMP.match(out) and re.search(rf"pnt extract: wrote \d+ files to {re.escape(str(tmp_path / 'processed'))}$", out)

@@ -11,6 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
+from . import log
 from .exceptions import OutputFolderError, ParameterError, PlanError, PntlibError, RunLockedError
 
 #: Exit statuses of ``pnt run`` (``pnt extract``: 0, 1 for any error, 2, 3).
@@ -36,7 +37,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     written = extract(report=args.report, out=args.out)
     folder = next(iter(written.values())).parent if written else args.out
-    print(f"wrote {len(written)} files to {folder}")
+    log.line(f"pnt extract: wrote {len(written)} files to {folder}", sys.stdout)
     return 0
 
 
@@ -45,12 +46,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     result = run_plan(args.plan, out=args.out, jobs=args.jobs, force=args.force, only=args.only, quiet=args.quiet)
     counts = result["status"].value_counts()
-    print(
-        f"{len(result)} run{'' if len(result) == 1 else 's'}: {counts.get('ok', 0)} ok, {counts.get('failed', 0)} failed, "
-        f"{counts.get('skipped', 0)} skipped (unchanged)"
-    )
+    log.line(
+        f"pnt run: {len(result)} run{'' if len(result) == 1 else 's'}: {counts.get('ok', 0)} ok, "
+        f"{counts.get('failed', 0)} failed, {counts.get('skipped', 0)} skipped (unchanged)", sys.stdout)
     for row in result[result["status"] == "failed"].itertuples():
-        print(f"  FAILED {row.name}: {row.error}", file=sys.stderr)
+        log.line(f"pnt run: FAILED {log.failure(row.name, row.notebook, row.cell, row.error)}")
     return EXIT_FAILED if counts.get("failed", 0) else EXIT_OK
 
 
@@ -135,14 +135,14 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: one line, no traceback, the shell's 128 + signal
         detail = str(exc) or "interrupted"
-        print(f"pnt {args.command}: {detail}", file=sys.stderr)
+        log.line(f"pnt {args.command}: {detail}")
         return 128 + int(getattr(exc, "signum", signal.SIGINT))
     except PntlibError as exc:
-        print(f"pnt {args.command}: error: {exc}", file=sys.stderr)
+        log.line(f"pnt {args.command}: error: {exc}")
         return _exit_status(args.command, exc)
     except OSError as exc:  # a missing report, a folder given as a file, permissions, ...
         what = f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
-        print(f"pnt {args.command}: error: {what}", file=sys.stderr)
+        log.line(f"pnt {args.command}: error: {what}")
         return _exit_status(args.command, exc)
 
 

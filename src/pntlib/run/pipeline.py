@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import config
+from .. import config, log
 from ..exceptions import OutputError, OutputFolderError, PlanError, ReportChangedError
 from ..files import Publication, describe_os_error
 from .index import INDEX_NAME, provenance_files, render_index
@@ -30,7 +30,7 @@ __all__ = ["run_plan", "STAGING_PREFIX"]
 #: Prefix of the staging folders a call makes in the output folder (removed when it ends).
 STAGING_PREFIX = ".staging"
 _SRC_DIR = str(Path(__file__).resolve().parents[2])  # the folder holding this pntlib
-_COLUMNS = ["name", "notebook", "parameters", "status", "duration", "error"]
+_COLUMNS = ["name", "notebook", "parameters", "status", "duration", "error", "cell"]
 
 
 def _now() -> str:
@@ -87,7 +87,33 @@ def _record(manifest: dict, task: Task, result: RunResult, files) -> None:
         record["last_success"] = {**task.key, "finished": finished, "files": files}
 
 
+class _Lines:
+    """The progress of a call off a terminal (a log file, cron, CI): one timestamped line per run."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def add_task(self, *args, **kwargs) -> int:
+        return 0
+
+    def update(self, *args, **kwargs) -> None:
+        pass
+
+    def print(self, text: str) -> None:
+        if not self.quiet:
+            log.line(text)
+
+
 def _progress(quiet: bool):
+    """A progress bar on a terminal; off one, timestamped log lines (:mod:`pntlib.log`)."""
+    if quiet or not log.on_terminal():
+        return _Lines(quiet)
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -122,8 +148,7 @@ def _execute(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest:
                     _publish(runs, task, result, out, manifest, staging_root)
                     results[task.run.name] = result
                 counts[result.status] += 1
-                mark = "[green]ok[/]" if result.status == "ok" else "[red]FAILED[/]"
-                progress.console.print(f"{mark} {task.run.name} ({result.duration or 0:.1f} s)")
+                _report(progress, task, result)
                 progress.update(bar, advance=1, done=counts["ok"], failed=counts["failed"],
                                 left=len(tasks) - sum(counts.values()))
     except KeyboardInterrupt:
@@ -132,6 +157,24 @@ def _execute(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest:
         raise
     finally:
         pool.close()
+
+
+def _report(progress, task: Task, result: RunResult) -> None:
+    """The line saying how a run ended; a failure names its notebook, the failing cell and the error."""
+    took = f"{result.duration or 0:.1f} s"
+    if result.status == "ok":
+        text, plain = f"[green]ok[/] {task.run.name} ({took})", f"ok {task.run.name} ({took})"
+    else:
+        error = result.error
+        detail = log.failure(task.run.name, task.run.notebook.name, error.cell_number if error else None,
+                              str(error) if error else "")
+        text = plain = f"FAILED {detail} ({took})"
+    if isinstance(progress, _Lines):
+        progress.print(plain)
+    else:
+        from rich.markup import escape
+
+        progress.console.print(text if result.status == "ok" else f"[red]FAILED[/] {escape(plain[7:])}")
 
 
 def _commit_state(runs: list[Run], out: Path, manifest: dict, publication: Publication) -> None:
@@ -290,11 +333,13 @@ def _frame(selected: list[Run], results: dict[str, RunResult]) -> pd.DataFrame:
         "status": results[run.name].status,
         "duration": results[run.name].duration,
         "error": str(results[run.name].error) if results[run.name].error else None,
+        "cell": results[run.name].error.cell_number if results[run.name].error else None,
     } for run in selected]
     frame = pd.DataFrame(rows, columns=_COLUMNS)
     for col in ("name", "notebook", "parameters", "status", "error"):
         frame[col] = frame[col].astype("string")
     frame["duration"] = pd.array(frame["duration"].tolist(), dtype="Float64")
+    frame["cell"] = pd.array(frame["cell"].tolist(), dtype="Int64")
     return frame
 
 
@@ -337,7 +382,9 @@ def run_plan(
         - ``status`` : string — ``ok``, ``failed`` or ``skipped`` (unchanged
           since its last success);
         - ``duration`` : Float64 — seconds, missing when skipped;
-        - ``error`` : string — ``ename: evalue`` of a failed run, else missing.
+        - ``error`` : string — ``ename: evalue`` of a failed run, else missing;
+        - ``cell`` : Int64 — the failing cell's 1-based position in the
+          notebook (as Jupyter counts cells), missing when no cell is to blame.
 
     Raises
     ------
