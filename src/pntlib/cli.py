@@ -44,7 +44,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .run import run_plan
 
-    result = run_plan(args.plan, out=args.out, jobs=args.jobs, force=args.force, only=args.only, quiet=args.quiet)
+    result = run_plan(args.plan, out=args.out, jobs=args.jobs, force=args.force, only=args.only, quiet=args.quiet,
+                      kernels=args.kernels)
     counts = result["status"].value_counts()
     log.line(
         f"pnt run: {len(result)} run{'' if len(result) == 1 else 's'}: {counts.get('ok', 0)} ok, "
@@ -115,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", metavar="NAME", default=None,
                    help="execute only these runs (run name such as indicator_3.2, or notebook stem)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.add_argument("--kernels", choices=("server", "plain"), default="server",
+                   help="server (default): kernels forked by a kernel server that imported the notebooks' "
+                        "libraries once; plain: each kernel a new process (slower; for diagnosis)")
     p.set_defaults(func=_cmd_run)
     p = sub.add_parser(
         "parameters",

@@ -21,6 +21,9 @@ formatted, ``python -m ipykernel_launcher -f FILE ...``); the server answers
 ``{"pid": N}`` (a kernel started with that command) or ``{"pid": N,
 "connection": {...}}`` (a spare, started with the same command but its own
 connection file: these are its ports and key), or ``{"error": "..."}``.
+A worker may also send ``{"status": N}``: the answer ``{"pid": N, "exit": CODE}``
+gives kernel N's exit code once it ended (``-S``: signal S ended it, as
+``Popen.returncode`` gives it), ``null`` while it runs.
 When the server's standard input closes (``pnt run`` ended, or died), it kills
 the kernels it started that are still running and exits; a kernel whose server
 is gone exits within a second (ipykernel's parent poller watches the server).
@@ -46,7 +49,7 @@ import tempfile
 import traceback
 from dataclasses import dataclass, field
 
-__all__ = ["LAUNCHER", "PRELOAD", "KERNEL_MARK", "become_subreaper", "kill_processes", "main"]
+__all__ = ["LAUNCHER", "PRELOAD", "KERNEL_MARK", "SINGLE_THREADED", "become_subreaper", "kill_processes", "main"]
 
 #: The module jupyter_client's kernel command runs (``python -m ipykernel_launcher``).
 LAUNCHER = "ipykernel_launcher"
@@ -81,6 +84,43 @@ class _KernelShell:
     """What ``get_ipython()`` is to an import-time check while the server imports: a kernel's shell."""
 
     kernel = None
+
+
+#: Set in the server before it imports anything, so that it forks with one thread: a thread
+#: does not survive fork, and one holding a lock then leaves the child stuck on it. OpenBLAS
+#: (numpy) starts a pool of worker threads when loaded unless told to use one; the jemalloc
+#: linked into pyarrow starts a background purging thread unless configured not to (pyarrow
+#: allocates with mimalloc by default, so the kernels lose nothing). A kernel gets its BLAS
+#: threads back (:func:`_restore_blas_threads`) and the caller's environment.
+SINGLE_THREADED = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "JE_ARROW_MALLOC_CONF": "background_thread:false",
+}
+
+
+def _blas_threads(env: dict) -> int:
+    """The BLAS threads a kernel started with ``env`` as a new process would have (OpenBLAS's rule:
+    ``OPENBLAS_NUM_THREADS``, else ``GOTO_NUM_THREADS``, else ``OMP_NUM_THREADS``, else the usable cores)."""
+    for name in ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"):
+        try:
+            value = int(env.get(name, "").split(",")[0])
+        except ValueError:
+            continue
+        if value > 0:
+            return value
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _restore_blas_threads(env: dict) -> None:
+    """In a kernel: the BLAS thread pool a new process would have (the server ran with one thread)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=_blas_threads(env), user_api="blas")
 
 
 def _preload(reports: list[str]) -> None:
@@ -211,6 +251,7 @@ def _become_kernel(args: list[str], cwd: str, env: dict, close: list, ready: int
         import numpy
 
         numpy.random.seed()  # a fresh global generator, as in a new interpreter
+        _restore_blas_threads(env)
         from ipykernel.kernelapp import IPKernelApp
 
         # the parent the kernel watches (it exits when it is gone): this server, whose own
@@ -267,6 +308,7 @@ class Server:
         self.folder = tempfile.mkdtemp(prefix="pnt-kernels-")
         self.count = 0
         self.ended: list[int] = []  # kernels that ended, whose orphans are still to be killed
+        self.exits: dict[int, int] = {}  # exit code of each kernel that ended (-N: signal N)
 
     # ---------------------------------------------------------------- processes
 
@@ -274,7 +316,7 @@ class Server:
         """Collect the exit status of kernels that ended (so they do not stay as zombies)."""
         while True:
             try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
@@ -282,6 +324,7 @@ class Server:
             if pid in self.children:
                 self.children.discard(pid)
                 self.ended.append(pid)
+                self.exits[pid] = os.waitstatus_to_exitcode(status)
 
     def fork(self, args: list[str], cwd: str, env: dict, ready: int | None = None) -> int:
         # SIGCHLD waits until the new kernel is recorded, so that its end is never missed
@@ -390,8 +433,17 @@ class Server:
         except OSError:  # the worker is gone: so is its need for the kernel
             pass
 
+    def status(self, client, pid: int) -> None:
+        """Answer whether kernel ``pid`` ended, and its exit code."""
+        self.reap()  # SIGCHLD may be pending while the request is served
+        ended = pid not in self.children
+        self.answer(client, {"pid": pid, "exit": self.exits.get(pid, -signal.SIGKILL) if ended else None})
+
     def launch(self, client, request: dict) -> None:
         """Answer a request: a matching spare, or a kernel forked for it."""
+        if "status" in request:
+            self.status(client, int(request["status"]))
+            return
         try:
             args = _kernel_args(request["argv"])
             cwd, env = request["cwd"], request["env"]
@@ -476,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
     if sys.path and os.path.realpath(sys.path[0]) == os.path.dirname(os.path.realpath(__file__)):
         del sys.path[0]
     listener = socket.socket(fileno=int(args[0]))
+    os.environ.update(SINGLE_THREADED)  # before anything is imported (a kernel gets its caller's environment)
     become_subreaper()  # what a notebook starts and leaves behind comes back to the server
     _preload(args[2:])
     server = Server(listener, int(args[1]))

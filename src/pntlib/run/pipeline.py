@@ -20,7 +20,7 @@ from ..files import Publication, describe_os_error
 from .index import INDEX_NAME, provenance_files, render_index
 from . import snapshot
 from .plan import Run, check_parameters_declared, declared_parameters, load_plan
-from .pool import LOCK_NAME, RunInterrupted, StopSignals, Task, WorkerPool, exclusive
+from .pool import KERNEL_MODES, LOCK_NAME, RunInterrupted, StopSignals, Task, WorkerPool, exclusive
 from .publish import publish
 from .state import MANIFEST_NAME, is_up_to_date, manifest_text, read_manifest, run_key, source_hash
 from .worker import RunResult, matplotlib_config_dir
@@ -226,7 +226,7 @@ def _stopped(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest:
 
 
 def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | None, force: bool,
-                quiet: bool) -> dict[str, RunResult]:
+                quiet: bool, kernels: str = "server") -> dict[str, RunResult]:
     """The body of :func:`run_plan`, called while holding the output folder's lock."""
     for leftover in out.glob(f"{STAGING_PREFIX}*"):  # left by a killed call (no other call is running)
         if leftover.is_dir():
@@ -237,7 +237,7 @@ def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | 
         snapshots = _snapshots(selected, staging_root)  # every report read once, here
         todo, results = _triage(selected, manifest, out, force, snapshots)
         _execute_and_index(runs, todo, out, manifest, results, staging_root=staging_root, jobs=jobs,
-                           quiet=quiet, snapshots=snapshots)
+                           quiet=quiet, snapshots=snapshots, kernels=kernels)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     changed = snapshot.changes(snapshots.values())
@@ -248,10 +248,10 @@ def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | 
 
 def _execute_and_index(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict, *,
                        staging_root: Path, jobs: int | None, quiet: bool,
-                       snapshots: dict[Path, snapshot.Snapshot]) -> None:
+                       snapshots: dict[Path, snapshot.Snapshot], kernels: str) -> None:
     """Execute ``todo`` (in worker processes, with the call's kernel server), then write the manifest and index."""
     pool = WorkerPool(min(max(1, int(jobs or os.cpu_count() or 1)), max(1, len(todo))), _SRC_DIR,
-                      str(matplotlib_config_dir(staging_root)))
+                      str(matplotlib_config_dir(staging_root)), kernels)
     try:
         reports = [snapshots[run.report].copy or (run.report if run.parameters.get("report") else "") for run, _ in todo]
         pool.start_kernels(len(todo), [str(r) for r in reports])  # its imports overlap the check below
@@ -351,6 +351,7 @@ def run_plan(
     force: bool = False,
     only: Iterable[str] | None = None,
     quiet: bool = False,
+    kernels: str = "server",
 ) -> pd.DataFrame:
     """Execute a run plan with papermill and write the reports and their index.
 
@@ -370,6 +371,11 @@ def run_plan(
         stem (``indicator``) selects; the index still lists the whole plan.
     quiet : bool, default False
         No progress display.
+    kernels : {"server", "plain"}, default "server"
+        ``server``: every kernel is forked by the call's kernel server, which
+        imported what the notebooks import (fast); ``plain``: each kernel is a
+        new process, as jupyter_client starts kernels (for diagnosis: whether
+        the server is to blame). The pages are the same.
 
     Returns
     -------
@@ -408,9 +414,11 @@ def run_plan(
         with their kernels and nothing of theirs published; the manifest and
         index were rewritten for the runs that finished.
     """
+    if kernels not in KERNEL_MODES:
+        raise PlanError(f"kernels={kernels!r} is not valid; choose one of: {', '.join(KERNEL_MODES)}")
     runs = load_plan(plan, check_parameters=False)
     selected = _select(runs, only)
     out = _output_folder(out)
     with exclusive(out):
-        results = _run_locked(runs, selected, out, jobs=jobs, force=force, quiet=quiet)
+        results = _run_locked(runs, selected, out, jobs=jobs, force=force, quiet=quiet, kernels=kernels)
     return _frame(selected, results)

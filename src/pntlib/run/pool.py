@@ -29,7 +29,10 @@ from .kernel_server import kill_processes
 from .kernels import KernelServer, kernel_environment
 from .worker import ErrorDetails, RunResult, execute, init_worker
 
-__all__ = ["LOCK_NAME", "STOP_SIGNALS", "RunInterrupted", "Stopped", "StopSignals", "Task", "WorkerPool", "exclusive"]
+#: How kernels are started (:class:`WorkerPool`, ``pnt run --kernels``).
+KERNEL_MODES = ("server", "plain")
+
+__all__ = ["KERNEL_MODES", "LOCK_NAME", "STOP_SIGNALS", "RunInterrupted", "Stopped", "StopSignals", "Task", "WorkerPool", "exclusive"]
 
 
 
@@ -218,13 +221,18 @@ class WorkerPool:
         The folder holding this pntlib, put first on the kernels' ``PYTHONPATH``.
     mpl_dir : str
         The kernels' ``MPLCONFIGDIR`` (:func:`pntlib.run.worker.matplotlib_config_dir`).
-
-    The kernels are forked by one kernel server (:class:`~pntlib.run.kernels.KernelServer`),
-    started with the first tasks, before the workers.
+    kernels : {"server", "plain"}
+        ``server``: the kernels are forked by one kernel server
+        (:class:`~pntlib.run.kernels.KernelServer`), started with the first tasks, before
+        the workers; ``plain``: each kernel is a new process started by its worker, as
+        jupyter_client starts kernels (slower; to tell whether the server is to blame).
     """
 
-    def __init__(self, size: int, src_dir: str, mpl_dir: str) -> None:
+    def __init__(self, size: int, src_dir: str, mpl_dir: str, kernels: str = "server") -> None:
+        if kernels not in KERNEL_MODES:
+            raise ValueError(f"kernels={kernels!r}: choose one of {', '.join(KERNEL_MODES)}")
         self.size = max(1, size)
+        self.kernels = kernels
         self.env = kernel_environment(src_dir, mpl_dir)
         self.context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         self.workers: list[_Worker] = []
@@ -251,7 +259,7 @@ class WorkerPool:
         default report). Called early, its imports overlap the caller's remaining checks;
         :meth:`results` calls it anyway.
         """
-        if self.server is None and count and hasattr(os, "fork"):
+        if self.server is None and count and self.kernels == "server" and hasattr(os, "fork"):
             self.server = KernelServer(count, list(dict.fromkeys(reports)), self.env)
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, RunResult]]:

@@ -349,60 +349,6 @@ def _published_parameters(run) -> dict:
 
 
 
-_ENGINE = "pnt"
-
-
-def _register_engine() -> None:
-    """papermill's nbclient engine, saving the notebook when it starts and when it ends.
-
-    papermill's own engine also writes the whole notebook (validated, with its
-    figures) before and after every cell, about 40 times per notebook; the
-    file is read only once the run is over, or to show where it stopped.
-    """
-    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-
-    if _ENGINE in papermill_engines._engines:
-        return
-
-    class Manager(NotebookExecutionManager):
-        holding = False
-
-        def save(self, **kwargs):
-            if not self.holding:
-                super().save(**kwargs)
-
-        def cell_start(self, cell, cell_index=None, **kwargs):
-            self.holding = True
-            try:
-                super().cell_start(cell, cell_index, **kwargs)
-            finally:
-                self.holding = False
-
-        def cell_complete(self, cell, cell_index=None, **kwargs):
-            self.holding = True
-            try:
-                super().cell_complete(cell, cell_index, **kwargs)
-            finally:
-                self.holding = False
-
-    class Engine(NBClientEngine):
-        @classmethod
-        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
-                             autosave_cell_every=30, **kwargs):
-            # papermill's Engine.execute_notebook, with the manager above
-            nb_man = Manager(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
-                             autosave_cell_every=autosave_cell_every)
-            nb_man.notebook_start()
-            try:
-                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
-            finally:
-                nb_man.cleanup_pbar()
-                nb_man.notebook_complete()
-            return nb_man.nb
-
-    papermill_engines.register(_ENGINE, Engine)
-
-
 def _papermill(run, nb_path: Path, stage: Path, report: str | None = None):
     """Execute the notebook into ``nb_path`` and return it; raises what papermill raises.
 
@@ -410,7 +356,8 @@ def _papermill(run, nb_path: Path, stage: Path, report: str | None = None):
     """
     import papermill as pm
 
-    _register_engine()
+    from .engine import engine_name
+
     deadline = time.monotonic() + run.timeout
     given = {"report": report} if report else {}
     return pm.execute_notebook(
@@ -424,7 +371,9 @@ def _papermill(run, nb_path: Path, stage: Path, report: str | None = None):
         log_output=False,
         start_timeout=int(min(60.0, run.timeout)),  # nbclient's startup_timeout is whole seconds
         kernel_manager_class=kernel_manager_class(),
-        engine_name=_ENGINE,
+        engine_name=engine_name(),
+        request_save_on_cell_execute=False,  # written once, at the end (or where it stopped: the engine)
+        partial_path=str(nb_path),
         shutdown_kernel="immediate",  # the notebook is complete: no need to wait for a graceful exit
         # whole-notebook timeout: each cell gets what is left of the budget
         timeout_func=lambda cell: max(1.0, deadline - time.monotonic()),
