@@ -482,7 +482,7 @@ def test_a_second_extract_into_a_folder_being_written_fails_and_changes_nothing(
     out = tmp_path / "processed"
     extract(out=out)
     before = _files(out)
-    assert LOCK_NAME not in before  # a finished call leaves no lock file behind
+    assert before[LOCK_NAME] == b""  # the lock file stays (filelock), empty
     with exclusive(out, "pnt run"):
         with pytest.raises(RunLockedError, match=re.escape(f"another pnt run or pnt extract is writing into {out}")):
             extract(out=out)
@@ -494,7 +494,7 @@ def test_a_second_extract_into_a_folder_being_written_fails_and_changes_nothing(
     with exclusive(reports, "pnt extract"):  # pnt run waits for no one either
         assert cli.main(["run", "--plan", str(_plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")),
                          "--out", str(reports), "--quiet"]) == 3
-    assert list(reports.iterdir()) == []
+    assert [p.name for p in reports.iterdir()] == [LOCK_NAME]
     extract(out=out)  # released: the next call writes
 
 
@@ -648,3 +648,67 @@ def test_every_log_line_is_timestamped_off_a_terminal_and_a_failure_names_notebo
     assert cli.main(["extract", "--out", str(tmp_path / "processed")]) == 0
     out = capsys.readouterr().out
     assert _STAMP.match(out) and re.search(rf"pnt extract: wrote \d+ files to {re.escape(str(tmp_path / 'processed'))}$", out)
+
+
+# --------------------------------------------------------------------------- issue 21: the runner
+
+
+@pytest.mark.kernel
+def test_the_kernel_server_forks_with_one_thread_and_reports_real_exit_codes(tmp_path):
+    # Found: forked kernels always reported exit code 0, and the server forked its kernels with
+    # 15 threads alive (OpenBLAS workers, pyarrow's jemalloc background thread).
+    import signal
+    import sys
+
+    from pntlib.run.kernels import KernelClient, KernelServer, _ForkedKernel, kernel_environment
+
+    env = kernel_environment(str(Path(pntrun.__file__).resolve().parents[2]), str(tmp_path))
+    env["OPENBLAS_NUM_THREADS"] = "2"  # what the kernels must get back, whatever the server runs with
+    server = KernelServer(2, [], env)
+    client = KernelClient(server.address)
+    try:
+        for number, signum in enumerate((signal.SIGTERM, signal.SIGKILL)):
+            answer = client.spawn([sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / f"k{number}.json")],
+                                  str(tmp_path), env)
+            threads = os.listdir(f"/proc/{server.process.pid}/task")  # the server, having forked
+            assert len(threads) == 1, threads
+            kernel = _ForkedKernel(int(answer["pid"]), client)
+            assert kernel.poll() is None
+            os.kill(kernel.pid, signum)
+            assert kernel.wait(20) == -signum  # as Popen.returncode gives it (it was 0)
+    finally:
+        client.close()
+        server.close()
+
+
+@pytest.mark.kernel
+def test_plain_kernels_run_without_the_server_and_kernels_get_the_blas_threads_of_a_new_process(tmp_path):
+    # `pnt run --kernels plain` starts each kernel as a new process (diagnosis); a kernel forked by
+    # the server (which runs with one thread) gets back the BLAS threads such a kernel has.
+    _notebook(tmp_path, "blas", _set_source(5, (
+        "import os\nimport psutil\nfrom threadpoolctl import threadpool_info\n"
+        "blas = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
+        "parent = ' '.join(psutil.Process(os.getppid()).cmdline())\n"
+        "summary = outputs.write_summary(out, name, title='BLAS', figures=paths, key_figures=[\n"
+        "    {'label': 'blas', 'value': blas}, {'label': 'server', 'value': 'kernel_server.py' in parent}])")))
+    plan = _plan(tmp_path, "runs:\n  - notebook: blas.ipynb\n")
+    seen = {}
+    for kernels in ("server", "plain"):
+        out = tmp_path / kernels
+        assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet", "--kernels", kernels]) == 0
+        figures = json.loads((out / "blas.summary.json").read_text(encoding="utf-8"))["key_figures"]
+        seen[kernels] = {f["label"]: f["value"] for f in figures}
+    assert str(seen["server"]["server"]) in ("True", "Sí") and str(seen["plain"]["server"]) in ("False", "No")
+    assert seen["server"]["blas"] == seen["plain"]["blas"] == str([len(os.sched_getaffinity(0))])  # one library
+
+
+def test_the_cache_folder_is_where_platformdirs_puts_it_and_a_read_only_home_falls_back(tmp_path, monkeypatch):
+    from pntlib.run.worker import MATPLOTLIBRC, matplotlib_config_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = matplotlib_config_dir(tmp_path / "scratch")
+    assert folder == tmp_path / "cache" / "pntlib" / "matplotlib"
+    assert (folder / "matplotlibrc").read_text(encoding="utf-8") == MATPLOTLIBRC
+    monkeypatch.setenv("XDG_CACHE_HOME", "/proc/self/nothing")  # cannot be written
+    (tmp_path / "scratch").mkdir()
+    assert matplotlib_config_dir(tmp_path / "scratch") == tmp_path / "scratch" / "matplotlib"

@@ -122,13 +122,13 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
         },
     )
     _prepare_out(out)
-    with exclusive(out, "pnt extract"):  # the lock pnt run takes: one writer per folder
-        names = _write(out, tables, package, src)
+    names = _write(out, tables, package, src)
     return {file_name: out / file_name for file_name in names}
 
 
 def _write(out: Path, tables: dict, package: dict, src) -> list[str]:
-    """Stage every file inside ``out``, then move them into place all at once; the file names written."""
+    """Stage every file inside ``out``, then move them into place all at once, holding the folder's
+    lock (the lock ``pnt run`` takes: one writer per folder); the file names written."""
     staging = _staging(out)
     try:
         names: list[str] = []
@@ -146,15 +146,21 @@ def _write(out: Path, tables: dict, package: dict, src) -> list[str]:
             names.append(WORKBOOK_NAME)
         except OSError as exc:
             raise OutputError(f"cannot write the tables to {out}: {exc}") from exc
-        publication = Publication(out, staging)
-        publication.check(names)  # a folder in the way is named before anything moves
-        try:
-            with publication:
-                for file_name in names:
-                    publication.place(staging / file_name, file_name)
-            return names
-        except OSError as exc:
-            raise OutputError(f"cannot publish the tables into {out}: {describe_os_error(exc)}; "
-                              "the previous files are kept") from exc
+        with exclusive(out, "pnt extract"):
+            return _publish(out, staging, names)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(out: Path, staging: Path, names: list[str]) -> list[str]:
+    """Move the staged files into ``out``, all or nothing."""
+    publication = Publication(out, staging)
+    publication.check(names)  # a folder in the way is named before anything moves
+    try:
+        with publication:
+            for file_name in names:
+                publication.place(staging / file_name, file_name)
+        return names
+    except OSError as exc:
+        raise OutputError(f"cannot publish the tables into {out}: {describe_os_error(exc)}; "
+                          "the previous files are kept") from exc

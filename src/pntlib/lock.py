@@ -1,15 +1,17 @@
 """One writer per output folder: the lock ``pnt run`` and ``pnt extract`` hold while they write.
 
-Both commands take the same lock, ``<folder>/.pnt-run.lock``, so two calls of
-either (``pnt extract`` twice, or ``pnt run`` and ``pnt extract`` on one
-folder) never interleave their files: the second fails at once with
-:class:`~pntlib.exceptions.RunLockedError` naming the folder.
+Both commands take the same lock, ``<folder>/.pnt-run.lock`` (a
+:class:`filelock.FileLock`: ``flock`` on Unix, ``LockFileEx`` on Windows), so
+two calls of either (``pnt extract`` twice, or ``pnt run`` and ``pnt extract``
+on one folder) never interleave their files: the second fails at once with
+:class:`~pntlib.exceptions.RunLockedError` naming the folder. The lock file
+stays in the folder (removing it while another call may be opening it would
+let two calls hold two different files); git ignores it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,19 +25,14 @@ LOCK_NAME = ".pnt-run.lock"
 
 @contextlib.contextmanager
 def exclusive(folder: str | Path, command: str = "pnt run") -> Iterator[Path]:
-    """Hold ``<folder>/.pnt-run.lock`` (an exclusive, non-blocking ``flock``) while writing into ``folder``.
-
-    The lock file is removed when the lock is released (so a finished call
-    leaves nothing behind); a holder checks after locking that the file it
-    locked is still the one at the path, so a call that opened the file just
-    before the previous holder removed it cannot hold a stale lock.
+    """Hold ``<folder>/.pnt-run.lock`` while writing into ``folder``; fail at once if another call holds it.
 
     Parameters
     ----------
     folder : str or Path
         An existing folder.
     command : str
-        What is about to write (``"pnt run"``, ``"pnt extract"``), for the message of the other caller.
+        What is about to write (``"pnt run"``, ``"pnt extract"``).
 
     Yields
     ------
@@ -49,38 +46,21 @@ def exclusive(folder: str | Path, command: str = "pnt run") -> Iterator[Path]:
     RunLockedError
         Another ``pnt run`` or ``pnt extract`` holds the lock; the message names the folder.
     """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock
-        yield Path(folder) / LOCK_NAME
-        return
+    from filelock import FileLock, Timeout
+
     path = Path(folder) / LOCK_NAME
-    while True:
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError as exc:  # a read-only folder, or one of /proc or /sys
-            raise OutputError(f"cannot write in the output folder {folder} ({exc.strerror}); "
-                              "choose a writable folder") from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            raise RunLockedError(
-                f"another pnt run or pnt extract is writing into {folder} (it holds the lock {path}); "
-                f"wait for it to finish, or give another --out"
-            ) from exc
-        try:
-            same = os.stat(path).st_ino == os.fstat(fd).st_ino
-        except FileNotFoundError:  # removed by the previous holder as it released it
-            same = False
-        if same:
-            break
-        os.close(fd)
+    lock = FileLock(path, timeout=0, is_singleton=False)
     try:
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{command} {os.getpid()}\n".encode())
+        lock.acquire()
+    except Timeout as exc:
+        raise RunLockedError(
+            f"another pnt run or pnt extract is writing into {folder} (it holds the lock {path}); "
+            f"wait for it to finish, or give another --out"
+        ) from exc
+    except OSError as exc:  # a read-only folder, or one of /proc or /sys
+        raise OutputError(f"cannot write in the output folder {folder} ({exc.strerror}); "
+                          f"choose a writable folder") from exc
+    try:
         yield path
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)  # while still holding it: nobody can lock this file afterwards
-        os.close(fd)
+        lock.release()

@@ -81,17 +81,21 @@ MATPLOTLIBRC = "text.language: en\n"
 def matplotlib_config_dir(scratch: Path) -> Path:
     """A writable ``MPLCONFIGDIR`` for the kernels, holding :data:`MATPLOTLIBRC`.
 
-    pnt's own cache folder (``$XDG_CACHE_HOME/pntlib/matplotlib``, else
-    ``~/.cache/pntlib/matplotlib``), so the font cache is built once; when it
-    cannot be written (``HOME`` read-only), a folder inside ``scratch`` (the
+    pnt's own cache folder, as platformdirs names it for the system
+    (``$XDG_CACHE_HOME/pntlib/matplotlib``, else ``~/.cache/pntlib/matplotlib``
+    on Linux; ``~/Library/Caches/pntlib/matplotlib`` on macOS; the local
+    application data folder on Windows), so the font cache is built once; when
+    it cannot be written (``HOME`` read-only), a folder inside ``scratch`` (the
     call's staging folder). matplotlib then never warns about a temporary cache
     folder inside a notebook's output.
     """
+    from platformdirs import user_cache_path
+
     from ..files import write_atomic
 
     try:
-        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pntlib" / "matplotlib"
-    except RuntimeError:  # no home folder
+        cache = user_cache_path("pntlib", appauthor=False) / "matplotlib"
+    except (RuntimeError, KeyError):  # no home folder
         cache = None
     for folder in (cache, scratch / "matplotlib"):
         if folder is None:
