@@ -13,9 +13,14 @@ has no option for that, so pnt owns these few lines.
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 from papermill.engines import NBClientEngine
 
-__all__ = ["ENGINE_NAME", "PntEngine", "engine_name"]
+from .kernels import KERNEL_NAME, kernel_manager_class
+
+__all__ = ["ENGINE_NAME", "PntEngine", "engine_name", "run_papermill"]
 
 #: The name of the engine (``[project.entry-points."papermill.engine"]`` in pyproject.toml).
 ENGINE_NAME = "pnt"
@@ -50,3 +55,32 @@ def engine_name() -> str:
     except PapermillException:
         papermill_engines.register(ENGINE_NAME, PntEngine)
     return ENGINE_NAME
+
+
+def run_papermill(run, nb_path: Path, stage: Path, report: str | None = None):
+    """Execute the notebook into ``nb_path`` and return it; raises what papermill raises.
+
+    ``report``: the copy of the report the notebook reads instead of ``run``'s (:mod:`pntlib.run.snapshot`).
+    """
+    import papermill as pm
+
+    deadline = time.monotonic() + run.timeout
+    given = {"report": report} if report else {}
+    return pm.execute_notebook(
+        str(run.notebook),
+        str(nb_path),
+        parameters={**run.parameters, **given, "output_dir": str(stage), "run_name": run.name},
+        kernel_name=KERNEL_NAME,
+        language="python",
+        cwd=str(run.notebook.parent),
+        progress_bar=False,
+        log_output=False,
+        start_timeout=int(min(60.0, run.timeout)),  # nbclient's startup_timeout is whole seconds
+        kernel_manager_class=kernel_manager_class(),
+        engine_name=engine_name(),
+        request_save_on_cell_execute=False,  # written once, at the end (or where it stopped: the engine)
+        partial_path=str(nb_path),
+        shutdown_kernel="immediate",  # the notebook is complete: no need to wait for a graceful exit
+        # whole-notebook timeout: each cell gets what is left of the budget
+        timeout_func=lambda cell: max(1.0, deadline - time.monotonic()),
+    )

@@ -23,9 +23,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["PROVISIONER", "KernelServer", "KernelClient", "kernel_environment", "kernel_manager_class", "set_client"]
+__all__ = ["KERNEL_NAME", "PROVISIONER", "KernelServer", "KernelClient", "kernel_environment", "kernel_manager_class", "set_client"]
 
 _CLIENT: KernelClient | None = None
+#: Name papermill is given for the kernel; :func:`kernel_manager_class` always starts this interpreter's.
+KERNEL_NAME = "python3"
 
 
 def kernel_environment(src_dir: str, mpl_dir: str, environ: dict | None = None) -> dict:

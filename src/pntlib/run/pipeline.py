@@ -23,7 +23,8 @@ from .plan import Run, check_parameters_declared, declared_parameters, load_plan
 from .pool import KERNEL_MODES, LOCK_NAME, RunInterrupted, StopSignals, Task, WorkerPool, exclusive
 from .publish import publish
 from .state import MANIFEST_NAME, is_up_to_date, manifest_text, read_manifest, run_key, source_hash
-from .worker import RunResult, matplotlib_config_dir
+from .results import RunResult
+from .worker import matplotlib_config_dir
 
 __all__ = ["run_plan", "STAGING_PREFIX"]
 

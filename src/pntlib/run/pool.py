@@ -27,7 +27,8 @@ from pathlib import Path
 from ..lock import LOCK_NAME, exclusive
 from .kernel_server import kill_processes
 from .kernels import KernelServer, kernel_environment
-from .worker import ErrorDetails, RunResult, execute, init_worker
+from .results import ErrorDetails, RunResult
+from .worker import execute, init_worker
 
 #: How kernels are started (:class:`WorkerPool`, ``pnt run --kernels``).
 KERNEL_MODES = ("server", "plain")

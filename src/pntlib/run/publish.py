@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..files import Publication
 from .state import sha256_file
-from .worker import RunResult
+from .results import RunResult
 
 __all__ = ["FAILED_DIR", "publish"]
 
