@@ -120,7 +120,7 @@ def test_pnt_run_end_to_end(tmp_path, capsys):
     printed = capsys.readouterr()
     assert code == 1  # one run failed
     assert "4 runs: 3 ok, 1 failed, 0 skipped" in printed.out
-    assert "FAILED broken: ValueError" in printed.err
+    assert "FAILED broken (tiny.ipynb, cell 4): ValueError" in printed.err
     for name in ("tiny_1", "tiny_2", "explore"):
         for suffix in (".ipynb", ".html", ".code.html", ".summary.json"):
             assert (out / f"{name}{suffix}").is_file(), name + suffix
@@ -228,13 +228,18 @@ def test_ctrl_c_stops_at_once_and_leaves_the_previous_reports_intact(tmp_path):
         [sys.executable, "-m", "pntlib.cli", "run", "--plan", str(plan), "--out", str(out), "--jobs", "1", "--quiet"],
         start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
+    def started():  # forkserver, worker, kernel server, kernels
+        try:
+            return psutil.Process(proc.pid).children(recursive=True)
+        except psutil.Error:
+            return []
+
     deadline = time.monotonic() + 60
-    while not any(out.glob(".staging*/nb_7-*/nb_7.ipynb")) and time.monotonic() < deadline:
-        time.sleep(0.2)  # the staged notebook appears once papermill has started it
-    assert any(out.glob(".staging*/nb_7-*/nb_7.ipynb")), "the run never started"
-    time.sleep(1)
-    started = psutil.Process(proc.pid).children(recursive=True)  # forkserver, worker, kernel server, kernels
-    assert any(is_kernel(p) for p in started)
+    while not any(is_kernel(p) for p in started()) and time.monotonic() < deadline:
+        time.sleep(0.2)  # a kernel exists once a worker asked for one: nb_7 started
+    assert any(is_kernel(p) for p in started()), "the run never started"
+    time.sleep(2)  # nb_7 sleeps in its cell
+    started = started()
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
     time.sleep(0.3)
     try:
