@@ -712,3 +712,20 @@ def test_the_cache_folder_is_where_platformdirs_puts_it_and_a_read_only_home_fal
     monkeypatch.setenv("XDG_CACHE_HOME", "/proc/self/nothing")  # cannot be written
     (tmp_path / "scratch").mkdir()
     assert matplotlib_config_dir(tmp_path / "scratch") == tmp_path / "scratch" / "matplotlib"
+
+
+@pytest.mark.kernel
+def test_an_error_names_the_report_not_its_private_copy(tmp_path):
+    # the copy every notebook reads lives in the call's staging folder; a failure names the report
+    nb = json.loads((NB_DIR / "report_bytes.ipynb").read_text(encoding="utf-8"))
+    nb["cells"][3]["source"] = 'raise ValueError(f"informe ilegible: {report}")'
+    (tmp_path / "broken.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    report = tmp_path / "informe.txt"
+    report.write_text("informe\n", encoding="utf-8")
+    plan = _plan(tmp_path, "parameters: {report: informe.txt}\nruns:\n  - notebook: broken.ipynb\n")
+    out = tmp_path / "out"
+    assert pntrun.run_plan(plan, out=out, quiet=True)["error"].tolist() == [f"ValueError: informe ilegible: {report}"]
+    error = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["runs"]["broken"]["error"]
+    assert error["evalue"] == f"informe ilegible: {report}"
+    assert ".staging" not in (out / "index.html").read_text(encoding="utf-8")
+    assert ".staging" not in (out / "failed" / "broken.ipynb").read_text(encoding="utf-8")

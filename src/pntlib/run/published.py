@@ -24,18 +24,20 @@ def without_stage(output, paths: dict[str, str]) -> None:
     """A cell output's text with the staging folder replaced by the output folder (and the
     report's copy by the report), as ``paths`` (``{private path: published path}``) says."""
 
-    def tidy(text: str) -> str:
+    def swap(text: str) -> str:
         for private, public in paths.items():
             text = text.replace(private, public)
         return text
 
     if "text" in output:
-        output["text"] = tidy(output["text"])
+        output["text"] = swap(output["text"])
     for mime, value in output.get("data", {}).items():
         if mime.startswith("text/") and isinstance(value, str):
-            output["data"][mime] = tidy(value)
+            output["data"][mime] = swap(value)
+    if isinstance(output.get("evalue"), str):
+        output["evalue"] = swap(output["evalue"])
     if "traceback" in output:
-        output["traceback"] = [tidy(line) for line in output["traceback"]]
+        output["traceback"] = [swap(line) for line in output["traceback"]]
 
 
 def private_paths(run, stage: Path, out: str, report: str | None) -> dict[str, str]:

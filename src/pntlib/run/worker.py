@@ -164,10 +164,24 @@ def execute(run, staging: str, out: str, report: str | None = None) -> RunResult
 
 
 def _failed(run, stage: Path, out: str, started: float, error: ErrorDetails, report: str | None = None) -> RunResult:
-    """A failed run, with the page of its failed notebook rendered when it can be."""
+    """A failed run, with the page of its failed notebook rendered when it can be; its error names
+    the output folder and the report, not the staging folder or the report's private copy."""
+    paths = private_paths(run, stage, out, report)
     try:
-        tidy(run, stage / f"{run.name}.ipynb", published_parameters(run), private_paths(run, stage, out, report))
+        tidy(run, stage / f"{run.name}.ipynb", published_parameters(run), paths)
         render_pages(run.name, stage, ok=False)
     except Exception:  # the failure is reported either way
         pass
-    return RunResult.failure(run.name, started, error)
+    return RunResult.failure(run.name, started, _published_error(error, paths))
+
+
+def _published_error(error: ErrorDetails, paths: dict[str, str]) -> ErrorDetails:
+    """``error`` with the private paths of ``paths`` replaced by the published ones."""
+    from dataclasses import replace
+
+    def clean(text: str | None) -> str | None:
+        for private, public in paths.items():
+            text = text.replace(private, public) if text else text
+        return text
+
+    return replace(error, evalue=clean(error.evalue), source=clean(error.source))
