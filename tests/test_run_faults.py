@@ -559,7 +559,8 @@ def test_an_output_folder_inside_the_sources_is_refused(tmp_path, where, why):
 
 
 @pytest.mark.kernel
-def test_no_process_a_notebook_starts_outlives_the_run(tmp_path):
+@pytest.mark.parametrize("kernels", ["server", "plain"])
+def test_no_process_a_notebook_starts_outlives_the_run(tmp_path, kernels):
     # Found: a notebook's child started with setsid outlived pnt run. Injected: one child in a
     # session of its own (setsid) still held by the kernel, and one daemon whose parent exits.
     import time
@@ -572,7 +573,7 @@ def test_no_process_a_notebook_starts_outlives_the_run(tmp_path):
         f"subprocess.run('setsid sleep 301 > /dev/null 2>&1 & echo $! > {pids}-daemon', shell=True, check=True)\n"
         f"open('{pids}-held', 'w').write(str(held.pid))")))
     plan = _plan(tmp_path, "runs:\n  - notebook: nb.ipynb\n")
-    assert pntrun.run_plan(plan, out=tmp_path / "out", quiet=True)["status"].tolist() == ["ok"]
+    assert pntrun.run_plan(plan, out=tmp_path / "out", quiet=True, kernels=kernels)["status"].tolist() == ["ok"]
     started = [int(Path(f"{pids}-{which}").read_text().strip()) for which in ("held", "daemon")]
 
     def running(pid):
