@@ -25,8 +25,17 @@ $(PROCESSED): $(STAMP) $(wildcard data/raw/*.txt) $(shell find src/pntlib -type 
 	@touch $(PROCESSED)
 
 # RUN_ARGS passes options to pnt run, e.g. make report RUN_ARGS="--force --jobs 1"
+# pnt run's exit status is named (pnt run --help lists them) and passed on.
 report: $(PROCESSED)
-	$(BIN)/pnt run $(RUN_ARGS)
+	@echo "$(BIN)/pnt run $(RUN_ARGS)"; $(BIN)/pnt run $(RUN_ARGS); code=$$?; \
+	case $$code in \
+	    0) ;; \
+	    1) echo "make report: pnt run exit 1: some notebooks failed; the others were published (see reports/index.html and reports/failed/)" >&2;; \
+	    2) echo "make report: pnt run exit 2: bad usage (an option, the plan, a parameter or the output folder)" >&2;; \
+	    3) echo "make report: pnt run exit 3: another pnt run or pnt extract is writing into the output folder" >&2;; \
+	    4) echo "make report: pnt run exit 4: pnt run could not finish (the report, or a file it writes)" >&2;; \
+	    *) echo "make report: pnt run exit $$code: stopped by a signal (128 + its number)" >&2;; \
+	esac; exit $$code
 
 # The browser tests use Debian's chromium and chromedriver (nothing is downloaded
 # by a tool): install them with apt-get when missing and we are root; otherwise

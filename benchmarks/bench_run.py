@@ -9,6 +9,8 @@ Measured one after the other in one call, on the default plan (notebooks/plan.ya
    peak memory of at most 1.5 GiB;
 3. ``pnt run --force --only indicator_3.2`` (refreshing one page) -- goal: at most 4 s;
 4. ``pnt run`` again with nothing changed -- goal: under 1 s;
+5. and 6. (2) and (3) with ``--kernels plain``: every kernel a new process
+   instead of one forked by the kernel server (what the server saves);
 
 and the peak memory of each, sampled every 0.1 s over the command and every
 process it starts (workers, kernel server, kernels): the sum of their
@@ -19,7 +21,8 @@ counted in every process); and the CPU time of each (all its processes). The
 load average of the machine is printed before and after, since the wall times
 are only comparable on a quiet machine.
 
-Usage: python benchmarks/bench_run.py [--jobs N]   (prints its figures)
+Usage: python benchmarks/bench_run.py [--jobs N] [--quick]   (prints its figures)
+``--quick`` measures only (3) with both kinds of kernels (no serial loop, no whole plan).
 """
 
 from __future__ import annotations
@@ -101,7 +104,10 @@ def measure(cmd: list[str], env: dict) -> tuple[float, float, float, int, float]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=None, help="pnt run --jobs (default: number of cores)")
+    parser.add_argument("--quick", action="store_true", help=f"only --only {ONE}, with server and plain kernels")
     args = parser.parse_args()
+    if args.quick:
+        return quick(args.jobs)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     env.pop("MPLBACKEND", None)
     bindir = Path(sys.executable).parent
@@ -131,6 +137,8 @@ def main() -> int:
         force = measure(pnt + ["--force"], env)
         one = measure(pnt + ["--force", "--only", ONE], env)
         rerun = measure(pnt, env)
+        force_plain = measure(pnt + ["--force", "--kernels", "plain"], env)
+        one_plain = measure(pnt + ["--force", "--only", ONE, "--kernels", "plain"], env)
         load_after = os.getloadavg()
     ratio = force[0] / serial[0]
     print(f"plan: {len(runs)} notebook runs; {os.cpu_count()} cores; jobs={args.jobs or os.cpu_count()}; "
@@ -141,6 +149,8 @@ def main() -> int:
         ("pnt run --force (+ 2 HTML each, index)", force),
         (f"pnt run --force --only {ONE}", one),
         ("pnt run, nothing changed", rerun),
+        ("pnt run --force --kernels plain", force_plain),
+        (f"pnt run --force --only {ONE} --kernels plain", one_plain),
     ]:
         print(f"{label:44s} {wall:8.2f} {cpu:7.1f} {pss:13.0f} {rss:13.0f} {code:5d}")
     goals = [
@@ -151,7 +161,33 @@ def main() -> int:
     ]
     for text, goal, met in goals:
         print(f"{text} (goal {goal}: {'met' if met else 'NOT met'})")
-    return 0 if serial[3] == force[3] == one[3] == rerun[3] == 0 else 1
+    return 0 if serial[3] == force[3] == one[3] == rerun[3] == force_plain[3] == one_plain[3] == 0 else 1
+
+
+def quick(jobs: int | None) -> int:
+    """Refreshing one page with the kernel server and with plain kernels (3 times each, alternating)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    env.pop("MPLBACKEND", None)
+    bindir = Path(sys.executable).parent
+    figures: dict[str, list] = {"server": [], "plain": []}
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        pnt = [str(bindir / "pnt"), "run", "--out", str(Path(tmp) / "reports"), "--quiet", "--force", "--only", ONE]
+        if jobs:
+            pnt += ["--jobs", str(jobs)]
+        load = os.getloadavg()
+        measure(pnt, env)  # warm the disk cache and matplotlib's font cache
+        for _ in range(3):
+            for kernels in figures:
+                figures[kernels].append(measure(pnt + ["--kernels", kernels], env))
+        load_after = os.getloadavg()
+    print(f"pnt run --force --only {ONE}, 3 times each; {os.cpu_count()} cores; "
+          f"load average before {load[0]:.1f}, after {load_after[0]:.1f}")
+    print(f"{'kernels':10s} {'median wall s':>14s} {'median CPU s':>13s} {'peak PSS MiB':>13s} {'exit':>5s}")
+    for kernels, rows in figures.items():
+        wall = sorted(r[0] for r in rows)[1]
+        cpu = sorted(r[4] for r in rows)[1]
+        print(f"{kernels:10s} {wall:14.2f} {cpu:13.1f} {max(r[1] for r in rows):13.0f} {max(r[3] for r in rows):5d}")
+    return 0 if all(r[3] == 0 for rows in figures.values() for r in rows) else 1
 
 
 if __name__ == "__main__":

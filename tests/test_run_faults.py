@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pntlib import OutputError, PlanError, cli
+from pntlib import OutputError, PlanError, RunLockedError, cli
 from pntlib import run as pntrun
 from pntlib.files import Publication, write_atomic
 from pntlib.run import pipeline
@@ -102,7 +102,7 @@ def test_a_folder_that_is_not_an_output_folder_is_refused(tmp_path, capsys, left
     (out / leftover).parent.mkdir(parents=True, exist_ok=True)
     (out / leftover).write_text("not pnt's", encoding="utf-8")
     before = _files(out)
-    assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"]) == 1
+    assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"]) == 2  # bad usage
     err = capsys.readouterr().err
     assert f"--out {out} is not empty" in err and "not a pnt run output folder" in err
     assert _files(out) == before and sorted(p.name for p in out.iterdir()) == [Path(leftover).parts[0]]
@@ -110,7 +110,7 @@ def test_a_folder_that_is_not_an_output_folder_is_refused(tmp_path, capsys, left
 
 def test_the_root_folder_is_refused(tmp_path, capsys):
     plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")
-    assert cli.main(["run", "--plan", str(plan), "--out", "/", "--quiet"]) == 1
+    assert cli.main(["run", "--plan", str(plan), "--out", "/", "--quiet"]) == 2
     assert "--out / is not empty" in capsys.readouterr().err
     assert not Path("/index.html").exists() and not Path("/manifest.json").exists()
 
@@ -278,7 +278,7 @@ def test_a_large_plan_is_refused_before_it_is_read(tmp_path):
 def test_a_plan_that_is_not_a_file_names_it_and_the_default(tmp_path, capsys, where, problem):
     (tmp_path / "folder").mkdir()
     out = tmp_path / "out"
-    assert cli.main(["run", "--plan", str(tmp_path / where), "--out", str(out), "--quiet"]) == 1
+    assert cli.main(["run", "--plan", str(tmp_path / where), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert f"cannot be read ({problem}); give the path of a run plan YAML file" in err
     assert "notebooks/plan.yaml" in err and "Traceback" not in err and not out.exists()
@@ -467,3 +467,267 @@ def test_no_process_outlives_pnt_run(tmp_path, signame):
         assert proc.returncode == -signal.SIGKILL
     _, alive = psutil.wait_procs(started, timeout=10)
     assert alive == [], [p.cmdline() for p in alive]
+
+
+# --------------------------------------------------------------------------- issue 18: the runner
+
+
+def test_a_second_extract_into_a_folder_being_written_fails_and_changes_nothing(tmp_path, capsys):
+    # Found: two `pnt extract` of different reports into one folder at once left one report's
+    # audit.csv beside the other's audit.parquet. Extract takes pnt run's lock: while another
+    # call holds it (injected here: the lock held as a running call holds it), the second fails.
+    from pntlib.extract import extract
+    from pntlib.lock import LOCK_NAME, exclusive, lock_path
+
+    out = tmp_path / "processed"
+    extract(out=out)
+    before = _files(out)
+    assert LOCK_NAME not in before  # the lock sits beside the folder, never in it (issue 20)
+    assert lock_path(out) == tmp_path / f".processed{LOCK_NAME}" and lock_path(out).read_bytes() == b""
+    with exclusive(out, "pnt run"):
+        with pytest.raises(RunLockedError, match=re.escape(f"another pnt run or pnt extract is writing into {out}")):
+            extract(out=out)
+        assert cli.main(["extract", "--out", str(out)]) == 3
+        assert "is writing into" in capsys.readouterr().err
+    assert _files(out) == before
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    with exclusive(reports, "pnt extract"):  # pnt run waits for no one either
+        assert cli.main(["run", "--plan", str(_plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")),
+                         "--out", str(reports), "--quiet"]) == 3
+    assert list(reports.iterdir()) == []  # nothing written, not even the lock
+    extract(out=out)  # released: the next call writes
+
+
+
+@pytest.mark.kernel
+def test_a_report_changed_during_the_run_is_named_and_every_page_comes_from_one_version(tmp_path):
+    # Found: a report replaced between the objective and indicator pages left pages of two
+    # reports in one folder, and the manifest gave the first file's sha256 for pages made from
+    # the second. Injected: the first notebook rewrites the report after reading it.
+    import hashlib
+
+    from pntlib import ReportChangedError
+
+    report = tmp_path / "informe.txt"
+    report.write_text("primer informe\n", encoding="utf-8")
+    first = hashlib.sha256(report.read_bytes()).hexdigest()
+    plan = _plan(tmp_path, f"parameters: {{report: informe.txt}}\nruns:\n"
+                           f"  - notebook: @NB/report_bytes.ipynb\n    name: a\n    parameters: {{target: '{report}'}}\n"
+                           f"  - notebook: @NB/report_bytes.ipynb\n    name: b\n")
+    out = tmp_path / "out"
+    with pytest.raises(ReportChangedError, match=re.escape(f"the report {report} changed while pnt run was running "
+                                                           f"(sha256 {first} at the start")):
+        pntrun.run_plan(plan, out=out, jobs=1, quiet=True)
+    assert report.read_text(encoding="utf-8") == "otro informe\n"  # the fault happened
+    summaries = {name: json.loads((out / f"{name}.summary.json").read_text(encoding="utf-8")) for name in "ab"}
+    # every page of the run read the same bytes: those of the start
+    assert [s["key_figures"][0]["value"] for s in summaries.values()] == [first, first]
+    # and the summary and notebook name the report, not the private copy the notebooks read
+    assert {s["parameters"]["report"] for s in summaries.values()} == {str(report)}
+    assert str(report) in (out / "b.ipynb").read_text(encoding="utf-8") and ".staging" not in (out / "b.ipynb").read_text(encoding="utf-8")
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert {manifest["runs"][n]["last_success"]["data"] for n in "ab"} == {first}  # the hash really read
+    # the file as it is now is another report: both runs execute again
+    report.write_text("segundo informe\n", encoding="utf-8")
+    plan_b = _plan(tmp_path, f"parameters: {{report: informe.txt}}\nruns:\n  - notebook: @NB/report_bytes.ipynb\n"
+                             f"    name: a\n  - notebook: @NB/report_bytes.ipynb\n    name: b\n    parameters: {{target: ''}}\n")
+    assert pntrun.run_plan(plan_b, out=out, jobs=1, quiet=True)["status"].tolist() == ["ok", "ok"]
+    # restoring the first file: the pages made from it are not those published now, so they run again
+    report.write_text("primer informe\n", encoding="utf-8")
+    assert pntrun.run_plan(plan_b, out=out, jobs=1, quiet=True)["status"].tolist() == ["ok", "ok"]
+    assert pntrun.run_plan(plan_b, out=out, jobs=1, quiet=True)["status"].tolist() == ["skipped", "skipped"]
+
+
+@pytest.mark.parametrize("where, why", [
+    ("data/raw", "it holds the report verbatim"),
+    ("data/raw/reports", "it holds the report verbatim"),
+    ("src/pntlib", "change pntlib's source hash"),
+    ("src/pntlib/run/out", "change pntlib's source hash"),
+])
+def test_an_output_folder_inside_the_sources_is_refused(tmp_path, where, why):
+    # Found: --out inside data/raw/ or src/pntlib/ was accepted (and output in src/pntlib/ changes
+    # the source hash, so every later run re-executed).
+    from pntlib import config
+    from pntlib.exceptions import OutputFolderError
+
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")
+    out = config.PROJ_ROOT / where
+    existed = out.exists()
+    with pytest.raises(OutputFolderError, match=re.escape(f"--out {out} is inside {where.split('/')[0]}/") + ".*" + re.escape(why)):
+        pntrun.run_plan(plan, out=out, quiet=True)
+    assert out.exists() == existed
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("kernels", ["server", "plain"])
+def test_no_process_a_notebook_starts_outlives_the_run(tmp_path, kernels):
+    # Found: a notebook's child started with setsid outlived pnt run. Injected: one child in a
+    # session of its own (setsid) still held by the kernel, and one daemon whose parent exits.
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    pids = tmp_path / "pids"
+    _notebook(tmp_path, "nb", _set_source(3, (
+        "import subprocess\n"
+        "held = subprocess.Popen(['setsid', 'sleep', '300'])\n"
+        f"subprocess.run('setsid sleep 301 > /dev/null 2>&1 & echo $! > {pids}-daemon', shell=True, check=True)\n"
+        f"open('{pids}-held', 'w').write(str(held.pid))")))
+    plan = _plan(tmp_path, "runs:\n  - notebook: nb.ipynb\n")
+    assert pntrun.run_plan(plan, out=tmp_path / "out", quiet=True, kernels=kernels)["status"].tolist() == ["ok"]
+    started = [int(Path(f"{pids}-{which}").read_text().strip()) for which in ("held", "daemon")]
+
+    def running(pid):
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    deadline = time.monotonic() + 5  # killed by the time pnt run returns; a moment for the system
+    while time.monotonic() < deadline and any(running(pid) for pid in started):
+        time.sleep(0.1)
+    assert not [pid for pid in started if running(pid)]
+
+
+@pytest.mark.parametrize("raised, status, shown", [
+    (None, 1, "FAILED tiny"),  # a notebook failed
+    (PlanError("plan.yaml: run 1: bad"), 2, "error: plan.yaml: run 1: bad"),
+    (RunLockedError("another pnt run or pnt extract is writing into out"), 3, "is writing into"),
+    (OutputError("cannot write into the output folder: No space left on device"), 4, "No space left"),
+    ("changed", 4, "changed while pnt run was running"),
+])
+def test_exit_statuses_tell_failed_notebooks_from_usage_from_a_locked_folder(monkeypatch, capsys, raised, status, shown):
+    # Found: `pnt run` exited 1 for failed notebooks, a bad plan and a locked folder alike.
+    import pandas as pd
+
+    from pntlib import ReportChangedError
+
+    def run_plan(*args, **kwargs):
+        if raised == "changed":
+            raise ReportChangedError("the report x.txt changed while pnt run was running (sha256 a at the start)")
+        if raised is not None:
+            raise raised
+        return pd.DataFrame({"name": ["tiny"], "notebook": ["tiny.ipynb"], "status": ["failed"],
+                             "error": ["ValueError: x"], "cell": pd.array([4], dtype="Int64")})
+
+    monkeypatch.setattr(pntrun, "run_plan", run_plan)
+    assert cli.main(["run", "--quiet"]) == status
+    assert shown in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:  # argparse: bad usage too
+        cli.main(["run", "--jobs", "0"])
+    assert exit_.value.code == 2
+
+
+def test_pnt_run_help_and_the_docs_list_the_exit_statuses(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--help"])
+    text = capsys.readouterr().out
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "running.md").read_text(encoding="utf-8")
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    for code, meaning in cli.RUN_EXIT_CODES.items():
+        assert f"  {code:<4} {meaning}" in text
+        assert f"| {code} |" in docs
+    for code in (1, 2, 3, 4):
+        assert f"{code}) echo" in makefile  # make report names the meaning of pnt run's status
+
+
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ")
+
+
+@pytest.mark.kernel
+def test_every_log_line_is_timestamped_off_a_terminal_and_a_failure_names_notebook_and_cell(tmp_path, capsys):
+    # Found: `make report >> reports.log` gave lines without a time, and a failure line named
+    # neither the notebook nor the cell. (capsys is not a terminal, as a log file is not.)
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n    parameter_sets: [{value: 1}, {value: 2, fail: true}]\n")
+    assert cli.main(["run", "--plan", str(plan), "--out", str(tmp_path / "out")]) == 1
+    captured = capsys.readouterr()
+    lines = [text for text in (captured.out + captured.err).splitlines() if text]
+    assert lines and all(_STAMP.match(text) for text in lines), lines
+    failed = [text for text in lines if "FAILED" in text]
+    assert len(failed) == 2  # as it ends, and in the summary
+    assert all("tiny_2_True (tiny.ipynb, cell 4): ValueError: fallo a propósito con value=2" in t for t in failed), failed
+    assert any(re.search(r" ok tiny_1 \(\d+\.\d s\)$", text) for text in lines), lines
+    assert cli.main(["extract", "--out", str(tmp_path / "processed")]) == 0
+    out = capsys.readouterr().out
+    assert _STAMP.match(out) and re.search(rf"pnt extract: wrote \d+ files to {re.escape(str(tmp_path / 'processed'))}$", out)
+
+
+# --------------------------------------------------------------------------- issue 21: the runner
+
+
+@pytest.mark.kernel
+def test_the_kernel_server_forks_with_one_thread_and_reports_real_exit_codes(tmp_path):
+    # Found: forked kernels always reported exit code 0, and the server forked its kernels with
+    # 15 threads alive (OpenBLAS workers, pyarrow's jemalloc background thread).
+    import signal
+    import sys
+
+    from pntlib.run.kernels import KernelClient, KernelServer, _ForkedKernel, kernel_environment
+
+    env = kernel_environment(str(Path(pntrun.__file__).resolve().parents[2]), str(tmp_path))
+    env["OPENBLAS_NUM_THREADS"] = "2"  # what the kernels must get back, whatever the server runs with
+    server = KernelServer(2, [], env)
+    client = KernelClient(server.address)
+    try:
+        for number, signum in enumerate((signal.SIGTERM, signal.SIGKILL)):
+            answer = client.spawn([sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / f"k{number}.json")],
+                                  str(tmp_path), env)
+            threads = os.listdir(f"/proc/{server.process.pid}/task")  # the server, having forked
+            assert len(threads) == 1, threads
+            kernel = _ForkedKernel(int(answer["pid"]), client)
+            assert kernel.poll() is None
+            os.kill(kernel.pid, signum)
+            assert kernel.wait(20) == -signum  # as Popen.returncode gives it (it was 0)
+    finally:
+        client.close()
+        server.close()
+
+
+@pytest.mark.kernel
+def test_plain_kernels_run_without_the_server_and_kernels_get_the_blas_threads_of_a_new_process(tmp_path):
+    # `pnt run --kernels plain` starts each kernel as a new process (diagnosis); a kernel forked by
+    # the server (which runs with one thread) gets back the BLAS threads such a kernel has.
+    _notebook(tmp_path, "blas", _set_source(5, (
+        "import os\nimport psutil\nfrom threadpoolctl import threadpool_info\n"
+        "blas = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
+        "parent = ' '.join(psutil.Process(os.getppid()).cmdline())\n"
+        "summary = outputs.write_summary(out, name, title='BLAS', figures=paths, key_figures=[\n"
+        "    {'label': 'blas', 'value': blas}, {'label': 'server', 'value': 'kernel_server.py' in parent}])")))
+    plan = _plan(tmp_path, "runs:\n  - notebook: blas.ipynb\n")
+    seen = {}
+    for kernels in ("server", "plain"):
+        out = tmp_path / kernels
+        assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet", "--kernels", kernels]) == 0
+        figures = json.loads((out / "blas.summary.json").read_text(encoding="utf-8"))["key_figures"]
+        seen[kernels] = {f["label"]: f["value"] for f in figures}
+    assert str(seen["server"]["server"]) in ("True", "Sí") and str(seen["plain"]["server"]) in ("False", "No")
+    assert seen["server"]["blas"] == seen["plain"]["blas"] == str([len(os.sched_getaffinity(0))])  # one library
+
+
+def test_the_cache_folder_is_where_platformdirs_puts_it_and_a_read_only_home_falls_back(tmp_path, monkeypatch):
+    from pntlib.run.worker import MATPLOTLIBRC, matplotlib_config_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = matplotlib_config_dir(tmp_path / "scratch")
+    assert folder == tmp_path / "cache" / "pntlib" / "matplotlib"
+    assert (folder / "matplotlibrc").read_text(encoding="utf-8") == MATPLOTLIBRC
+    monkeypatch.setenv("XDG_CACHE_HOME", "/proc/self/nothing")  # cannot be written
+    (tmp_path / "scratch").mkdir()
+    assert matplotlib_config_dir(tmp_path / "scratch") == tmp_path / "scratch" / "matplotlib"
+
+
+@pytest.mark.kernel
+def test_an_error_names_the_report_not_its_private_copy(tmp_path):
+    # the copy every notebook reads lives in the call's staging folder; a failure names the report
+    nb = json.loads((NB_DIR / "report_bytes.ipynb").read_text(encoding="utf-8"))
+    nb["cells"][3]["source"] = 'raise ValueError(f"informe ilegible: {report}")'
+    (tmp_path / "broken.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    report = tmp_path / "informe.txt"
+    report.write_text("informe\n", encoding="utf-8")
+    plan = _plan(tmp_path, "parameters: {report: informe.txt}\nruns:\n  - notebook: broken.ipynb\n")
+    out = tmp_path / "out"
+    assert pntrun.run_plan(plan, out=out, quiet=True)["error"].tolist() == [f"ValueError: informe ilegible: {report}"]
+    error = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["runs"]["broken"]["error"]
+    assert error["evalue"] == f"informe ilegible: {report}"
+    assert ".staging" not in (out / "index.html").read_text(encoding="utf-8")
+    assert ".staging" not in (out / "failed" / "broken.ipynb").read_text(encoding="utf-8")

@@ -47,11 +47,16 @@ def test_plan_expands_for_each_in_report_order():
         ("runs:\n  - notebook: plan.yaml\n", "notebook 'plan.yaml' is not a Jupyter notebook; give an .ipynb file"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    for_each: strategy\n", "choose one of: objective, indicator"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n  - notebook: @NB/tiny.ipynb\n", "two runs are named 'tiny'"),
-        ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: -1\n", "finite number of seconds greater than 0"),
-        ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: .nan\n", "timeout=nan must be a finite number"),
-        ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: .inf\n", "timeout=inf must be a finite number"),
-        ("timeout: .nan\nruns:\n  - notebook: @NB/tiny.ipynb\n    timeout: 5\n", "timeout=nan must be a finite"),
-        ("timeout: -.inf\nruns:\n  - notebook: @NB/tiny.ipynb\n", "timeout=-inf must be a finite"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: -1\n", "timeout=-1 is not valid: give a number of seconds from 1 to 604800"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: .nan\n", "timeout=nan is not valid"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: .inf\n", "timeout=inf is not valid"),
+        ("timeout: .nan\nruns:\n  - notebook: @NB/tiny.ipynb\n    timeout: 5\n", "timeout=nan is not valid"),
+        ("timeout: -.inf\nruns:\n  - notebook: @NB/tiny.ipynb\n", "timeout=-inf is not valid"),
+        # found: under 1 s every run failed with TraitError, 1e308 with OverflowError
+        ("timeout: 0.5\nruns:\n  - notebook: @NB/tiny.ipynb\n", "timeout=0.5 is not valid: give a number of seconds from 1 to 604800"),
+        ("runs:\n  - notebook: @NB/tiny.ipynb\n    timeout: 0.999\n", "run 1: timeout=0.999 is not valid"),
+        ("timeout: 1.0e+308\nruns:\n  - notebook: @NB/tiny.ipynb\n", "timeout=1e+308 is not valid: give a number of seconds from 1 to 604800"),
+        ("timeout: 604801\nruns:\n  - notebook: @NB/tiny.ipynb\n", "timeout=604801 is not valid"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: a/b\n", "run name 'a/b' is not valid"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: ''\n", "run name '' is not valid"),
         ("runs:\n  - notebook: @NB/tiny.ipynb\n    name: ../x\n", "run name '../x' is not valid"),
@@ -115,7 +120,7 @@ def test_pnt_run_end_to_end(tmp_path, capsys):
     printed = capsys.readouterr()
     assert code == 1  # one run failed
     assert "4 runs: 3 ok, 1 failed, 0 skipped" in printed.out
-    assert "FAILED broken: ValueError" in printed.err
+    assert "FAILED broken (tiny.ipynb, cell 4): ValueError" in printed.err
     for name in ("tiny_1", "tiny_2", "explore"):
         for suffix in (".ipynb", ".html", ".code.html", ".summary.json"):
             assert (out / f"{name}{suffix}").is_file(), name + suffix
@@ -223,13 +228,18 @@ def test_ctrl_c_stops_at_once_and_leaves_the_previous_reports_intact(tmp_path):
         [sys.executable, "-m", "pntlib.cli", "run", "--plan", str(plan), "--out", str(out), "--jobs", "1", "--quiet"],
         start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
+    def started():  # forkserver, worker, kernel server, kernels
+        try:
+            return psutil.Process(proc.pid).children(recursive=True)
+        except psutil.Error:
+            return []
+
     deadline = time.monotonic() + 60
-    while not any(out.glob(".staging*/nb_7-*/nb_7.ipynb")) and time.monotonic() < deadline:
-        time.sleep(0.2)  # the staged notebook appears once papermill has started it
-    assert any(out.glob(".staging*/nb_7-*/nb_7.ipynb")), "the run never started"
-    time.sleep(1)
-    started = psutil.Process(proc.pid).children(recursive=True)  # forkserver, worker, kernel server, kernels
-    assert any(is_kernel(p) for p in started)
+    while not any(is_kernel(p) for p in started()) and time.monotonic() < deadline:
+        time.sleep(0.2)  # a kernel exists once a worker asked for one: nb_7 started
+    assert any(is_kernel(p) for p in started()), "the run never started"
+    time.sleep(2)  # nb_7 sleeps in its cell
+    started = started()
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
     time.sleep(0.3)
     try:
@@ -288,7 +298,7 @@ def test_an_undeclared_parameter_stops_the_call_before_anything_runs(tmp_path):
     plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n  - notebook: @NB/tiny.ipynb\n    parameters: {objetive: 3}\n")
     out = tmp_path / "out"
     code = cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"])
-    assert code == 1
+    assert code == 2  # bad usage
     assert not list(out.glob("tiny*")) and not (out / "manifest.json").exists()
 
 
@@ -367,10 +377,10 @@ def test_a_second_call_into_the_same_folder_fails_at_once(tmp_path, capsys):
     out.mkdir()
     with open(runner.lock_path(out), "a") as held:  # what a running `pnt run` holds (beside the folder)
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        with pytest.raises(RunLockedError, match=re.escape(f"another pnt run is writing into {out}")):
+        with pytest.raises(RunLockedError, match=re.escape(f"another pnt run or pnt extract is writing into {out}")):
             runner.run_plan(plan, out=out, quiet=True)
-        assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"]) == 1
-        assert f"another pnt run is writing into {out}" in capsys.readouterr().err
+        assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet"]) == 3  # locked
+        assert f"another pnt run or pnt extract is writing into {out}" in capsys.readouterr().err
         assert not (out / "manifest.json").exists()
     # a folder left by a call that was killed (SIGKILL) is cleared; each call stages in its own folder
     (out / ".staging-old").mkdir()
@@ -425,3 +435,54 @@ def test_index_groups_runs_by_objective_and_words_key_figures():
     assert _format_value({"value": None, "raw": "N/D", "note": "no disponible (ND)"}) == "N/D (no disponible (ND))"
     assert _format_value({"value": 33.333, "unit": "Documento"}) == "33.33 documento"
     assert _format_value({"value": "Meta alcanzada"}) == "Meta alcanzada"
+
+
+def test_every_form_of_parameter_annotation_is_read(tmp_path, capsys):
+    # Found: a parameter annotated `str | None` (or `int | None`) was reported as not declared
+    # (papermill's inference drops PEP 604 unions). pnt reads the parameters cell with ast.
+    import nbformat
+
+    source = "\n".join([
+        'indicator: str | None = None  # el indicador',
+        'objective: int | None = None',
+        'name: Optional[str] = "x"',
+        'level: "str" = "a"',
+        'ratio: float = 0.5',
+        'items: list[dict[str, int]] = [{"a": 1},',
+        '                               {"b": 2}]  # varias líneas',
+        'plain = 3',
+        'a = b = "dos"',
+        'declared_only: int',
+        'output_dir: str = ""',
+        'run_name: str = ""',
+    ])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os"),
+                                         nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})])
+    path = tmp_path / "annotated.ipynb"
+    nbformat.write(nb, path)
+    declared = runner.declared_parameters(path)
+    assert list(declared) == ["indicator", "objective", "name", "level", "ratio", "items", "plain", "a", "b",
+                              "declared_only", "output_dir", "run_name"]
+    assert declared["indicator"] == {"name": "indicator", "inferred_type_name": "str | None", "default": "None",
+                                     "help": "el indicador"}
+    assert declared["objective"]["inferred_type_name"] == "int | None"
+    assert declared["items"]["default"] == '[{"a": 1},\n                               {"b": 2}]'
+    assert declared["items"]["help"] == "varias líneas"
+    assert declared["plain"]["inferred_type_name"] == "None" and declared["declared_only"]["default"] == "None"
+    # such parameters may be given, and a number for a text one is refused as for `str`
+    plan = _plan(tmp_path, f"runs:\n  - notebook: {path}\n    parameters: {{indicator: '3.2', objective: 3}}\n")
+    assert runner.load_plan(plan)[0].parameters == {"indicator": "3.2", "objective": 3}
+    for key in ("indicator", "name", "level"):
+        bad = _plan(tmp_path, f"runs:\n  - notebook: {path}\n    parameters: {{{key}: 3.10}}\n")
+        with pytest.raises(PlanError, match=f'{key}: "3.10"'):
+            runner.load_plan(bad)
+    assert [runner.is_text_type(t) for t in ("str", "str | None", "Optional[str]", "'str'", "int | str", "int")] == [
+        True, True, True, True, False, False]
+    # `pnt parameters` lists them as pnt run reads them (papermill --help-notebook misses unions)
+    assert cli.main(["parameters", str(path)]) == 0
+    assert "  indicator: str | None = None  # el indicador\n  objective: int | None = None\n" in capsys.readouterr().out
+    # a parameters cell that is not Python names the line
+    nb.cells[1].source = "value: int = 1\nvalue = = 2"
+    nbformat.write(nb, path)
+    with pytest.raises(PlanError, match="its parameters cell is not Python \\(line 2"):
+        runner.declared_parameters(path)

@@ -14,6 +14,7 @@ from .exceptions import (
     ParameterError,
     PlanError,
     PntlibError,
+    ReportChangedError,
     ReportChecksumError,
     ReportFormatError,
     ReportNotFoundError,
@@ -62,6 +63,7 @@ __all__ = [
     "ParameterError",
     "PlanError",
     "RunLockedError",
+    "ReportChangedError",
 ]
 
 # The charts pull in matplotlib and seaborn (about a second): load them on first use,

@@ -11,7 +11,25 @@ import signal
 import sys
 from pathlib import Path
 
-from .exceptions import PntlibError
+from . import log
+from .exceptions import OutputFolderError, ParameterError, PlanError, PntlibError, RunLockedError
+
+#: Exit statuses of ``pnt run`` (``pnt extract``: 0, 1 for any error, 2, 3).
+EXIT_OK = 0
+EXIT_FAILED = 1  # pnt run: some notebooks failed (the others are published); pnt extract: an error
+EXIT_USAGE = 2  # bad usage: an option, the plan, a parameter, an output folder pnt will not write into
+EXIT_LOCKED = 3  # another pnt run or pnt extract is writing into the output folder
+EXIT_ERROR = 4  # pnt run could not finish: the report cannot be read or changed during the run, a file cannot be written
+#: What each exit status of ``pnt run`` means (``pnt run --help``, ``make report``, docs/running.md).
+RUN_EXIT_CODES = {
+    EXIT_OK: "every run succeeded or was unchanged",
+    EXIT_FAILED: "some notebooks failed; the others were published (see index.html and failed/)",
+    EXIT_USAGE: "bad usage: an option, the plan, a parameter, or an output folder pnt will not write into",
+    EXIT_LOCKED: "another pnt run or pnt extract is writing into the output folder",
+    EXIT_ERROR: "pnt run could not finish: the report cannot be read or changed during the run, "
+                "or a file cannot be written",
+    130: "interrupted: Ctrl-C (SIGINT); 143 SIGTERM, 129 SIGHUP (128 + the signal)",
+}
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -19,29 +37,42 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     written = extract(report=args.report, out=args.out)
     folder = next(iter(written.values())).parent if written else args.out
-    print(f"wrote {len(written)} files to {folder}")
+    log.line(f"pnt extract: wrote {len(written)} files to {folder}", sys.stdout)
     return 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .run import run_plan
 
-    result = run_plan(args.plan, out=args.out, jobs=args.jobs, force=args.force, only=args.only, quiet=args.quiet)
+    result = run_plan(args.plan, out=args.out, jobs=args.jobs, force=args.force, only=args.only, quiet=args.quiet,
+                      kernels=args.kernels)
     counts = result["status"].value_counts()
-    print(
-        f"{len(result)} run{'' if len(result) == 1 else 's'}: {counts.get('ok', 0)} ok, {counts.get('failed', 0)} failed, "
-        f"{counts.get('skipped', 0)} skipped (unchanged)"
-    )
+    log.line(
+        f"pnt run: {len(result)} run{'' if len(result) == 1 else 's'}: {counts.get('ok', 0)} ok, "
+        f"{counts.get('failed', 0)} failed, {counts.get('skipped', 0)} skipped (unchanged)", sys.stdout)
     for row in result[result["status"] == "failed"].itertuples():
-        print(f"  FAILED {row.name}: {row.error}", file=sys.stderr)
+        log.line(f"pnt run: FAILED {log.failure(row.name, row.notebook, row.cell, row.error)}")
     if args.zip is not None:  # the folder as one archive to hand on (pntlib.run.bundle)
         from . import config
         from .run.bundle import write_zip
 
         out = Path(config.REPORTS_DIR if args.out is None else args.out)
         archive = write_zip(out, None if args.zip == "" else args.zip)
-        print(f"wrote {archive} ({archive.stat().st_size / 2**20:.1f} MiB): unzip it and open index.html")
-    return 1 if counts.get("failed", 0) else 0
+        log.line(f"pnt run: wrote {archive} ({archive.stat().st_size / 2**20:.1f} MiB): unzip it and open index.html",
+                 sys.stdout)
+    return EXIT_FAILED if counts.get("failed", 0) else EXIT_OK
+
+
+def _cmd_parameters(args: argparse.Namespace) -> int:
+    from .run.plan import declared_parameters
+
+    declared = declared_parameters(args.notebook)
+    print(f"{args.notebook}: {len(declared)} parameter{'' if len(declared) == 1 else 's'}")
+    for p in declared.values():
+        annotation = "" if p["inferred_type_name"] == "None" else f": {p['inferred_type_name']}"
+        comment = f"  # {p['help']}" if p["help"] else ""
+        print(f"  {p['name']}{annotation} = {p['default']}{comment}")
+    return 0
 
 
 def _positive_int(text: str) -> int:
@@ -83,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "run",
         help="execute the notebook run plan with papermill and write the reports and reports/index.html",
+        description="Execute the notebook run plan with papermill and write the reports and their index.",
+        epilog="exit status:\n" + "\n".join(f"  {code:<4} {meaning}" for code, meaning in RUN_EXIT_CODES.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--plan", type=_path, default=None, help="run plan YAML (default: notebooks/plan.yaml)")
     p.add_argument("--out", type=_path, default=None, help="output folder (default: reports/)")
@@ -94,7 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--zip", nargs="?", const="", default=None, metavar="FILE",
                    help="also write the output folder as one archive that opens offline (default FILE: <out>.zip "
                         "beside the folder): the index, the pages it links, their figures and data/")
+    p.add_argument("--kernels", choices=("server", "plain"), default="server",
+                   help="server (default): kernels forked by a kernel server that imported the notebooks' "
+                        "libraries once; plain: each kernel a new process (slower; for diagnosis)")
     p.set_defaults(func=_cmd_run)
+    p = sub.add_parser(
+        "parameters",
+        help="list the parameters a notebook declares, as pnt run reads them (any annotation, e.g. str | None)",
+    )
+    p.add_argument("notebook", type=_path, help="the notebook (.ipynb)")
+    p.set_defaults(func=_cmd_parameters)
     return parser
 
 
@@ -108,15 +151,26 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: one line, no traceback, the shell's 128 + signal
         detail = str(exc) or "interrupted"
-        print(f"pnt {args.command}: {detail}", file=sys.stderr)
+        log.line(f"pnt {args.command}: {detail}")
         return 128 + int(getattr(exc, "signum", signal.SIGINT))
     except PntlibError as exc:
-        print(f"pnt {args.command}: error: {exc}", file=sys.stderr)
-        return 1
+        log.line(f"pnt {args.command}: error: {exc}")
+        return _exit_status(args.command, exc)
     except OSError as exc:  # a missing report, a folder given as a file, permissions, ...
         what = f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
-        print(f"pnt {args.command}: error: {what}", file=sys.stderr)
-        return 1
+        log.line(f"pnt {args.command}: error: {what}")
+        return _exit_status(args.command, exc)
+
+
+def _exit_status(command: str, exc: Exception) -> int:
+    """The exit status of a command that raised ``exc`` (:data:`RUN_EXIT_CODES`)."""
+    if isinstance(exc, RunLockedError):
+        return EXIT_LOCKED
+    if command != "run":
+        return EXIT_FAILED
+    if isinstance(exc, (PlanError, ParameterError, OutputFolderError)):
+        return EXIT_USAGE
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -113,4 +113,18 @@ class PlanError(PntlibError):
 
 
 class RunLockedError(PntlibError):
-    """Another ``pnt run`` is writing into the same output folder."""
+    """Another ``pnt run`` or ``pnt extract`` is writing into the same output folder."""
+
+
+class OutputFolderError(OutputError):
+    """``--out`` names a folder pnt will not write into (not its own, or inside ``data/raw/`` or pntlib's source)."""
+
+
+class ReportChangedError(PntlibError):
+    """The report file changed while ``pnt run`` was running.
+
+    Every page of the run was made from the file as it was when the run
+    started (one copy, one sha256, which the manifest records); the message
+    names the file and both checksums. The next ``pnt run`` rebuilds the pages
+    from the file as it is then.
+    """

@@ -22,6 +22,7 @@ import pandas as pd
 from . import config, schema
 from .exceptions import OutputError
 from .files import Publication, describe_os_error
+from .lock import LOCK_NAME, exclusive
 from .progress import derived_tables as progress_derived_tables
 from .audit import audit_table
 from .provenance import source
@@ -64,12 +65,12 @@ def _write_stata(frame: pd.DataFrame, path: Path, table: str) -> None:
                    data_label=f"PNTdP 2022-2024, tabla {table} (pntlib, pnt extract)")
 
 
-def _prepare_out(out: Path) -> Path:
-    """Create ``out`` if missing and return a new staging folder inside it."""
+def _prepare_out(out: Path) -> None:
+    """Check ``out`` (a folder pnt extract wrote, or a new or empty one) and create it if missing."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} is a file; expected a folder (it is created when missing)")
     if out.is_dir() and not (out / "datapackage.json").is_file():
-        foreign = sorted(p.name for p in out.iterdir() if not p.name.startswith(".staging-"))
+        foreign = sorted(p.name for p in out.iterdir() if not p.name.startswith(".staging-") and p.name != LOCK_NAME)
         if foreign:  # neither empty nor an extract folder: nothing in it is ours to replace
             shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
             raise OutputError(f"--out {out} holds other files ({shown}) and is not a folder pnt extract "
@@ -78,6 +79,10 @@ def _prepare_out(out: Path) -> Path:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {out}: {exc.strerror}") from exc
+
+
+def _staging(out: Path) -> Path:
+    """A new staging folder inside ``out``."""
     try:
         return Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     except OSError as exc:  # a read-only folder, or one of /proc or /sys
@@ -117,6 +122,9 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
         ``out`` is not a usable folder, a file cannot be written there, or
         something is in the way of one (the message names that path); the
         previous files are kept.
+    RunLockedError
+        Another ``pnt extract`` or ``pnt run`` is writing into ``out`` (the
+        same lock, beside ``out``: :func:`pntlib.lock.lock_path`): nothing is written.
     """
     out = Path(config.PROCESSED_DATA_DIR if out is None else out)
     parsed = get_report(report)
@@ -134,7 +142,15 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
     for resource in package["resources"]:
         resource["stata"] = {"path": f"{resource['name']}.dta", "format": "dta", "version": STATA_VERSION,
                              "encoding": "utf-8", "labels": "es"}
-    staging = _prepare_out(out)
+    _prepare_out(out)
+    names = _write(out, tables, package, src)
+    return {file_name: out / file_name for file_name in names}
+
+
+def _write(out: Path, tables: dict, package: dict, src) -> list[str]:
+    """Stage every file inside ``out``, then move them into place all at once, holding the folder's
+    lock (the lock ``pnt run`` takes: one writer per folder); the file names written."""
+    staging = _staging(out)
     try:
         names: list[str] = []
         try:
@@ -153,15 +169,21 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
             names.append(WORKBOOK_NAME)
         except OSError as exc:
             raise OutputError(f"cannot write the tables to {out}: {exc}") from exc
-        publication = Publication(out, staging)
-        publication.check(names)  # a folder in the way is named before anything moves
-        try:
-            with publication:
-                for file_name in names:
-                    publication.place(staging / file_name, file_name)
-            return {file_name: out / file_name for file_name in names}
-        except OSError as exc:
-            raise OutputError(f"cannot publish the tables into {out}: {describe_os_error(exc)}; "
-                              "the previous files are kept") from exc
+        with exclusive(out, "pnt extract"):
+            return _publish(out, staging, names)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(out: Path, staging: Path, names: list[str]) -> list[str]:
+    """Move the staged files into ``out``, all or nothing."""
+    publication = Publication(out, staging)
+    publication.check(names)  # a folder in the way is named before anything moves
+    try:
+        with publication:
+            for file_name in names:
+                publication.place(staging / file_name, file_name)
+        return names
+    except OSError as exc:
+        raise OutputError(f"cannot publish the tables into {out}: {describe_os_error(exc)}; "
+                          "the previous files are kept") from exc

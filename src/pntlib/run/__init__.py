@@ -33,13 +33,17 @@ Output folder layout (default ``reports/``)::
                                 sha256 of every file it published: a run is skipped only
                                 when these files are all present and unchanged
 
-Modules: ``plan`` (the plan file and its runs), ``state`` (run keys, the
-manifest), ``worker`` (one run in a worker process), ``publish`` (moving a
-run's files into place), ``index`` (the index page), ``bundle`` (shared
-images, ``data/``, the archive of ``pnt run --zip``), ``pool`` (worker
-processes, the lock, Ctrl-C), ``kernels`` and ``kernel_server`` (the
-kernels: launched by a server that imports once and forks one per run),
-``pipeline`` (:func:`run_plan`).
+Modules: ``plan`` (the plan file and its runs, the notebooks' parameters),
+``state`` (run keys, the manifest), ``snapshot`` (the report read once per
+call), ``worker`` (one run in a worker process), ``engine`` (papermill's
+engine and the call of papermill), ``diagnosis`` (why a run failed),
+``published`` (the notebook as published), ``render`` and ``thumbnail`` (its
+pages), ``results`` (how a run ended), ``publish`` (moving a run's files into
+place), ``index`` (the index page), ``bundle`` (shared
+images, ``data/``, the archive of ``pnt run --zip``), ``pool`` (worker processes, Ctrl-C),
+``kernels`` and ``kernel_server`` (the kernels: launched by a server that
+imports once and forks one per run), ``pipeline`` (:func:`run_plan`); the
+output folder's lock is :mod:`pntlib.lock`, the log lines :mod:`pntlib.log`.
 """
 
 from .index import index_rows, write_index
@@ -53,18 +57,23 @@ from .plan import (
     Run,
     check_parameters_declared,
     declared_parameters,
+    is_text_type,
     load_plan,
+    read_parameters_cell,
 )
 from .pipeline import run_plan
-from .pool import LOCK_NAME, RunInterrupted, lock_path
+from ..lock import lock_path
+from .pool import LOCK_NAME, RunInterrupted
 from .state import MANIFEST_NAME, read_manifest, run_key, source_hash
-from .worker import ErrorDetails, RunResult
+from .results import ErrorDetails, RunResult
 
 __all__ = [
     "run_plan",
     "load_plan",
     "check_parameters_declared",
     "declared_parameters",
+    "read_parameters_cell",
+    "is_text_type",
     "run_key",
     "source_hash",
     "read_manifest",

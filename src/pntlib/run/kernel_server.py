@@ -21,6 +21,9 @@ formatted, ``python -m ipykernel_launcher -f FILE ...``); the server answers
 ``{"pid": N}`` (a kernel started with that command) or ``{"pid": N,
 "connection": {...}}`` (a spare, started with the same command but its own
 connection file: these are its ports and key), or ``{"error": "..."}``.
+A worker may also send ``{"status": N}``: the answer ``{"pid": N, "exit": CODE}``
+gives kernel N's exit code once it ended (``-S``: signal S ended it, as
+``Popen.returncode`` gives it), ``null`` while it runs.
 When the server's standard input closes (``pnt run`` ended, or died), it kills
 the kernels it started that are still running and exits; a kernel whose server
 is gone exits within a second (ipykernel's parent poller watches the server).
@@ -46,7 +49,7 @@ import tempfile
 import traceback
 from dataclasses import dataclass, field
 
-__all__ = ["LAUNCHER", "PRELOAD", "main"]
+__all__ = ["LAUNCHER", "PRELOAD", "KERNEL_MARK", "SINGLE_THREADED", "become_subreaper", "kill_processes", "main"]
 
 #: The module jupyter_client's kernel command runs (``python -m ipykernel_launcher``).
 LAUNCHER = "ipykernel_launcher"
@@ -69,6 +72,9 @@ PRELOAD = (
     "pntlib.outputs",
     "pntlib.plots",
 )
+#: Environment variable a forked kernel sets to its own pid: the processes a notebook starts
+#: inherit it, so that the server knows whose they are once they are orphaned.
+KERNEL_MARK = "PNTLIB_RUN_KERNEL"
 # matplotlib_inline's backend module hooks into the running IPython shell when it is
 # first imported: it must be imported by the kernel (when pyplot first needs it), never here.
 _NOT_PRELOADED = "matplotlib_inline.backend_inline"
@@ -78,6 +84,43 @@ class _KernelShell:
     """What ``get_ipython()`` is to an import-time check while the server imports: a kernel's shell."""
 
     kernel = None
+
+
+#: Set in the server before it imports anything, so that it forks with one thread: a thread
+#: does not survive fork, and one holding a lock then leaves the child stuck on it. OpenBLAS
+#: (numpy) starts a pool of worker threads when loaded unless told to use one; the jemalloc
+#: linked into pyarrow starts a background purging thread unless configured not to (pyarrow
+#: allocates with mimalloc by default, so the kernels lose nothing). A kernel gets its BLAS
+#: threads back (:func:`_restore_blas_threads`) and the caller's environment.
+SINGLE_THREADED = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "JE_ARROW_MALLOC_CONF": "background_thread:false",
+}
+
+
+def _blas_threads(env: dict) -> int:
+    """The BLAS threads a kernel started with ``env`` as a new process would have (OpenBLAS's rule:
+    ``OPENBLAS_NUM_THREADS``, else ``GOTO_NUM_THREADS``, else ``OMP_NUM_THREADS``, else the usable cores)."""
+    for name in ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"):
+        try:
+            value = int(env.get(name, "").split(",")[0])
+        except ValueError:
+            continue
+        if value > 0:
+            return value
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _restore_blas_threads(env: dict) -> None:
+    """In a kernel: the BLAS thread pool a new process would have (the server ran with one thread)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=_blas_threads(env), user_api="blas")
 
 
 def _preload(reports: list[str]) -> None:
@@ -113,6 +156,44 @@ def _preload(reports: list[str]) -> None:
             progress(report=report or None)
         except Exception:  # noqa: BLE001 - a damaged report: the notebook reports it, in its validation cell
             continue
+
+
+def become_subreaper() -> bool:
+    """Make this process the *child subreaper* of its descendants (Linux ``prctl``; elsewhere nothing).
+
+    A process a notebook starts in a session of its own (``setsid``), or whose parent
+    exits, is then re-parented to this process instead of to init, so that it can be
+    found and killed when its run ends. No public Python function sets it (``os`` has no
+    ``prctl``), hence ``ctypes``. Returns whether it is set.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER = 36 (linux/prctl.h)
+    except (OSError, AttributeError):
+        return False
+
+
+def kill_processes(processes) -> None:
+    """Kill psutil processes and every process below them (stopped first, so none escapes by forking)."""
+    import psutil
+
+    tree = []
+    for process in processes:
+        try:
+            process.suspend()
+            tree += [process, *process.children(recursive=True)]
+        except psutil.Error:
+            continue
+    for process in tree:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(tree, timeout=5)
 
 
 def _kernel_args(argv: list[str]) -> list[str]:
@@ -163,12 +244,14 @@ def _become_kernel(args: list[str], cwd: str, env: dict, close: list, ready: int
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)  # JPY_PARENT_PID: the worker that asked for the kernel
+        os.environ[KERNEL_MARK] = str(os.getpid())
         import importlib.util
 
         sys.argv = [importlib.util.find_spec(LAUNCHER).origin, *args]
         import numpy
 
         numpy.random.seed()  # a fresh global generator, as in a new interpreter
+        _restore_blas_threads(env)
         from ipykernel.kernelapp import IPKernelApp
 
         # the parent the kernel watches (it exits when it is gone): this server, whose own
@@ -224,6 +307,8 @@ class Server:
         self.remaining = runs  # kernels still to be asked for
         self.folder = tempfile.mkdtemp(prefix="pnt-kernels-")
         self.count = 0
+        self.ended: list[int] = []  # kernels that ended, whose orphans are still to be killed
+        self.exits: dict[int, int] = {}  # exit code of each kernel that ended (-N: signal N)
 
     # ---------------------------------------------------------------- processes
 
@@ -231,12 +316,15 @@ class Server:
         """Collect the exit status of kernels that ended (so they do not stay as zombies)."""
         while True:
             try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
-            self.children.discard(pid)
+            if pid in self.children:
+                self.children.discard(pid)
+                self.ended.append(pid)
+                self.exits[pid] = os.waitstatus_to_exitcode(status)
 
     def fork(self, args: list[str], cwd: str, env: dict, ready: int | None = None) -> int:
         # SIGCHLD waits until the new kernel is recorded, so that its end is never missed
@@ -260,8 +348,34 @@ class Server:
                 pass
 
     def kill_all(self) -> None:
+        """Kill the kernels and every other process below the server (orphans of notebooks included)."""
         for pid in list(self.children):
             self.kill(pid)
+        import psutil
+
+        try:
+            kill_processes(psutil.Process().children())
+        except psutil.Error:
+            pass
+
+    def kill_orphans(self) -> None:
+        """Kill what ended kernels left behind: processes re-parented to the server (a subreaper) that
+        a notebook started (they carry :data:`KERNEL_MARK` of a kernel that ended)."""
+        if not self.ended:
+            return
+        import psutil
+
+        ended, self.ended = {str(pid) for pid in self.ended}, []
+        orphans = []
+        for process in psutil.Process().children():
+            if process.pid in self.children:
+                continue
+            try:
+                if process.environ().get(KERNEL_MARK) in ended:
+                    orphans.append(process)
+            except psutil.Error:
+                continue
+        kill_processes(orphans)
 
     # ---------------------------------------------------------------- spares
 
@@ -319,8 +433,17 @@ class Server:
         except OSError:  # the worker is gone: so is its need for the kernel
             pass
 
+    def status(self, client, pid: int) -> None:
+        """Answer whether kernel ``pid`` ended, and its exit code."""
+        self.reap()  # SIGCHLD may be pending while the request is served
+        ended = pid not in self.children
+        self.answer(client, {"pid": pid, "exit": self.exits.get(pid, -signal.SIGKILL) if ended else None})
+
     def launch(self, client, request: dict) -> None:
         """Answer a request: a matching spare, or a kernel forked for it."""
+        if "status" in request:
+            self.status(client, int(request["status"]))
+            return
         try:
             args = _kernel_args(request["argv"])
             cwd, env = request["cwd"], request["env"]
@@ -343,7 +466,8 @@ class Server:
 
     def serve(self) -> None:
         while True:
-            for key, _ in self.selector.select():
+            self.kill_orphans()
+            for key, _ in self.selector.select(timeout=0.5):
                 what = key.data
                 if what == "stdin":
                     if not os.read(sys.stdin.fileno(), 4096):
@@ -404,6 +528,8 @@ def main(argv: list[str] | None = None) -> int:
     if sys.path and os.path.realpath(sys.path[0]) == os.path.dirname(os.path.realpath(__file__)):
         del sys.path[0]
     listener = socket.socket(fileno=int(args[0]))
+    os.environ.update(SINGLE_THREADED)  # before anything is imported (a kernel gets its caller's environment)
+    become_subreaper()  # what a notebook starts and leaves behind comes back to the server
     _preload(args[2:])
     server = Server(listener, int(args[1]))
     signal.signal(signal.SIGCHLD, server.reap)

@@ -21,12 +21,13 @@ import socket
 import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
-__all__ = ["KernelServer", "KernelClient", "kernel_environment", "kernel_manager_class", "set_client"]
+__all__ = ["KERNEL_NAME", "PROVISIONER", "KernelServer", "KernelClient", "kernel_environment", "kernel_manager_class", "set_client"]
 
 _CLIENT: KernelClient | None = None
+#: Name papermill is given for the kernel; :func:`kernel_manager_class` always starts this interpreter's.
+KERNEL_NAME = "python3"
 
 
 def kernel_environment(src_dir: str, mpl_dir: str, environ: dict | None = None) -> dict:
@@ -131,8 +132,21 @@ class KernelClient:
         RuntimeError
             The server is gone or could not start the kernel.
         """
+        return self._ask({"argv": argv, "cwd": cwd, "env": env})
+
+    def exit_status(self, pid: int) -> int | None:
+        """The exit code of kernel ``pid`` (``-N``: ended by signal N), ``None`` while it runs.
+
+        Raises
+        ------
+        RuntimeError
+            The server is gone.
+        """
+        return self._ask({"status": pid})["exit"]
+
+    def _ask(self, request: dict) -> dict:
         try:
-            self.sock.sendall(json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n")
+            self.sock.sendall(json.dumps(request).encode() + b"\n")
             line = self.reader.readline()
         except OSError as exc:
             raise RuntimeError(f"the kernel server is gone: {exc}") from exc
@@ -157,51 +171,43 @@ def set_client(client: KernelClient | None) -> None:
 class _ForkedKernel:
     """What jupyter_client's provisioner needs of a ``Popen``, for a kernel forked by the server.
 
-    The kernel is the server's child, not ours: whether it runs is read from
-    the system (the server collects its exit status, so an ended kernel does
-    not linger as a zombie).
+    The kernel is the server's child, not ours: the server collects its exit
+    status (so an ended kernel does not linger as a zombie) and tells it when
+    asked (:meth:`KernelClient.exit_status`): ``returncode`` is the kernel's
+    real exit code, ``-N`` when signal N ended it, as ``Popen`` gives it.
     """
 
     stdin = stdout = stderr = None
 
-    def __init__(self, pid: int) -> None:
-        import psutil
-
+    def __init__(self, pid: int, client: KernelClient) -> None:
         self.pid = pid
+        self.client = client
         self.returncode: int | None = None
-        try:
-            self._process = psutil.Process(pid)
-        except psutil.NoSuchProcess:
-            self._process = None
 
     def poll(self) -> int | None:
-        import psutil
-
         if self.returncode is None:
             try:
-                running = self._process is not None and self._process.status() != psutil.STATUS_ZOMBIE
-            except psutil.NoSuchProcess:
-                running = False
-            if not running:
-                self.returncode = 0  # its exit status went to the server
+                self.returncode = self.client.exit_status(self.pid)
+            except RuntimeError:  # the server is gone, and its kernels with it
+                self.returncode = -signal.SIGKILL
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        import psutil
+        import time
 
-        if self.poll() is None:
-            try:
-                self._process.wait(timeout)
-            except psutil.NoSuchProcess:
-                pass
-            except psutil.TimeoutExpired as exc:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout) from exc
-        self.returncode = 0 if self.returncode is None else self.returncode
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:
-            os.kill(self.pid, signum)
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:
+                pass
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
@@ -210,23 +216,18 @@ class _ForkedKernel:
         self.send_signal(signal.SIGTERM)
 
 
-@functools.cache
-def kernel_manager_class():
-    """A jupyter_client kernel manager that always starts ipykernel with this interpreter.
+#: The kernel provisioner's name (``[project.entry-points."jupyter_client.kernel_provisioners"]``
+#: in pyproject.toml): the kernel spec of :func:`kernel_manager_class` asks for it.
+PROVISIONER = "pnt-kernel-server"
 
-    The ``python3`` kernelspec found on the Jupyter path may belong to another
-    environment (a user-level ``~/.local/share/jupyter/kernels/python3``); this
-    builds the spec from the running interpreter instead, as ipykernel's own
-    default spec does. The kernel is forked by the kernel server
-    (:func:`set_client`) when the process has one.
-    """
-    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
+
+@functools.cache
+def _provisioner_class():
     from jupyter_client.provisioning import LocalProvisioner
 
     class ServerProvisioner(LocalProvisioner):
-        """Launches the kernel through the kernel server instead of ``Popen``."""
+        """jupyter_client's local provisioner, launching the kernel through the call's kernel server
+        (:func:`set_client`) instead of ``Popen``; as a program when the process has no server."""
 
         async def launch_kernel(self, cmd, **kwargs):
             client = _CLIENT
@@ -244,25 +245,54 @@ def kernel_manager_class():
                 info = dict(answer["connection"])
                 info["key"] = info["key"].encode()
                 self.connection_info = info
-            self.process = _ForkedKernel(int(answer["pid"]))
+            self.process = _ForkedKernel(int(answer["pid"]), client)
             self.pid = self.pgid = self.process.pid  # the kernel leads its own process group
             self.cwd = cwd
             return self.connection_info
 
-    class EnvironmentKernelManager(AsyncKernelManager):
-        @property
-        def kernel_spec(self):
-            if self._kernel_spec is None:
-                # the kernel app's own log (its TCP-transport warning at every start)
-                # is kept to errors; output of the notebook's cells is unaffected
-                spec = get_kernel_dict(extra_arguments=["--IPKernelApp.log_level=ERROR"])
-                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
-            return self._kernel_spec
+    ServerProvisioner.__module__ = __name__
+    ServerProvisioner.__qualname__ = "ServerProvisioner"
+    return ServerProvisioner
 
-        async def _async_pre_start_kernel(self, **kw):
-            if self.provisioner is None:
-                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-                self.provisioner = ServerProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
-            return await super()._async_pre_start_kernel(**kw)
+
+def __getattr__(name: str):
+    # the provisioner class, built when jupyter_client loads it through its entry point (so that
+    # importing this module does not import jupyter_client)
+    if name == "ServerProvisioner":
+        return _provisioner_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def kernel_manager_class():
+    """A jupyter_client kernel manager that always starts ipykernel with this interpreter.
+
+    The ``python3`` kernelspec found on the Jupyter path may belong to another
+    environment (a user-level ``~/.local/share/jupyter/kernels/python3``); its
+    kernel spec manager builds the spec from the running interpreter instead, as
+    ipykernel's own default spec does, and names the provisioner
+    :data:`PROVISIONER` (registered through jupyter_client's public entry point
+    for kernel provisioners), which launches the kernel through the kernel
+    server (:func:`set_client`) when the process has one.
+    """
+    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class EnvironmentSpecs(KernelSpecManager):
+        """Every kernel name is this interpreter's ipykernel, started by :data:`PROVISIONER`."""
+
+        def get_kernel_spec(self, kernel_name):
+            # the kernel app's own log (its TCP-transport warning at every start)
+            # is kept to errors; output of the notebook's cells is unaffected
+            spec = get_kernel_dict(extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            spec["metadata"] = {**spec.get("metadata", {}), "kernel_provisioner": {"provisioner_name": PROVISIONER}}
+            return KernelSpec(resource_dir=RESOURCES, **spec)
+
+    class EnvironmentKernelManager(AsyncKernelManager):
+        @default("kernel_spec_manager")
+        def _environment_specs(self):
+            return EnvironmentSpecs(parent=self)
 
     return EnvironmentKernelManager

@@ -14,22 +14,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import config
-from ..exceptions import OutputError, PlanError
+from .. import config, log
+from ..exceptions import OutputError, OutputFolderError, PlanError, ReportChangedError
 from ..files import Publication, describe_os_error
 from .index import INDEX_NAME, provenance_files, render_index
-from .plan import Run, check_parameters_declared, load_plan
-from .pool import LOCK_NAME, RunInterrupted, StopSignals, Task, WorkerPool, exclusive
+from . import snapshot
+from .plan import Run, check_parameters_declared, declared_parameters, load_plan
+from .pool import KERNEL_MODES, LOCK_NAME, RunInterrupted, StopSignals, Task, WorkerPool, exclusive
 from .publish import publish
-from .state import MANIFEST_NAME, is_up_to_date, manifest_text, read_manifest, run_key, sha256_file, source_hash
-from .worker import RunResult, matplotlib_config_dir
+from .state import MANIFEST_NAME, is_up_to_date, manifest_text, read_manifest, run_key, source_hash
+from .results import RunResult
+from .worker import matplotlib_config_dir
 
 __all__ = ["run_plan", "STAGING_PREFIX"]
 
 #: Prefix of the staging folders a call makes in the output folder (removed when it ends).
 STAGING_PREFIX = ".staging"
 _SRC_DIR = str(Path(__file__).resolve().parents[2])  # the folder holding this pntlib
-_COLUMNS = ["name", "notebook", "parameters", "status", "duration", "error"]
+_COLUMNS = ["name", "notebook", "parameters", "status", "duration", "error", "cell"]
 
 
 def _now() -> str:
@@ -48,15 +50,22 @@ def _select(runs: list[Run], only: Iterable[str] | None) -> list[Run]:
     return [r for r in runs if r.name in wanted or r.notebook.stem in wanted]
 
 
-def _triage(selected: list[Run], manifest: dict, out: Path, force: bool) -> tuple[list[tuple[Run, dict]], dict]:
+def _snapshots(selected: list[Run], staging_root: Path) -> dict[Path, snapshot.Snapshot]:
+    """Each report the selected runs read, read once (:mod:`pntlib.run.snapshot`)."""
+    taken: dict[Path, snapshot.Snapshot] = {}
+    for run in selected:
+        if run.report not in taken:
+            taken[run.report] = snapshot.take(run.report, staging_root, default=not run.parameters.get("report"))
+    return taken
+
+
+def _triage(selected: list[Run], manifest: dict, out: Path, force: bool,
+            snapshots: dict[Path, snapshot.Snapshot]) -> tuple[list[tuple[Run, dict]], dict]:
     """Split the selected runs into those to execute (with their key) and those skipped (unchanged)."""
     src_hash = source_hash()
-    data_hashes: dict[Path, str] = {}
     todo, results = [], {}
     for run in selected:
-        if run.report not in data_hashes:
-            data_hashes[run.report] = sha256_file(run.report)
-        key = run_key(run, src_hash=src_hash, data_hash=data_hashes[run.report])
+        key = run_key(run, src_hash=src_hash, data_hash=snapshots[run.report].sha256)
         record = manifest["runs"].get(run.name, {})
         if not force and is_up_to_date(out, record, key):
             results[run.name] = RunResult(run.name, "skipped")
@@ -79,7 +88,33 @@ def _record(manifest: dict, task: Task, result: RunResult, files) -> None:
         record["last_success"] = {**task.key, "finished": finished, "files": files}
 
 
+class _Lines:
+    """The progress of a call off a terminal (a log file, cron, CI): one timestamped line per run."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def add_task(self, *args, **kwargs) -> int:
+        return 0
+
+    def update(self, *args, **kwargs) -> None:
+        pass
+
+    def print(self, text: str) -> None:
+        if not self.quiet:
+            log.line(text)
+
+
 def _progress(quiet: bool):
+    """A progress bar on a terminal; off one, timestamped log lines (:mod:`pntlib.log`)."""
+    if quiet or not log.on_terminal():
+        return _Lines(quiet)
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -93,10 +128,18 @@ def _progress(quiet: bool):
     )
 
 
+def _report_copy(run: Run, snapshots: dict[Path, snapshot.Snapshot]) -> str | None:
+    """The copy of the report a run's notebook is given (``None``: it does not take a ``report``)."""
+    copy = snapshots[run.report].copy
+    return str(copy) if copy is not None and "report" in declared_parameters(run.notebook) else None
+
+
 def _execute(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict, *,
-             pool: WorkerPool, staging_root: Path, guard: StopSignals, quiet: bool) -> None:
+             pool: WorkerPool, staging_root: Path, guard: StopSignals, quiet: bool,
+             snapshots: dict[Path, snapshot.Snapshot]) -> None:
     """Execute ``todo`` in ``pool``'s worker processes, publishing each run as it finishes (updates ``manifest``)."""
-    tasks = [Task(run, key, Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root)), out) for run, key in todo]
+    tasks = [Task(run, key, Path(tempfile.mkdtemp(prefix=f"{run.name}-", dir=staging_root)), out,
+                  _report_copy(run, snapshots)) for run, key in todo]
     counts = {"ok": 0, "failed": 0}
     try:
         with _progress(quiet) as progress:
@@ -106,8 +149,7 @@ def _execute(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest:
                     _publish(runs, task, result, out, manifest, staging_root)
                     results[task.run.name] = result
                 counts[result.status] += 1
-                mark = "[green]ok[/]" if result.status == "ok" else "[red]FAILED[/]"
-                progress.console.print(f"{mark} {task.run.name} ({result.duration or 0:.1f} s)")
+                _report(progress, task, result)
                 progress.update(bar, advance=1, done=counts["ok"], failed=counts["failed"],
                                 left=len(tasks) - sum(counts.values()))
     except KeyboardInterrupt:
@@ -116,6 +158,24 @@ def _execute(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest:
         raise
     finally:
         pool.close()
+
+
+def _report(progress, task: Task, result: RunResult) -> None:
+    """The line saying how a run ended; a failure names its notebook, the failing cell and the error."""
+    took = f"{result.duration or 0:.1f} s"
+    if result.status == "ok":
+        text, plain = f"[green]ok[/] {task.run.name} ({took})", f"ok {task.run.name} ({took})"
+    else:
+        error = result.error
+        detail = log.failure(task.run.name, task.run.notebook.name, error.cell_number if error else None,
+                              str(error) if error else "")
+        text = plain = f"FAILED {detail} ({took})"
+    if isinstance(progress, _Lines):
+        progress.print(plain)
+    else:
+        from rich.markup import escape
+
+        progress.console.print(text if result.status == "ok" else f"[red]FAILED[/] {escape(plain[7:])}")
 
 
 def _commit_state(runs: list[Run], out: Path, manifest: dict, publication: Publication) -> None:
@@ -167,33 +227,48 @@ def _stopped(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest:
 
 
 def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | None, force: bool,
-                quiet: bool) -> dict[str, RunResult]:
+                quiet: bool, kernels: str = "server") -> dict[str, RunResult]:
     """The body of :func:`run_plan`, called while holding the output folder's lock."""
     for leftover in out.glob(f"{STAGING_PREFIX}*"):  # left by a killed call (no other call is running)
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
     manifest = read_manifest(out)
-    todo, results = _triage(selected, manifest, out, force)
     staging_root = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}-", dir=out))  # this call's own
-    pool = WorkerPool(min(max(1, int(jobs or os.cpu_count() or 1)), max(1, len(todo))), _SRC_DIR,
-                      str(matplotlib_config_dir(staging_root)))
     try:
-        pool.start_kernels([run for run, _ in todo])  # its imports overlap the check below
+        snapshots = _snapshots(selected, staging_root)  # every report read once, here
+        todo, results = _triage(selected, manifest, out, force, snapshots)
+        _execute_and_index(runs, todo, out, manifest, results, staging_root=staging_root, jobs=jobs,
+                           quiet=quiet, snapshots=snapshots, kernels=kernels)
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+    changed = snapshot.changes(snapshots.values())
+    if changed:
+        raise ReportChangedError("; ".join(changed))
+    return results
+
+
+def _execute_and_index(runs: list[Run], todo: list[tuple[Run, dict]], out: Path, manifest: dict, results: dict, *,
+                       staging_root: Path, jobs: int | None, quiet: bool,
+                       snapshots: dict[Path, snapshot.Snapshot], kernels: str) -> None:
+    """Execute ``todo`` (in worker processes, with the call's kernel server), then write the manifest and index."""
+    pool = WorkerPool(min(max(1, int(jobs or os.cpu_count() or 1)), max(1, len(todo))), _SRC_DIR,
+                      str(matplotlib_config_dir(staging_root)), kernels)
+    try:
+        reports = [snapshots[run.report].copy or (run.report if run.parameters.get("report") else "") for run, _ in todo]
+        pool.start_kernels(len(todo), [str(r) for r in reports])  # its imports overlap the check below
         # a skipped run's notebook and parameters are those of a success that was checked
         check_parameters_declared(run for run, _ in todo)
         if todo:
             with StopSignals() as guard:
                 try:
                     _execute(runs, todo, out, manifest, results, pool=pool, staging_root=staging_root,
-                             guard=guard, quiet=quiet)
+                             guard=guard, quiet=quiet, snapshots=snapshots)
                 except KeyboardInterrupt as exc:
                     raise _stopped(runs, todo, out, manifest, results, staging_root,
                                    getattr(exc, "signum", signal.SIGINT)) from None
         _write_state(runs, out, manifest, staging_root)
     finally:
         pool.close()
-        shutil.rmtree(staging_root, ignore_errors=True)
-    return results
 
 
 #: What may be in an output folder besides pnt's files without making it someone else's:
@@ -202,24 +277,45 @@ def _run_locked(runs: list[Run], selected: list[Run], out: Path, *, jobs: int | 
 _OWN_LEFTOVERS = (LOCK_NAME, "manual")
 
 
+#: Folders pnt run never writes into, and why.
+_SOURCE_FOLDERS = {
+    "data/raw/": (config.RAW_DATA_DIR, "it holds the report verbatim, which nothing may change"),
+    "src/pntlib/": (Path(_SRC_DIR) / "pntlib", "files there change pntlib's source hash, so every later "
+                                               "pnt run would execute every notebook again"),
+}
+
+
+def _not_a_source_folder(out: Path) -> None:
+    """Refuse an output folder inside ``data/raw/`` or pntlib's own source."""
+    for label, (folder, why) in _SOURCE_FOLDERS.items():
+        folder = Path(folder).resolve()
+        if out == folder or folder in out.parents:
+            raise OutputFolderError(f"--out {out} is inside {label} ({folder}): {why}; give another folder, "
+                                    f"such as the default {config.REPORTS_DIR}")
+
+
 def _output_folder(out: str | Path | None) -> Path:
     """The output folder, created when missing; refused when it holds files that are not pnt's.
 
     Raises
     ------
+    OutputFolderError
+        ``out`` is a file, is inside ``data/raw/`` or ``src/pntlib/``, or is a
+        folder that is neither empty nor a ``pnt run`` output folder (one with
+        its ``manifest.json``).
     OutputError
-        ``out`` is a file, cannot be created, or is a folder that is neither
-        empty nor a ``pnt run`` output folder (one with its ``manifest.json``).
+        ``out`` cannot be created.
     """
     out = Path(config.REPORTS_DIR if out is None else out).resolve()
+    _not_a_source_folder(out)
     if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} is a file; give a folder (it is created when missing)")
+        raise OutputFolderError(f"--out {out} is a file; give a folder (it is created when missing)")
     if out.is_dir() and not (out / MANIFEST_NAME).is_file():
         foreign = sorted(p.name for p in out.iterdir()
                          if p.name not in _OWN_LEFTOVERS and not p.name.startswith(STAGING_PREFIX))
         if foreign:
             shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
-            raise OutputError(
+            raise OutputFolderError(
                 f"--out {out} is not empty ({shown}) and is not a pnt run output folder (it has no {MANIFEST_NAME}); "
                 "give a new or empty folder: pnt run replaces and removes files in it"
             )
@@ -239,11 +335,13 @@ def _frame(selected: list[Run], results: dict[str, RunResult]) -> pd.DataFrame:
         "status": results[run.name].status,
         "duration": results[run.name].duration,
         "error": str(results[run.name].error) if results[run.name].error else None,
+        "cell": results[run.name].error.cell_number if results[run.name].error else None,
     } for run in selected]
     frame = pd.DataFrame(rows, columns=_COLUMNS)
     for col in ("name", "notebook", "parameters", "status", "error"):
         frame[col] = frame[col].astype("string")
     frame["duration"] = pd.array(frame["duration"].tolist(), dtype="Float64")
+    frame["cell"] = pd.array(frame["cell"].tolist(), dtype="Int64")
     return frame
 
 
@@ -255,6 +353,7 @@ def run_plan(
     force: bool = False,
     only: Iterable[str] | None = None,
     quiet: bool = False,
+    kernels: str = "server",
 ) -> pd.DataFrame:
     """Execute a run plan with papermill and write the reports and their index.
 
@@ -274,6 +373,11 @@ def run_plan(
         stem (``indicator``) selects; the index still lists the whole plan.
     quiet : bool, default False
         No progress display.
+    kernels : {"server", "plain"}, default "server"
+        ``server``: every kernel is forked by the call's kernel server, which
+        imported what the notebooks import (fast); ``plain``: each kernel is a
+        new process, as jupyter_client starts kernels (for diagnosis: whether
+        the server is to blame). The pages are the same.
 
     Returns
     -------
@@ -286,7 +390,9 @@ def run_plan(
         - ``status`` : string — ``ok``, ``failed`` or ``skipped`` (unchanged
           since its last success);
         - ``duration`` : Float64 — seconds, missing when skipped;
-        - ``error`` : string — ``ename: evalue`` of a failed run, else missing.
+        - ``error`` : string — ``ename: evalue`` of a failed run, else missing;
+        - ``cell`` : Int64 — the failing cell's 1-based position in the
+          notebook (as Jupyter counts cells), missing when no cell is to blame.
 
     Raises
     ------
@@ -296,9 +402,12 @@ def run_plan(
         the valid names).
     RunLockedError
         Another ``pnt run`` is writing into ``out`` (the message names it).
+    OutputFolderError
+        ``out`` is a file, a folder inside ``data/raw/`` or ``src/pntlib/``,
+        or a folder that is neither empty nor a ``pnt run`` output folder
+        (nothing in it is touched).
     OutputError
-        ``out`` is a file, or a folder that is neither empty nor a ``pnt run``
-        output folder (nothing in it is touched); or a file cannot be written
+        A file cannot be written
         there (a full disk: the message names the path, and the folder's
         files, manifest and index are as before the run being published).
     RunInterrupted
@@ -307,9 +416,11 @@ def run_plan(
         with their kernels and nothing of theirs published; the manifest and
         index were rewritten for the runs that finished.
     """
+    if kernels not in KERNEL_MODES:
+        raise PlanError(f"kernels={kernels!r} is not valid; choose one of: {', '.join(KERNEL_MODES)}")
     runs = load_plan(plan, check_parameters=False)
     selected = _select(runs, only)
     out = _output_folder(out)
     with exclusive(out):
-        results = _run_locked(runs, selected, out, jobs=jobs, force=force, quiet=quiet)
+        results = _run_locked(runs, selected, out, jobs=jobs, force=force, quiet=quiet, kernels=kernels)
     return _frame(selected, results)

@@ -51,6 +51,7 @@ from .state import sha256_file
 __all__ = [
     "DEFAULT_PLAN",
     "DEFAULT_TIMEOUT",
+    "TIMEOUT_RANGE",
     "FOR_EACH",
     "RUNNER_PARAMETERS",
     "PlanFile",
@@ -58,6 +59,8 @@ __all__ = [
     "Run",
     "load_plan",
     "declared_parameters",
+    "read_parameters_cell",
+    "is_text_type",
     "check_parameters_declared",
 ]
 
@@ -65,6 +68,10 @@ __all__ = [
 DEFAULT_PLAN = config.NOTEBOOKS_DIR / "plan.yaml"
 #: Seconds allowed per notebook when the plan does not say.
 DEFAULT_TIMEOUT = 900.0
+#: The timeouts a plan may give (seconds, inclusive): nbclient waits for a kernel in whole
+#: seconds (under 1 s it fails every run), and a wait beyond a week overflows the poll
+#: of the kernel's messages (1e308 s fails every run with OverflowError).
+TIMEOUT_RANGE = (1.0, 7 * 24 * 3600.0)
 #: ``for_each`` values: one run per objective or per indicator of the report.
 FOR_EACH = ("objective", "indicator")
 #: Parameters ``pnt run`` gives every run itself; a plan may not set them.
@@ -98,9 +105,12 @@ class Run:
 
 
 def _timeout(value: object) -> float:
-    """A timeout in seconds: a finite number greater than 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"timeout={value!r} must be a finite number of seconds greater than 0")
+    """A timeout in seconds, within :data:`TIMEOUT_RANGE`."""
+    low, high = TIMEOUT_RANGE
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or not low <= value <= high):
+        raise ValueError(f"timeout={value!r} is not valid: give a number of seconds from {low:g} to {high:g} "
+                         f"(a week)")
     return float(value)
 
 
@@ -182,7 +192,7 @@ class PlanFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    timeout: float = Field(DEFAULT_TIMEOUT, description="seconds allowed per notebook (finite, > 0)")
+    timeout: float = Field(DEFAULT_TIMEOUT, description="seconds allowed per notebook (1 to 604800)")
     parameters: dict[str, Any] = Field(
         default_factory=dict, description="given to every run; a report path is relative to the plan's folder")
     runs: list[PlanEntry] = Field(description="the plan's entries, in order")
@@ -327,7 +337,7 @@ def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) 
         Not YAML, or YAML pnt does not accept (anchors and aliases, a key
         given twice, a file over 1 MiB: :mod:`pntlib.run.yaml_loader`); a
         number where an id is expected (``indicator: 3.10``: quote it);
-        unknown keys; a missing notebook; a bad ``for_each``; a bad timeout (not a finite number > 0); a bad run name; two runs with the
+        unknown keys; a missing notebook; a bad ``for_each``; a bad timeout (not a number of seconds from 1 to 604800); a bad run name; two runs with the
         same name (ignoring case) or the same notebook and parameters; a
         parameter the notebook does not declare (the message lists the
         declared ones) or one that ``pnt run`` sets itself. The message names
@@ -354,39 +364,135 @@ def load_plan(plan: str | Path | None = None, *, check_parameters: bool = True) 
 
 
 _DECLARED: dict[tuple[Path, str], dict] = {}
+_PARAMETERS_TAG = "parameters"
 
 
-def declared_parameters(notebook: str | Path) -> dict:
-    """The parameters a notebook declares in its ``parameters`` cell.
+def _comments(source: str) -> dict[int, str]:
+    """The comment ending each line of ``source`` (1-based line -> text after ``#``)."""
+    import io
+    import tokenize
 
-    A notebook without a kernelspec (or without its language) is read as the
-    Python notebook ``pnt run`` executes it as.
+    found = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                found[token.start[0]] = token.string.lstrip("#").strip()
+    except (tokenize.TokenError, IndentationError):  # the ast parse names the problem
+        pass
+    return found
+
+
+def read_parameters_cell(source: str) -> dict:
+    """The parameters a notebook's ``parameters`` cell declares, read with :mod:`ast`.
+
+    Every top-level assignment is a parameter: ``name = value``,
+    ``name: annotation = value`` with any annotation Python allows
+    (``str | None``, ``Optional[int]``, ``"str"``, ``list[dict[str, int]]``),
+    and ``name: annotation`` without a value. papermill's own reader (the
+    private ``papermill.translators.PythonTranslator.inspect`` behind
+    ``papermill --help-notebook``) matches each line against a regular
+    expression of ``name: type = value`` in which a type is one word and
+    brackets, so it drops a PEP 604 union such as ``str | None``; papermill
+    has no public function that reads a parameters cell, so pnt reads it itself.
+
+    Parameters
+    ----------
+    source : str
+        The cell's code.
 
     Returns
     -------
     dict
-        ``{name: {"name", "inferred_type_name", "default", "help"}}`` as read
-        by papermill's parameter inspection, in cell order; cached by the
-        notebook's sha256.
+        ``{name: {"name", "inferred_type_name", "default", "help"}}`` in cell
+        order: the annotation as written (``"None"`` without one), the value's
+        source (``"None"`` without one) and the comment ending the statement.
+
+    Raises
+    ------
+    SyntaxError
+        The cell is not Python.
+    """
+    import ast
+
+    tree = ast.parse(source)
+    comments = _comments(source)
+    found: dict[str, dict] = {}
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            targets, annotation = [node.target], ast.unparse(node.annotation)
+        elif isinstance(node, ast.Assign):
+            targets, annotation = [t for t in node.targets if isinstance(t, ast.Name)], "None"
+        else:
+            continue
+        default = "None" if node.value is None else (ast.get_source_segment(source, node.value) or ast.unparse(node.value))
+        for target in targets:
+            found[target.id] = {"name": target.id, "inferred_type_name": annotation, "default": default,
+                                "help": comments.get(node.end_lineno, "")}
+    return found
+
+
+def _union_members(node) -> list:
+    """The members of a union annotation (``a | b``, ``Optional[a]``, ``Union[a, b]``), else the node itself."""
+    import ast
+
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _union_members(node.left) + _union_members(node.right)
+    if isinstance(node, ast.Subscript):
+        name = node.value.attr if isinstance(node.value, ast.Attribute) else getattr(node.value, "id", "")
+        if name in ("Optional", "Union"):
+            inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            return [m for part in inner for m in _union_members(part)]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # a string annotation: "str | None"
+        try:
+            return _union_members(ast.parse(node.value, mode="eval").body)
+        except SyntaxError:
+            return [node]
+    return [node]
+
+
+def is_text_type(annotation: str) -> bool:
+    """Whether a parameter's annotation is text, or text or nothing (``str``, ``str | None``,
+    ``Optional[str]``, ``"str"``): a number given for it is then refused (``3.10`` would be 3.1)."""
+    import ast
+
+    try:
+        members = _union_members(ast.parse(annotation, mode="eval").body)
+    except SyntaxError:
+        return False
+    names = {ast.unparse(m) for m in members} - {"None"}
+    return bool(names) and names <= {"str", "builtins.str"}
+
+
+def declared_parameters(notebook: str | Path) -> dict:
+    """The parameters a notebook declares in its ``parameters`` cell (:func:`read_parameters_cell`).
+
+    The cell is the first one tagged ``parameters``, as papermill finds it.
+
+    Returns
+    -------
+    dict
+        ``{name: {"name", "inferred_type_name", "default", "help"}}`` in cell
+        order (empty without a parameters cell); cached by the notebook's sha256.
 
     Raises
     ------
     PlanError
-        The notebook cannot be read.
+        The notebook cannot be read, or its parameters cell is not Python (the message gives the line).
     """
     path = Path(notebook).resolve()
     key = (path, sha256_file(path))
     if key not in _DECLARED:
-        from .worker import KERNEL_NAME, read_notebook, skip_unused_imports
+        import nbformat
 
-        skip_unused_imports()
-        from papermill.inspection import _infer_parameters
-
-        try:  # papermill.inspect_notebook without its need of a kernelspec (pnt run needs none)
-            params = _infer_parameters(read_notebook(path), name=KERNEL_NAME, language="python")
-            _DECLARED[key] = {p.name: p._asdict() for p in params}
+        try:
+            nb = nbformat.read(path, as_version=4)
         except Exception as exc:  # not a notebook, bad JSON, ...
             raise PlanError(f"{path}: cannot read its parameters: {exc}") from exc
+        cell = next((c for c in nb.cells if _PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])), None)
+        try:
+            _DECLARED[key] = read_parameters_cell(cell.source) if cell is not None else {}
+        except SyntaxError as exc:
+            raise PlanError(f"{path}: its parameters cell is not Python (line {exc.lineno}: {exc.msg})") from exc
     return _DECLARED[key]
 
 
@@ -418,5 +524,5 @@ def check_parameters_declared(runs: Iterable[Run]) -> None:
                 f"run {run.name!r}: {run.notebook.name} does not declare the parameters {unknown}; "
                 f"its parameters are: {listing}"
             )
-        text = {p for p in run.parameters if declared[p].get("inferred_type_name") == "str"}
+        text = {p for p in run.parameters if is_text_type(declared[p]["inferred_type_name"])}
         yaml_loader.check_ids(run.parameters, f"run {run.name!r}", names=text)

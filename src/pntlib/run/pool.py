@@ -24,14 +24,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..exceptions import RunLockedError
+from ..lock import LOCK_NAME, exclusive, lock_path
+from .kernel_server import kill_processes
 from .kernels import KernelServer, kernel_environment
-from .worker import ErrorDetails, RunResult, execute, init_worker
+from .results import ErrorDetails, RunResult
+from .worker import execute, init_worker
 
-__all__ = ["LOCK_NAME", "lock_path", "STOP_SIGNALS", "RunInterrupted", "Stopped", "StopSignals", "Task", "WorkerPool", "exclusive"]
+#: How kernels are started (:class:`WorkerPool`, ``pnt run --kernels``).
+KERNEL_MODES = ("server", "plain")
 
-#: Lock file held in the output folder while a ``pnt run`` writes into it.
-LOCK_NAME = ".pnt-run.lock"
+__all__ = ["KERNEL_MODES", "LOCK_NAME", "lock_path", "STOP_SIGNALS", "RunInterrupted", "Stopped", "StopSignals", "Task", "WorkerPool", "exclusive"]
+
 
 
 class Stopped(KeyboardInterrupt):
@@ -59,38 +62,6 @@ class RunInterrupted(Stopped):
             f"index: {out / 'index.html'}",
         )
         self.out, self.finished, self.stopped = out, finished, stopped
-
-
-def lock_path(out: Path) -> Path:
-    """The lock of an output folder: ``.<folder name>.pnt-run.lock`` beside it (``.reports.pnt-run.lock``),
-    outside the folder, so that it is never published or archived with the reports."""
-    return out.parent / f".{out.name}{LOCK_NAME}"
-
-
-@contextlib.contextmanager
-def exclusive(out: Path):
-    """Hold the folder's lock (:func:`lock_path`, an exclusive, non-blocking ``flock``) while writing into ``out``.
-
-    Raises
-    ------
-    RunLockedError
-        Another process holds it; the message names the folder.
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock
-        yield
-        return
-    path = lock_path(out)
-    with open(path, "a") as handle:  # closing the file releases the lock
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            raise RunLockedError(
-                f"another pnt run is writing into {out} (it holds the lock {path}); "
-                "wait for it to finish, or give another --out"
-            ) from exc
-        yield
 
 
 #: Signals that stop ``pnt run`` the way Ctrl-C does.
@@ -156,12 +127,14 @@ class StopSignals:
 
 @dataclass(frozen=True)
 class Task:
-    """One run for the pool: the run, its key (for the manifest), its staging folder and the output folder."""
+    """One run for the pool: the run, its key (for the manifest), its staging folder, the output folder,
+    and the copy of the report its notebook reads (:mod:`pntlib.run.snapshot`; ``None``: none given)."""
 
     run: object
     key: dict
     stage: Path
     out: Path
+    report: str | None = None
 
 
 def _watch(main_pid: int, interval: float = 0.5) -> None:
@@ -211,8 +184,21 @@ def _serve(conn, env: dict, kernels: str | None, main_pid: int) -> None:
             return
         if message is None:
             return
-        run, stage, out = message
-        conn.send(execute(run, stage, out))
+        run, stage, out, report = message
+        result = execute(run, stage, out, report)
+        _kill_leftovers()
+        conn.send(result)
+
+
+def _kill_leftovers() -> None:
+    """Kill whatever the run left below this worker (a kernel it launched itself, and what that
+    kernel started, re-parented here: the worker is their subreaper, see :func:`init_worker`)."""
+    import psutil
+
+    try:
+        kill_processes(psutil.Process().children())
+    except psutil.Error:
+        pass
 
 
 class _Worker:
@@ -236,13 +222,18 @@ class WorkerPool:
         The folder holding this pntlib, put first on the kernels' ``PYTHONPATH``.
     mpl_dir : str
         The kernels' ``MPLCONFIGDIR`` (:func:`pntlib.run.worker.matplotlib_config_dir`).
-
-    The kernels are forked by one kernel server (:class:`~pntlib.run.kernels.KernelServer`),
-    started with the first tasks, before the workers.
+    kernels : {"server", "plain"}
+        ``server``: the kernels are forked by one kernel server
+        (:class:`~pntlib.run.kernels.KernelServer`), started with the first tasks, before
+        the workers; ``plain``: each kernel is a new process started by its worker, as
+        jupyter_client starts kernels (slower; to tell whether the server is to blame).
     """
 
-    def __init__(self, size: int, src_dir: str, mpl_dir: str) -> None:
+    def __init__(self, size: int, src_dir: str, mpl_dir: str, kernels: str = "server") -> None:
+        if kernels not in KERNEL_MODES:
+            raise ValueError(f"kernels={kernels!r}: choose one of {', '.join(KERNEL_MODES)}")
         self.size = max(1, size)
+        self.kernels = kernels
         self.env = kernel_environment(src_dir, mpl_dir)
         self.context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         self.workers: list[_Worker] = []
@@ -262,14 +253,15 @@ class WorkerPool:
         self.workers.append(worker)
         return worker
 
-    def start_kernels(self, runs: list) -> None:
-        """Start the kernel server for the kernels of ``runs`` (where processes can fork), if not yet.
+    def start_kernels(self, count: int, reports: list[str]) -> None:
+        """Start the kernel server for ``count`` kernels (where processes can fork), if not yet.
 
-        Called early, its imports overlap the caller's remaining checks; :meth:`results` calls it anyway.
+        ``reports``: the report files the kernels read, parsed by the server first ("" for the
+        default report). Called early, its imports overlap the caller's remaining checks;
+        :meth:`results` calls it anyway.
         """
-        if self.server is None and runs and hasattr(os, "fork"):
-            reports = dict.fromkeys("" if not r.parameters.get("report") else str(r.report) for r in runs)
-            self.server = KernelServer(len(runs), list(reports), self.env)
+        if self.server is None and count and self.kernels == "server" and hasattr(os, "fork"):
+            self.server = KernelServer(count, list(dict.fromkeys(reports)), self.env)
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, RunResult]]:
         """Execute every task, yielding ``(task, result)`` as each finishes.
@@ -277,12 +269,12 @@ class WorkerPool:
         A worker that dies gives its run a failed result (and is replaced).
         """
         queue = deque(tasks)
-        self.start_kernels([task.run for task in queue])
+        self.start_kernels(len(queue), [task.report or "" for task in queue])
         while queue or any(w.task for w in self.workers):
             while queue and (len(self.workers) < self.size or any(w.task is None for w in self.workers)):
                 worker, task = self._idle(), queue.popleft()
                 worker.task, worker.sent = task, time.time()
-                worker.conn.send((task.run, str(task.stage), str(task.out)))
+                worker.conn.send((task.run, str(task.stage), str(task.out), task.report))
             busy = [w for w in self.workers if w.task is not None]
             ready = set(multiprocessing.connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
             for worker in busy:

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..files import Publication
 from .bundle import share_images
 from .state import sha256_file
-from .worker import RunResult
+from .results import RunResult
 
 __all__ = ["FAILED_DIR", "publish"]
 

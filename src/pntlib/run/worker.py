@@ -1,75 +1,30 @@
 """One run, executed in a worker process: a :class:`~pntlib.run.plan.Run` in, a :class:`RunResult` out.
 
 :func:`execute` runs the notebook with papermill into the run's staging
-folder (its own kernel: the ipykernel of this interpreter), renders the
-executed notebook to HTML twice (for readers, without code; and with code),
-makes the thumbnail of the main chart, and never raises: a failure is a
-``RunResult`` with ``status="failed"`` and its :class:`ErrorDetails`.
+folder (:mod:`pntlib.run.engine`), checks it ran to its end
+(:mod:`pntlib.run.diagnosis`), tidies it as published
+(:mod:`pntlib.run.published`) and renders its pages and thumbnail
+(:mod:`pntlib.run.render`); it never raises: a failure is a ``RunResult``
+with ``status="failed"`` and its :class:`ErrorDetails`. :func:`init_worker`
+prepares a worker process.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..outputs import SUMMARY_SUFFIX
-from .kernels import KernelClient, kernel_manager_class, set_client
+from .diagnosis import error_details, foreign_files, incomplete
+from .kernels import KERNEL_NAME, KernelClient, set_client
+from .published import private_paths, published_parameters, summary_without_copy, tidy
+from .render import render_pages
+from .results import ErrorDetails, RunResult
 
-__all__ = ["ErrorDetails", "RunResult", "execute", "init_worker", "matplotlib_config_dir", "read_notebook",
+__all__ = ["ErrorDetails", "RunResult", "execute", "init_worker", "matplotlib_config_dir",
            "skip_unused_imports", "KERNEL_NAME", "MATPLOTLIBRC"]
-
-_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-_INJECTED_TAG = "injected-parameters"
-_ERROR_TAG = "papermill-error-cell-tag"
-#: Name papermill is given for the kernel; :func:`pntlib.run.kernels.kernel_manager_class` always starts this interpreter's.
-KERNEL_NAME = "python3"
-
-
-@dataclass(frozen=True)
-class ErrorDetails:
-    """Why a run failed.
-
-    ``cell_index`` and ``execution_count`` refer to the executed notebook (with
-    papermill's injected-parameters cell); ``cell_number`` is the failing
-    cell's 1-based position in the source notebook, which the index shows;
-    ``source`` is that cell's code. All four are ``None`` when no cell is to blame.
-    """
-
-    ename: str
-    evalue: str
-    cell_index: int | None = None
-    cell_number: int | None = None
-    execution_count: int | None = None
-    source: str | None = None
-
-    def as_dict(self) -> dict:
-        """The details as stored in the manifest."""
-        return asdict(self)
-
-    def __str__(self) -> str:
-        return f"{self.ename}: {self.evalue}"
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """The outcome of one run: ``status`` ``ok`` or ``failed`` (``skipped`` when
-    not executed), ``started`` (epoch seconds), ``duration`` (seconds) and ``error``."""
-
-    name: str
-    status: str
-    started: float | None = None
-    duration: float | None = None
-    error: ErrorDetails | None = None
-
-    @classmethod
-    def failure(cls, name: str, started: float, error: ErrorDetails) -> RunResult:
-        return cls(name, "failed", started, time.time() - started, error)
 
 
 #: The matplotlib settings of every kernel ``pnt run`` starts (the notebooks' own rc
@@ -81,17 +36,21 @@ MATPLOTLIBRC = "text.language: en\n"
 def matplotlib_config_dir(scratch: Path) -> Path:
     """A writable ``MPLCONFIGDIR`` for the kernels, holding :data:`MATPLOTLIBRC`.
 
-    pnt's own cache folder (``$XDG_CACHE_HOME/pntlib/matplotlib``, else
-    ``~/.cache/pntlib/matplotlib``), so the font cache is built once; when it
-    cannot be written (``HOME`` read-only), a folder inside ``scratch`` (the
+    pnt's own cache folder, as platformdirs names it for the system
+    (``$XDG_CACHE_HOME/pntlib/matplotlib``, else ``~/.cache/pntlib/matplotlib``
+    on Linux; ``~/Library/Caches/pntlib/matplotlib`` on macOS; the local
+    application data folder on Windows), so the font cache is built once; when
+    it cannot be written (``HOME`` read-only), a folder inside ``scratch`` (the
     call's staging folder). matplotlib then never warns about a temporary cache
     folder inside a notebook's output.
     """
+    from platformdirs import user_cache_path
+
     from ..files import write_atomic
 
     try:
-        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pntlib" / "matplotlib"
-    except RuntimeError:  # no home folder
+        cache = user_cache_path("pntlib", appauthor=False) / "matplotlib"
+    except (RuntimeError, KeyError):  # no home folder
         cache = None
     for folder in (cache, scratch / "matplotlib"):
         if folder is None:
@@ -126,6 +85,9 @@ def init_worker(env: dict, kernels: str | None = None) -> None:
             signal.signal(getattr(signal, name), signal.SIG_IGN)
     os.environ.clear()
     os.environ.update(env)
+    from .kernel_server import become_subreaper
+
+    become_subreaper()  # what its kernels start and leave comes back to it (and is killed after each run)
     set_client(KernelClient(kernels) if kernels else None)
     _warm_up()
 
@@ -144,361 +106,14 @@ def skip_unused_imports() -> None:
 def _warm_up() -> None:
     """Import papermill and compile the exporters' templates (what the first run would otherwise pay)."""
     skip_unused_imports()
-    import nbformat
-    import papermill  # noqa: F401
+    import papermill  # noqa: F401  # imported now, not during the first run
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("#"), nbformat.v4.new_code_cell("1")])
-    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
-    for exclude_input, drop_injected in ((True, True), (False, True), (False, False)):
-        _html(nb, exclude_input=exclude_input, title="", index_href="", other=None, drop_injected=drop_injected)
+    from .render import warm_up
 
+    warm_up()
 
-def read_notebook(path: Path):
-    """A notebook as ``pnt run`` executes it: a missing kernelspec or language is the project's Python kernel.
 
-    ``pnt run`` always starts this interpreter's ipykernel, whatever kernelspec
-    name the notebook gives; a notebook without one (or without its language)
-    is treated the same way.
-    """
-    from papermill.iorw import load_notebook_node
-
-    nb = load_notebook_node(str(path))
-    spec = nb.metadata.get("kernelspec") or {}
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", **spec,
-                                 "name": spec.get("name") or KERNEL_NAME}
-    nb.metadata["kernelspec"]["language"] = nb.metadata["kernelspec"].get("language") or "python"
-    return nb
-
-
-# --------------------------------------------------------------------------- rendering
-
-_EXPORTERS: dict[tuple[bool, bool], object] = {}
-
-
-def _exporter(exclude_input: bool, drop_injected: bool = False):
-    """Cached nbconvert HTML exporter (the lab template, without CDN scripts).
-
-    With ``drop_injected``, papermill's injected-parameters cell (it holds the
-    staging folder, not something a reader can use) is left out of the page.
-    """
-    key = (exclude_input, drop_injected)
-    if key not in _EXPORTERS:
-        from nbconvert import HTMLExporter
-        from traitlets.config import Config
-
-        config = Config()
-        if drop_injected:
-            config.TagRemovePreprocessor.enabled = True
-            config.TagRemovePreprocessor.remove_cell_tags = {_INJECTED_TAG}
-        _EXPORTERS[key] = HTMLExporter(
-            config=config,
-            extra_template_basedirs=[str(_TEMPLATES / "nbconvert")],
-            template_name="pnt_lab",
-            exclude_input=exclude_input,
-            exclude_input_prompt=exclude_input,
-            exclude_output_prompt=exclude_input,
-            language_code="es",
-        )
-    return _EXPORTERS[key]
-
-
-def _render_html(nb, path: Path, *, exclude_input: bool, title: str, index_href: str, other: str | None,
-                 drop_injected: bool = True) -> None:
-    path.write_text(_html(nb, exclude_input=exclude_input, title=title, index_href=index_href, other=other,
-                          drop_injected=drop_injected), encoding="utf-8")
-
-
-def _html(nb, *, exclude_input: bool, title: str, index_href: str, other: str | None,
-          drop_injected: bool = True) -> str:
-    body, _ = _exporter(exclude_input, drop_injected).from_notebook_node(
-        nb,
-        resources={
-            "metadata": {"name": title},
-            "pnt_index_href": index_href,
-            "pnt_other_href": other,
-            "pnt_other_label": "con código" if exclude_input else "sin código",
-        },
-    )
-    return body
-
-
-def _thumbnail(source: Path, target: Path, *, width: int = 720) -> None:
-    """A thumbnail ``width`` pixels wide (shown at half that on the index: sharp on high-density screens)."""
-    from PIL import Image
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with Image.open(source) as img:
-        img.thumbnail((width, width * 2))
-        img.save(target, format="PNG", optimize=True)
-
-
-def shows_code(nb) -> bool:
-    """Whether a notebook's page for readers keeps its code: notebook metadata ``pntlib.show_code``
-    (set by notebooks whose subject is the code, such as ``explore.ipynb``)."""
-    return bool(nb.get("metadata", {}).get("pntlib", {}).get("show_code", False))
-
-
-def _render(name: str, stage: Path, ok: bool, nb=None) -> None:
-    """The run's pages (both for a success, the one with code for a failure) and thumbnail.
-
-    ``nb``: the executed notebook, when at hand (else read from the staging folder). Each
-    page's title (the browser tab's) is the title of the run's summary, else the run name.
-    """
-    import nbformat
-
-    nb_path = stage / f"{name}.ipynb"
-    summary_path = stage / f"{name}{SUMMARY_SUFFIX}"
-    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {}
-    title = str(summary.get("title") or name)
-    if nb is None and nb_path.is_file():
-        nb = nbformat.read(nb_path, as_version=4)
-    if nb is not None:
-        if ok:
-            code = shows_code(nb)  # the page for readers is then the page with code
-            _render_html(nb, stage / f"{name}.html", exclude_input=not code, title=title,
-                         index_href="index.html", other=None if code else f"{name}.code.html")
-            _render_html(nb, stage / f"{name}.code.html", exclude_input=False, title=f"{title} (con código)",
-                         index_href="index.html", other=f"{name}.html")
-        else:
-            _render_html(nb, stage / f"{name}.html", exclude_input=False, title=title,
-                         index_href="../index.html", other=None, drop_injected=False)
-    if ok and summary:
-        main = summary.get("main_figure")
-        if main and (stage / main).is_file() and main.lower().endswith(".png"):
-            _thumbnail(stage / main, stage / "figures" / "thumbs" / f"{name}.png")
-
-
-# --------------------------------------------------------------------------- failures
-
-
-def _tags(cell) -> list:
-    return cell.get("metadata", {}).get("tags", [])
-
-
-def _source_cell_number(cells: Sequence, index: int) -> int:
-    """1-based position, in the source notebook, of executed cell ``index``.
-
-    ``cells`` are the executed notebook's cells without papermill's error
-    cells; the injected-parameters cell is not in the source and is not counted.
-    """
-    return 1 + sum(1 for cell in cells[:index] if _INJECTED_TAG not in _tags(cell))
-
-
-def _error_details(nb_path: Path, exc: BaseException, timeout: float) -> ErrorDetails:
-    """The failing cell and error of a failed run."""
-    import nbformat
-    from nbclient.exceptions import CellTimeoutError
-    from papermill.exceptions import PapermillExecutionError
-
-    cells = []
-    if nb_path.is_file():
-        try:
-            cells = [c for c in nbformat.read(nb_path, as_version=4).cells if _ERROR_TAG not in _tags(c)]
-        except Exception:  # an unreadable partial notebook: no cell to point at
-            cells = []
-    if isinstance(exc, PapermillExecutionError):
-        # papermill counts cells before inserting its error cells: the same list as ``cells``
-        return ErrorDetails(
-            exc.ename, exc.evalue, cell_index=exc.cell_index,
-            cell_number=_source_cell_number(cells, exc.cell_index) if cells else None,
-            execution_count=exc.exec_count, source=exc.source,
-        )
-    evalue = str(exc)
-    if isinstance(exc, CellTimeoutError):
-        evalue = f"el cuaderno no terminó dentro de su tiempo límite de {timeout:g} s"
-    # the cell that was running: the last one papermill started
-    started = [i for i, cell in enumerate(cells) if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
-    if not started:
-        return ErrorDetails(type(exc).__name__, evalue)
-    cell = cells[started[-1]]
-    return ErrorDetails(type(exc).__name__, evalue, cell_index=started[-1],
-                        cell_number=_source_cell_number(cells, started[-1]),
-                        execution_count=cell.get("execution_count"), source=cell.source)
-
-
-def _foreign_files(stage: Path, name: str) -> list[str]:
-    """Files in a run's staging folder that are not named after the run.
-
-    A run may write ``<name>.ipynb``, ``<name>.html``, ``<name>.code.html``,
-    ``<name>.summary.json``, ``figures/<name>.<ext>``, ``figures/<name>-<part>.<ext>``
-    and ``figures/thumbs/<name>.png``; anything else could overwrite another run's files.
-    """
-    own = {f"{name}.ipynb", f"{name}.html", f"{name}.code.html", f"{name}{SUMMARY_SUFFIX}", f"figures/thumbs/{name}.png"}
-    foreign = []
-    for path in sorted(p for p in stage.rglob("*") if p.is_file()):
-        rel = path.relative_to(stage)
-        if rel.as_posix() in own:
-            continue
-        if len(rel.parts) == 2 and rel.parts[0] == "figures" and (path.stem == name or path.stem.startswith(f"{name}-")):
-            continue
-        foreign.append(rel.as_posix())
-    return foreign
-
-
-# --------------------------------------------------------------------------- one run
-
-
-def _published_parameters(run) -> dict:
-    """The parameters as the published notebook shows them (``output_dir`` ``""``, see :func:`_tidy`)."""
-    return {**run.parameters, "output_dir": "", "run_name": run.name}
-
-
-
-
-
-_ENGINE = "pnt"
-
-
-def _register_engine() -> None:
-    """papermill's nbclient engine, saving the notebook when it starts and when it ends.
-
-    papermill's own engine also writes the whole notebook (validated, with its
-    figures) before and after every cell, about 40 times per notebook; the
-    file is read only once the run is over, or to show where it stopped.
-    """
-    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-
-    if _ENGINE in papermill_engines._engines:
-        return
-
-    class Manager(NotebookExecutionManager):
-        holding = False
-
-        def save(self, **kwargs):
-            if not self.holding:
-                super().save(**kwargs)
-
-        def cell_start(self, cell, cell_index=None, **kwargs):
-            self.holding = True
-            try:
-                super().cell_start(cell, cell_index, **kwargs)
-            finally:
-                self.holding = False
-
-        def cell_complete(self, cell, cell_index=None, **kwargs):
-            self.holding = True
-            try:
-                super().cell_complete(cell, cell_index, **kwargs)
-            finally:
-                self.holding = False
-
-    class Engine(NBClientEngine):
-        @classmethod
-        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
-                             autosave_cell_every=30, **kwargs):
-            # papermill's Engine.execute_notebook, with the manager above
-            nb_man = Manager(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
-                             autosave_cell_every=autosave_cell_every)
-            nb_man.notebook_start()
-            try:
-                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
-            finally:
-                nb_man.cleanup_pbar()
-                nb_man.notebook_complete()
-            return nb_man.nb
-
-    papermill_engines.register(_ENGINE, Engine)
-
-
-def _papermill(run, nb_path: Path, stage: Path):
-    """Execute the notebook into ``nb_path`` and return it; raises what papermill raises."""
-    import papermill as pm
-
-    _register_engine()
-    deadline = time.monotonic() + run.timeout
-    return pm.execute_notebook(
-        str(run.notebook),
-        str(nb_path),
-        parameters={**run.parameters, "output_dir": str(stage), "run_name": run.name},
-        kernel_name=KERNEL_NAME,
-        language="python",
-        cwd=str(run.notebook.parent),
-        progress_bar=False,
-        log_output=False,
-        start_timeout=min(60.0, run.timeout),
-        kernel_manager_class=kernel_manager_class(),
-        engine_name=_ENGINE,
-        shutdown_kernel="immediate",  # the notebook is complete: no need to wait for a graceful exit
-        # whole-notebook timeout: each cell gets what is left of the budget
-        timeout_func=lambda cell: max(1.0, deadline - time.monotonic()),
-        # the pages are static: no widget state, so nbconvert shows a widget's static text/html (the
-        # explorer's snapshot) and adds no script fetching the widget manager from a CDN
-        store_widget_state=False,
-    )
-
-
-def _incomplete(name: str, nb_path: Path, stage: Path, nb=None) -> ErrorDetails | None:
-    """Why a notebook papermill reports as executed did not run to its end, if it did not.
-
-    papermill accepts ``sys.exit(0)`` (or ``sys.exit()``) as a success and skips
-    the cells after it; a run succeeds only when every code cell ran and the
-    notebook wrote its summary.
-    """
-    import nbformat
-
-    try:
-        nb = nbformat.read(nb_path, as_version=4) if nb is None else nb
-        cells = [c for c in nb.cells if _ERROR_TAG not in _tags(c)]
-    except Exception as exc:  # cut short (a full disk), not a notebook
-        return ErrorDetails("IncompleteRun", f"el cuaderno ejecutado no se puede leer: {exc}")
-    for index, cell in enumerate(cells):
-        if cell.cell_type != "code" or not cell.source.strip():
-            continue
-        number = _source_cell_number(cells, index)
-        where = {"cell_index": index, "cell_number": number, "execution_count": cell.get("execution_count"),
-                 "source": cell.source}
-        if any(o.get("output_type") == "error" and o.get("ename") == "SystemExit" for o in cell.get("outputs", [])):
-            return ErrorDetails("SystemExit", f"el cuaderno se detuvo con sys.exit en la celda {number}; las celdas "
-                                              "siguientes no se ejecutaron", **where)
-        if cell.get("execution_count") is None:
-            return ErrorDetails("IncompleteRun", f"la celda {number} del cuaderno no se ejecutó", **where)
-    if not (stage / f"{name}{SUMMARY_SUFFIX}").is_file():
-        return ErrorDetails("OutputError", f"el cuaderno no escribió su resumen {name}{SUMMARY_SUFFIX} "
-                                           "(pntlib.outputs.write_summary con output_dir y run_name)")
-    return None
-
-
-def _without_stage(output, stage: str, out: str) -> None:
-    """A cell output's text with the staging folder replaced by the output folder."""
-    if "text" in output:
-        output["text"] = output["text"].replace(stage, out)
-    for mime, value in output.get("data", {}).items():
-        if mime.startswith("text/") and isinstance(value, str):
-            output["data"][mime] = value.replace(stage, out)
-    if "traceback" in output:
-        output["traceback"] = [line.replace(stage, out) for line in output["traceback"]]
-
-
-def _tidy(run, nb_path: Path, parameters: dict, stage: Path, out: str, nb=None):
-    """The executed notebook as published: the same bytes whatever the staging folder.
-
-    Its injected-parameters cell (and papermill's error cells) get fixed ids;
-    ``output_dir`` is given as ``""`` (the folder it ran in is deleted: run
-    again by hand, the notebook writes to ``reports-manual/``); text outputs
-    that name the staging folder name the output folder, where its files are.
-    Tidies ``nb`` (the executed notebook, else read from ``nb_path``), writes it, and returns it.
-    """
-    import nbformat
-    from papermill.translators import translate_parameters
-
-    nb = nbformat.read(nb_path, as_version=4) if nb is None else nb
-    errors = 0
-    for cell in nb.cells:
-        if _INJECTED_TAG in _tags(cell):
-            cell.id = _INJECTED_TAG
-            cell.source = translate_parameters(KERNEL_NAME, "python", parameters, "Parameters")
-        elif _ERROR_TAG in _tags(cell):
-            errors += 1
-            cell.id = f"papermill-error-{errors}"
-        for output in cell.get("outputs", []):
-            _without_stage(output, str(stage), out)
-    papermill = nb.metadata.setdefault("papermill", {})
-    papermill.update(parameters=parameters, input_path=str(run.notebook), output_path=nb_path.name)
-    nbformat.write(nb, nb_path)
-    return nb
-
-
-def execute(run, staging: str, out: str) -> RunResult:
+def execute(run, staging: str, out: str, report: str | None = None) -> RunResult:
     """Execute one run into the folder ``staging`` (in a worker process); never raises.
 
     Parameters
@@ -510,6 +125,10 @@ def execute(run, staging: str, out: str) -> RunResult:
     out : str
         The output folder its files are published into: where the executed
         notebook's text outputs say the staging folder, they say this.
+    report : str, optional
+        The copy of the report the notebook is given instead of the file
+        (:mod:`pntlib.run.snapshot`); the published notebook, its outputs and its
+        summary name the report as the run gives it.
 
     Returns
     -------
@@ -519,33 +138,50 @@ def execute(run, staging: str, out: str) -> RunResult:
     stage = Path(staging)
     nb_path = stage / f"{run.name}.ipynb"
     try:
-        nb = _papermill(run, nb_path, stage)
+        from .engine import run_papermill
+
+        nb = run_papermill(run, nb_path, stage, report)
     except Exception as exc:  # the run failed: record why, keep going
-        return _failed(run, stage, out, started, _error_details(nb_path, exc, run.timeout))
-    foreign = _foreign_files(stage, run.name)
+        return _failed(run, stage, out, started, error_details(nb_path, exc, run.timeout), report)
+    foreign = foreign_files(stage, run.name)
     if foreign:  # publishing them could overwrite another run's files
         return _failed(run, stage, out, started, ErrorDetails(
             "OutputError",
             f"el cuaderno escribió archivos que no llevan el nombre de la ejecución "
             f"({run.name}, su parámetro run_name): {', '.join(foreign)}",
-        ))
-    incomplete = _incomplete(run.name, nb_path, stage, nb)
-    if incomplete is not None:
-        return _failed(run, stage, out, started, incomplete)
+        ), report)
+    unfinished = incomplete(run.name, nb_path, stage, nb)
+    if unfinished is not None:
+        return _failed(run, stage, out, started, unfinished, report)
     try:
-        nb = _tidy(run, nb_path, _published_parameters(run), stage, out, nb=nb)
-        _render(run.name, stage, ok=True, nb=nb)
+        summary_without_copy(run, stage, report)
+        nb = tidy(run, nb_path, published_parameters(run), private_paths(run, stage, out, report), nb=nb)
+        render_pages(run.name, stage, ok=True, nb=nb)
     except Exception as exc:  # rendering failed: the run is not publishable
         return RunResult.failure(run.name, started,
                                  ErrorDetails(type(exc).__name__, f"no se pudo generar el HTML: {exc}"))
     return RunResult(run.name, "ok", started, time.time() - started)
 
 
-def _failed(run, stage: Path, out: str, started: float, error: ErrorDetails) -> RunResult:
-    """A failed run, with the page of its failed notebook rendered when it can be."""
+def _failed(run, stage: Path, out: str, started: float, error: ErrorDetails, report: str | None = None) -> RunResult:
+    """A failed run, with the page of its failed notebook rendered when it can be; its error names
+    the output folder and the report, not the staging folder or the report's private copy."""
+    paths = private_paths(run, stage, out, report)
     try:
-        _tidy(run, stage / f"{run.name}.ipynb", _published_parameters(run), stage, out)
-        _render(run.name, stage, ok=False)
+        tidy(run, stage / f"{run.name}.ipynb", published_parameters(run), paths)
+        render_pages(run.name, stage, ok=False)
     except Exception:  # the failure is reported either way
         pass
-    return RunResult.failure(run.name, started, error)
+    return RunResult.failure(run.name, started, _published_error(error, paths))
+
+
+def _published_error(error: ErrorDetails, paths: dict[str, str]) -> ErrorDetails:
+    """``error`` with the private paths of ``paths`` replaced by the published ones."""
+    from dataclasses import replace
+
+    def clean(text: str | None) -> str | None:
+        for private, public in paths.items():
+            text = text.replace(private, public) if text else text
+        return text
+
+    return replace(error, evalue=clean(error.evalue), source=clean(error.source))
