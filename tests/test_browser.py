@@ -207,7 +207,7 @@ def test_index_first_screen_gives_the_headline_the_key_and_the_citation(reports,
     every verdict and evidence grade (the labels of pntlib.labels), and the suggested citation."""
     from pntlib import progress, provenance
     from pntlib.evidence import progress_headline
-    from pntlib.labels import EVIDENCE_LABELS, STATUS_LABELS
+    from pntlib.labels import EVIDENCE_LABELS, OUTCOME_LABELS, STATUS_LABELS
 
     browser.set_window_size(1280, 1000)
     browser.get((reports / "index.html").as_uri())
@@ -223,9 +223,12 @@ def test_index_first_screen_gives_the_headline_the_key_and_the_citation(reports,
         return _flat(text)
 
     assert shown("#titular .lead") == progress_headline(progress())
-    key = shown("#clave")
+    key = shown("#clave")  # the outcomes at the Meta's year, then the trajectories
+    assert all(label in key for label in OUTCOME_LABELS.values())
     assert all(label in key for label in STATUS_LABELS.values())
-    assert all(label[0].upper() + label[1:] in key for label in EVIDENCE_LABELS.values())
+    assert key.index(OUTCOME_LABELS["achieved"]) < key.index(STATUS_LABELS["achieved"])
+    grades = shown("#evidencia")
+    assert all(label[0].upper() + label[1:] in grades for label in EVIDENCE_LABELS.values())
     citation = shown("#citar .pnt-citation")
     assert citation.startswith(provenance.suggested_citation().removesuffix("."))  # then the processing date
     # the run status is in the footer, after every card; no card ends in a run line

@@ -168,7 +168,7 @@ def test_explore_app_picks_an_indicator_and_a_method_offline(voila, browser, tmp
         assert linear != opensdg  # straight path `limited`, Open SDG `on_track` (see test_explorer.py)
         from pntlib.labels import METHOD_LABELS, STATUS_LABELS
 
-        assert f"Veredicto: {STATUS_LABELS[str(linear)]}" in text
+        assert f"Trayectoria: {STATUS_LABELS[str(linear)]}" in text
         # switch the method: the verdict now leads with the Open SDG verdict
         browser.execute_script(
             "for (const b of document.querySelectorAll('.widget-toggle-buttons button'))"
@@ -176,7 +176,7 @@ def test_explore_app_picks_an_indicator_and_a_method_offline(voila, browser, tmp
         _wait(browser, lambda b: _verdict(b)[1] == "opensdg", "the verdict follows the method")
         text = _verdict(browser)[2]
         assert f"{METHOD_LABELS['opensdg']}, datos hasta 2024" in text
-        assert f"): {STATUS_LABELS[str(opensdg)]} —" in text
+        assert f"trayectoria: {STATUS_LABELS[str(opensdg)]}" in text
         # the chart is ipympl's canvas, drawn
         _wait(browser, lambda b: b.execute_script(
             "const c = document.querySelector('.jupyter-matplotlib-figure canvas'); return c && c.width > 0;"),
@@ -262,7 +262,7 @@ def test_explore_notebook_runs_in_jupyterlab(lab, browser, tmp_path):
         from pntlib.labels import STATUS_LABELS
 
         # 4.2: línea base 0 (2021), 0 in 2024, Meta 50: no way covered -> limited (test_explorer.py)
-        assert f"Veredicto: {STATUS_LABELS['limited']}" in _verdict(browser)[2]
+        assert f"Trayectoria: {STATUS_LABELS['limited']}" in _verdict(browser)[2]
     except BaseException:
         browser.save_screenshot(str(tmp_path / "lab-failure.png"))
         print(f"screenshot: {tmp_path / 'lab-failure.png'}")

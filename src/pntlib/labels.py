@@ -24,6 +24,7 @@ __all__ = [
     "METHOD_LABELS",
     "COLUMN_LABELS",
     "STATUS_MEANINGS",
+    "OUTCOME_MEANINGS",
     "EXPLORER_LABELS",
 ]
 
@@ -258,6 +259,14 @@ STATUS_MEANINGS = {
     "deterioration": "se aleja de la Meta 2024 (va en la dirección contraria a la esperada), o no alcanza "
                      "una meta igual a su línea base.",
     "no_data": "no hay valor reportado, línea base o meta, o ningún año reportado después de la línea base.",
+}
+
+#: What each outcome of :func:`pntlib.progress` means (its ``outcome`` column), for the key a
+#: reader sees beside the verdicts (:func:`pntlib.legend.outcome_key`).
+OUTCOME_MEANINGS = {
+    "achieved": "el valor que el informe da para el año de la Meta la alcanza o la rebasa en la dirección esperada.",
+    "not_achieved": "el valor que el informe da para el año de la Meta se queda corto.",
+    "no_data": "el informe no da un número para el año de la Meta (ND o N/D).",
 }
 
 #: Captions of the explorer's controls and sections (:func:`pntlib.explorer`).

@@ -9,11 +9,18 @@ with their :data:`~pntlib.labels.STATUS_MEANINGS`, the evidence's
 from __future__ import annotations
 
 from .evidence import WEAK_EVIDENCE
-from .labels import EVIDENCE_LABELS, STATUS_LABELS, STATUS_MEANINGS
+from .labels import EVIDENCE_LABELS, OUTCOME_LABELS, OUTCOME_MEANINGS, STATUS_LABELS, STATUS_MEANINGS
 from .text import number
 from .validation import DEFAULT_THRESHOLDS
 
-__all__ = ["verdict_key", "evidence_key"]
+__all__ = ["outcome_key", "verdict_key", "evidence_key"]
+
+
+def outcome_key() -> list[dict[str, str]]:
+    """Each outcome at the Meta's year (the ``outcome`` of :func:`pntlib.progress`), achieved first:
+    ``{"code", "label", "meaning"}`` (Spanish, :data:`~pntlib.labels.OUTCOME_LABELS` and
+    :data:`~pntlib.labels.OUTCOME_MEANINGS`)."""
+    return [{"code": code, "label": label, "meaning": OUTCOME_MEANINGS[code]} for code, label in OUTCOME_LABELS.items()]
 
 
 def verdict_key() -> list[dict[str, str]]:

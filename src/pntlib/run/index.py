@@ -190,7 +190,7 @@ def render_index(runs: Sequence, out: Path, manifest: dict) -> str:
     """
     import jinja2
 
-    from ..legend import evidence_key, verdict_key
+    from ..legend import evidence_key, outcome_key, verdict_key
 
     rows = index_rows(runs, Path(out), manifest)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("ok", "failed", "pending")}
@@ -207,6 +207,7 @@ def render_index(runs: Sequence, out: Path, manifest: dict) -> str:
         sections=index_sections(rows),
         rows=rows,
         lead=lead,
+        outcomes=outcome_key(),
         verdicts=verdict_key(),
         evidence=evidence_key(),
         sources=sources,
