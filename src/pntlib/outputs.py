@@ -20,9 +20,7 @@ from .files import write_atomic
 __all__ = [
     "run_name",
     "save_notebook_figure",
-    "show_and_save",
     "write_summary",
-    "read_summary",
     "SUMMARY_SUFFIX",
     "RUN_NAME_PATTERN",
 ]
@@ -100,32 +98,6 @@ def save_notebook_figure(fig, output_dir: str | Path, name: str, *, formats: Ite
     from .plots import save_figure
 
     return save_figure(fig, Path(output_dir) / "figures" / name, formats=formats)
-
-
-def show_and_save(fig, output_dir: str | Path, name: str, *, formats: Iterable[str] = ("png",)) -> list[Path]:
-    """Save a figure (:func:`save_notebook_figure`), show it inline once, and close it.
-
-    The inline image is the PNG just written (shown 100 px per inch of figure
-    width), so the figure is rendered once, not once for the file and once
-    more for the notebook. Without a PNG among ``formats`` the figure itself
-    is displayed.
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    import matplotlib.pyplot as plt
-    from IPython.display import Image, display
-
-    paths = save_notebook_figure(fig, output_dir, name, formats=formats)
-    png = next((p for p in paths if p.suffix == ".png"), None)
-    if png is not None:
-        display(Image(filename=str(png), width=int(round(fig.get_figwidth() * 100))))
-    else:
-        display(fig)
-    plt.close(fig)
-    return paths
 
 
 def _plain(value: object) -> object:
@@ -207,7 +179,3 @@ def write_summary(
     out.mkdir(parents=True, exist_ok=True)
     return write_atomic(out / f"{name}{SUMMARY_SUFFIX}", json.dumps(data, ensure_ascii=False, indent=2))
 
-
-def read_summary(path: str | Path) -> dict:
-    """Read a summary written by :func:`write_summary` (a dict as written)."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
