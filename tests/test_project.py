@@ -1,13 +1,15 @@
-"""Project hygiene: the raw copy, environment.yml in step with pyproject.toml."""
+"""Project hygiene: the raw copy, the lock file and environment.yml in step with pyproject.toml."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from .conftest import PROJ_ROOT, RAW_REPORT, SHARED_REPORT
 
@@ -23,27 +25,54 @@ def test_raw_report_is_the_published_file():
 
 
 def _name(spec: str) -> str:
-    return re.split(r"[<>=!~ \[;]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    return canonicalize_name(Requirement(spec).name)
 
 
-def _norm(spec: str) -> str:
-    return re.sub(r"\s+", "", spec).lower().replace("_", "-")
-
-
-def test_environment_yml_matches_pyproject():
+def _pyproject_requirements() -> list[Requirement]:
+    """pyproject.toml's dependencies: runtime, then the dev extra."""
     project = tomllib.loads((PROJ_ROOT / "pyproject.toml").read_text())["project"]
-    wanted = list(project["dependencies"])
-    for extra in project.get("optional-dependencies", {}).values():
-        wanted += extra
+    assert project["requires-python"] == ">=3.11"
+    assert set(project.get("optional-dependencies", {})) <= {"dev"}
+    wanted = list(project["dependencies"]) + list(project.get("optional-dependencies", {}).get("dev", []))
+    return [Requirement(spec) for spec in wanted]
+
+
+def _locked() -> dict[str, Version]:
+    """requirements/lock.txt as {canonical name: version}; every requirement line pins one version."""
+    pins = {}
+    for line in (PROJ_ROOT / "requirements" / "lock.txt").read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        requirement = Requirement(line)
+        (spec,) = requirement.specifier  # exactly one specifier ...
+        assert spec.operator == "==", line  # ... an exact version
+        pins[canonicalize_name(requirement.name)] = Version(spec.version)
+    return pins
+
+
+def test_lock_pins_every_dependency_within_pyproject_bounds():
+    # make lock (uv pip compile) writes requirements/lock.txt from pyproject.toml; make installs it.
+    pins = _locked()
+    for requirement in _pyproject_requirements():
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in requirements/lock.txt: run `make lock`"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"requirements/lock.txt pins {name}=={pins[name]}, outside pyproject's {requirement}: run `make lock`"
+        )
+
+
+def test_environment_yml_matches_pyproject_and_lock():
+    # environment.yml is written by `make lock` (requirements/environment.py): pyproject's
+    # dependencies, in its order, at the lock's versions.
     env = yaml.safe_load((PROJ_ROOT / "environment.yml").read_text())
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert "-e ." in pip
-    python = next(d for d in conda if _name(d) == "python")
-    assert python.split("=")[-1] in {"3.11", "3.12"}
-    assert project["requires-python"] == ">=3.11"
-    listed = {_name(d): _norm(d) for d in conda if _name(d) not in {"python", "pip"}}
-    assert listed == {_name(d): _norm(d) for d in wanted}
+    assert pip == ["-e ."]
+    assert conda[:2] == ["python=3.11", "pip"]
+    pins = _locked()
+    listed = [tuple(d.split("==")) for d in conda[2:]]
+    wanted = [(_name(str(r)), str(pins[_name(str(r))])) for r in _pyproject_requirements()]
+    assert [(canonicalize_name(n), v) for n, v in listed] == wanted, "run `make lock`"
 
 
 def test_data_dictionary_page_is_current():
