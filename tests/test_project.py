@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
@@ -88,3 +90,25 @@ def test_readme_starts_with_the_two_commands():
     readme = (PROJ_ROOT / "README.md").read_text(encoding="utf-8")
     first_block = readme.split("```")[1]
     assert "make report" in first_block and "make test" in first_block
+
+
+def _imports(module: Path) -> set[str]:
+    """The pntlib modules one file imports (relative imports resolved), at any depth of its code."""
+    package = module.relative_to(PROJ_ROOT / "src").with_suffix("").parts[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = list(package[: len(package) - node.level + 1]) if node.level else []
+            name = ".".join(base + ([node.module] if node.module else []))
+            found |= {name} | {f"{name}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return {n for n in found if n.startswith("pntlib")}
+
+
+def test_validation_does_not_read_the_report():
+    # The validators take the report's choices (parsed.indicator_ids ...): pntlib.tables imports
+    # pntlib.validation, never the other way round, not even inside a function.
+    src = PROJ_ROOT / "src" / "pntlib"
+    assert "pntlib.validation" in _imports(src / "tables.py")
+    assert not {n for n in _imports(src / "validation.py") if n.startswith(("pntlib.tables", "pntlib.report"))}

@@ -92,7 +92,7 @@ def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None
     """
     parsed = get_report(report)
     ids = [indicators] if isinstance(indicators, str) else list(indicators)
-    ids = [validate_indicator(i, report=parsed) for i in ids]
+    ids = [validate_indicator(i, parsed.indicator_ids) for i in ids]
     series = parsed.series
     own = series[(series["table"] == "annex") & series["indicator_id"].isin(ids)].copy()
     order = {m: k for k, m in enumerate(_MEASURES)}
@@ -144,7 +144,7 @@ def objective_data(objective: object, *, report: str | Path | None = None) -> pd
         ``objective`` is not one of the report's objectives.
     """
     parsed = get_report(report)
-    number_ = validate_objective(objective, report=parsed)
+    number_ = validate_objective(objective, parsed.objective_numbers)
     ids = parsed.indicators.loc[parsed.indicators["objective"] == number_, "indicator_id"]
     return indicator_data([str(i) for i in ids], report=report)
 

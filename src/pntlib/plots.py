@@ -273,8 +273,8 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
         ``as_of`` is not one of the report's years.
     """
     parsed = get_report(report)
-    indicator_id = validate_indicator(indicator_id, report=parsed)
-    as_of = validate_as_of(as_of, report=parsed)
+    indicator_id = validate_indicator(indicator_id, parsed.indicator_ids)
+    as_of = validate_as_of(as_of, parsed.result_years)
     judged = progress_table(parsed, as_of=as_of).set_index("indicator_id")
     if ax is None:
         fig, ax = plt.subplots(figsize=(7, 4.6), layout="constrained")
@@ -308,7 +308,7 @@ def plot_objective(objective: int, *, report: str | Path | None = None) -> Figur
         ``objective`` is not one of the report's objectives; the message lists them.
     """
     parsed = get_report(report)
-    objective = validate_objective(objective, report=parsed)
+    objective = validate_objective(objective, parsed.objective_numbers)
     objectives = parsed.objectives
     indicators = parsed.indicators
     ids = [str(i) for i in indicators.loc[indicators["objective"] == objective, "indicator_id"]]

@@ -19,7 +19,6 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, schema, validation
-from .exceptions import ParameterError, ReportNotFoundError
 from .formulas import split_method
 from .report import Report, read_report
 
@@ -125,28 +124,10 @@ class ParsedReport:
 def _stat_key(report: str | Path | None) -> tuple[bool, str, int, int, int, int]:
     """What identifies one version of a file without reading it: path, inode, size,
     modification and status-change times (an edit that restores the mtime still
-    changes the ctime)."""
-    default = report is None or (isinstance(report, str) and not report.strip())  # as validate_report
-    if not default and not isinstance(report, (str, Path)):
-        raise ParameterError(
-            f"report={report!r} is not valid; give the path of a report file as text, "
-            f"or leave report empty for the verified copy {config.DEFAULT_REPORT}"
-        )
-    target = Path(config.DEFAULT_REPORT if default else report).expanduser()
-    try:
-        stat = target.stat()
-    except OSError as exc:  # missing, a file used as a folder, a name too long, no permission
-        problem = "does not exist" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.strerror})"
-        raise ReportNotFoundError(
-            f"report file {str(target)[:300]!r} {problem}; give the path of a report file, "
-            f"or leave report empty for the verified copy {config.DEFAULT_REPORT}"
-        ) from exc
-    if not target.is_file():
-        raise ReportNotFoundError(
-            f"report {str(target)!r} is not a file; give the path of a report file, "
-            f"or leave report empty for the verified copy {config.DEFAULT_REPORT}"
-        )
-    return default, str(target.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+    changes the ctime). The path is checked by :func:`pntlib.validation.report_file`."""
+    path, status = validation.report_file(report)
+    target = config.DEFAULT_REPORT if path is None else path
+    return path is None, str(target.resolve()), status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
 @functools.lru_cache(maxsize=8)
@@ -170,8 +151,9 @@ def get_report(report: str | Path | None = None) -> ParsedReport:
 
     Raises
     ------
-    ReportNotFoundError
-        The file does not exist or is a folder.
+    ParameterError, ReportNotFoundError
+        ``report`` is not a path, or names no readable file (a folder, a missing
+        file): see :func:`pntlib.validation.report_file`.
     ReportChecksumError, ReportFormatError
         See :func:`pntlib.report.read_report`.
     """
@@ -423,9 +405,9 @@ def load_series(
     if table is not None:
         series = series[series["table"] == validation.validate_choice("table", table, schema.TABLE_ORDER)]
     if objective is not None:
-        series = series[series["objective"] == validation.validate_objective(objective, report=parsed)]
+        series = series[series["objective"] == validation.validate_objective(objective, parsed.objective_numbers)]
     if indicator is not None:
-        series = series[series["indicator_id"] == validation.validate_indicator(indicator, report=parsed)]
+        series = series[series["indicator_id"] == validation.validate_indicator(indicator, parsed.indicator_ids)]
     return series.reset_index(drop=True)
 
 

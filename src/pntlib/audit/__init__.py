@@ -211,9 +211,9 @@ def audit(
     parsed = get_report(report)
     findings = parsed.derived(audit_table).copy()
     if objective is not None:
-        findings = findings[findings["objective"] == validate_objective(objective, report=parsed)]
+        findings = findings[findings["objective"] == validate_objective(objective, parsed.objective_numbers)]
     if indicator is not None:
-        findings = findings[findings["indicator_id"] == validate_indicator(indicator, report=parsed)]
+        findings = findings[findings["indicator_id"] == validate_indicator(indicator, parsed.indicator_ids)]
     return findings.reset_index(drop=True)
 
 
