@@ -164,14 +164,8 @@ def _none_if_empty(text: str) -> str | None:
     return text if text else None
 
 
-def _build(report: Report) -> ParsedReport:
-    objectives = schema.apply(
-        "objectives", [{"objective": o.objective, "title": o.title} for o in report.objectives]
-    )
-    strategies = schema.apply(
-        "strategies",
-        [{"objective": s.objective, "strategy_id": s.strategy_id, "title": s.title} for s in report.strategies],
-    )
+def _indicators(report: Report) -> pd.DataFrame:
+    """One row per annex card, with its summary-table name, línea base and Meta 2024."""
     summary_names = {r.indicator_id: r.name for r in report.summary}
     values = {
         (o.indicator_id, o.measure): o
@@ -199,9 +193,13 @@ def _build(report: Report) -> ParsedReport:
             target_year=target.year,
         )
         rows.append(row)
-    indicators = schema.apply("indicators", rows)
+    return schema.apply("indicators", rows)
+
+
+def _series(report: Report) -> pd.DataFrame:
+    """Every observation of both tables, with its indicator's objective."""
     objective_of = {card.indicator_id: card.objective for card in report.cards}
-    series = schema.apply(
+    return schema.apply(
         "series",
         [
             {
@@ -219,7 +217,11 @@ def _build(report: Report) -> ParsedReport:
             for o in report.observations
         ],
     )
-    variables = schema.apply(
+
+
+def _variables(report: Report) -> pd.DataFrame:
+    """The values of the cards' method variables."""
+    return schema.apply(
         "variables",
         [
             {
@@ -236,13 +238,10 @@ def _build(report: Report) -> ParsedReport:
             for v in report.variables
         ],
     )
-    substitutions = schema.apply(
-        "substitutions",
-        [
-            {"indicator_id": s.indicator_id, "year": s.year, "text": s.text, "source_line": s.source_line}
-            for s in report.substitutions
-        ],
-    )
+
+
+def _source_lines(report: Report) -> pd.DataFrame:
+    """Where each card, card field and summary row was read (:attr:`ParsedReport.source_lines`)."""
     lines = [
         {"indicator_id": c.indicator_id, "element": "card", "source_line": c.line} for c in report.cards
     ] + [
@@ -252,19 +251,36 @@ def _build(report: Report) -> ParsedReport:
     ] + [
         {"indicator_id": r.indicator_id, "element": "summary_row", "source_line": r.line} for r in report.summary
     ]
-    source_lines = pd.DataFrame(lines, columns=["indicator_id", "element", "source_line"]).astype(
+    return pd.DataFrame(lines, columns=["indicator_id", "element", "source_line"]).astype(
         {"indicator_id": "string", "element": "string", "source_line": "Int64"}
+    )
+
+
+def _build(report: Report) -> ParsedReport:
+    objectives = schema.apply(
+        "objectives", [{"objective": o.objective, "title": o.title} for o in report.objectives]
+    )
+    strategies = schema.apply(
+        "strategies",
+        [{"objective": s.objective, "strategy_id": s.strategy_id, "title": s.title} for s in report.strategies],
+    )
+    substitutions = schema.apply(
+        "substitutions",
+        [
+            {"indicator_id": s.indicator_id, "year": s.year, "text": s.text, "source_line": s.source_line}
+            for s in report.substitutions
+        ],
     )
     return ParsedReport(
         path=Path(report.path),
         sha256=report.sha256,
         objectives=objectives,
         strategies=strategies,
-        indicators=indicators,
-        series=series,
-        variables=variables,
+        indicators=_indicators(report),
+        series=_series(report),
+        variables=_variables(report),
         substitutions=substitutions,
-        source_lines=source_lines,
+        source_lines=_source_lines(report),
     )
 
 
