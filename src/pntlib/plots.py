@@ -35,7 +35,7 @@ from .labels import DISAGREEMENT_LABELS, STATUS_LABELS
 from .progress import progress_table
 from .rules import as_float, as_int, expected_direction
 from .tables import ParsedReport, get_report
-from .text import number, plot_literal
+from .text import is_percent, number, plot_literal
 from .validation import validate_as_of, validate_indicator, validate_objective
 
 __all__ = [
@@ -90,7 +90,7 @@ def _wrap(text: str, width: int) -> str:
 
 
 def _unit_label(unit: str) -> str:
-    return "Porcentaje (%)" if str(unit).strip().lower() == "porcentaje" else plot_literal(unit)
+    return "Porcentaje (%)" if is_percent(unit) else plot_literal(unit)
 
 
 def _anchor_missing(parsed: ParsedReport, indicator_id: str, measure: str) -> str:
