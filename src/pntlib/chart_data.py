@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .audit import method_relations
-from .labels import DISAGREEMENT_LABELS, STATUS_LABELS, VALUE_STATUS_LABELS
+from .labels import DISAGREEMENT_LABELS, MEASURE_TITLES, STATUS_LABELS, VALUE_STATUS_LABELS
 from .progress import progress_table
 from .rules import expected_direction
 from .tables import get_report
@@ -35,8 +35,6 @@ __all__ = [
     "counts_alt",
     "runs",
 ]
-
-_MEASURES = {"baseline": "Línea base", "result": "Resultado", "target": "Meta"}
 
 
 def runs(items: Sequence[tuple[int, str]]) -> str:
@@ -95,7 +93,7 @@ def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None
     ids = [validate_indicator(i, parsed.indicator_ids) for i in ids]
     series = parsed.series
     own = series[(series["table"] == "annex") & series["indicator_id"].isin(ids)].copy()
-    order = {m: k for k, m in enumerate(_MEASURES)}
+    order = {m: k for k, m in enumerate(MEASURE_TITLES)}
     own["_i"] = own["indicator_id"].map({i: k for k, i in enumerate(ids)})
     own["_m"] = own["measure"].astype(str).map(order)
     own = own.sort_values(["_i", "_m", "year"])
@@ -104,7 +102,7 @@ def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None
                                                        relations["computed_value"]) if not pd.isna(v)}
     return pd.DataFrame({
         "Indicador": own["indicator_id"].astype("string"),
-        "Concepto": own["measure"].astype(str).map(_MEASURES).astype("string"),
+        "Concepto": own["measure"].astype(str).map(MEASURE_TITLES).astype("string"),
         "Año": own["year"].astype("Int64"),
         "Valor impreso": own["raw"].astype("string"),
         "Valor": own["value"].astype("Float64"),
