@@ -18,7 +18,7 @@ from .labels import DISAGREEMENT_LABELS, MEASURE_TITLES, STATUS_LABELS, VALUE_ST
 from .progress import progress_table
 from .rules import expected_direction
 from .tables import get_report
-from .text import number
+from .text import MISSING, number
 from .validation import validate_indicator, validate_objective
 
 __all__ = [
@@ -150,7 +150,7 @@ def objective_data(objective: object, *, report: str | Path | None = None) -> pd
 def objective_alt(data: pd.DataFrame, objective: int) -> str:
     """Alternative text of an objective's small multiples: one sentence per indicator."""
     ids = list(dict.fromkeys(data["Indicador"]))
-    return f"Objetivo prioritario {objective}, {len(ids)} gráficas. " + ". ".join(indicator_alt(data, i) for i in ids) + "."
+    return f"Objetivo prioritario {objective}, {number(len(ids))} gráficas. " + ". ".join(indicator_alt(data, i) for i in ids) + "."
 
 
 def progress_data(*, report: str | Path | None = None) -> pd.DataFrame:
@@ -259,12 +259,13 @@ def disagreement_alt(data: pd.DataFrame) -> str:
         return "La tabla de resumen y las fichas del anexo coinciden en todos los resultados."
     parts = [f"{r['Indicador']} en {r['Año']}, {r['Discrepancia']} (anexo {_token(r['Anexo'])}, "
              f"resumen {_token(r['Resumen'])})" for _, r in data.iterrows()]
-    return (f"{len(data)} resultados en que la tabla de resumen y la ficha del anexo difieren: "
+    return (f"{number(len(data))} resultados en que la tabla de resumen y la ficha del anexo difieren: "
             + "; ".join(parts) + ".")
 
 
 def _token(value: object) -> str:
-    return "—" if pd.isna(value) else str(value)
+    """A token as printed (text, never re-formatted), or :data:`pntlib.text.MISSING` when the table has none."""
+    return MISSING if pd.isna(value) else str(value)
 
 
 def counts_alt(title: str, counts: pd.DataFrame) -> str:
