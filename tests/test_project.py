@@ -163,3 +163,26 @@ def test_no_function_over_80_lines_of_code():
             if lines > 80:
                 long[f"{module}.{name}"] = lines
     assert set(long) == LONG_FUNCTIONS, long
+
+
+def test_shared_docstring_pieces_are_filled_in():
+    import importlib
+    import inspect
+
+    from pntlib import docstrings, tables
+
+    doc = docstrings.fill('"""Title.\n\n    Parameters\n    ----------\n    {report}\n    x : {0, 1}\n    """')
+    assert "    report : str or Path, optional\n        Report file; default the verified copy" in doc
+    assert "x : {0, 1}" in doc  # other braces stay as written
+    with pytest.raises(KeyError):
+        docstrings.fill("    {no_such_piece}")
+    assert docstrings.PIECES["report_errors"] in inspect.getdoc(tables.load_series)  # dedented as help() shows it
+    # no placeholder left in any docstring of pntlib (a function using one without @shared)
+    src = PROJ_ROOT / "src" / "pntlib"
+    for path in sorted(src.rglob("*.py")):
+        module = importlib.import_module(".".join(("pntlib", *path.relative_to(src).with_suffix("").parts)).removesuffix(".__init__"))
+        for name, obj in vars(module).items():
+            if inspect.isfunction(obj) and obj.__module__ == module.__name__ and obj.__doc__:
+                assert not any(line.strip() in {f"{{{k}}}" for k in docstrings.PIECES} for line in obj.__doc__.splitlines()), (
+                    f"{module.__name__}.{name}: decorate it with pntlib.docstrings.shared"
+                )

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .audit import method_relations
+from .docstrings import shared
 from .labels import DISAGREEMENT_LABELS, MEASURE_TITLES, STATUS_LABELS, VALUE_STATUS_LABELS
 from .progress import progress_table
 from .rules import expected_direction
@@ -61,6 +62,7 @@ def _value_text(raw: object, value: object, status: str) -> str:
     return f"{number(value)} preliminar" if status == "provisional" else number(value)
 
 
+@shared
 def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None = None) -> pd.DataFrame:
     """What :func:`pntlib.plots.plot_indicator` draws: the annex SERIE HISTÓRICA of one or more indicators.
 
@@ -68,8 +70,7 @@ def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None
     ----------
     indicators : str or iterable of str
         Indicator ids ("3.2").
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -133,8 +134,15 @@ def indicator_alt(data: pd.DataFrame, indicator: str) -> str:
     return text
 
 
+@shared
 def objective_data(objective: object, *, report: str | Path | None = None) -> pd.DataFrame:
     """What :func:`pntlib.plots.plot_objective` draws: :func:`indicator_data` of the objective's indicators.
+
+    Parameters
+    ----------
+    objective : int or str
+        Objective number (``3`` or ``"3"``).
+    {report}
 
     Raises
     ------
@@ -153,8 +161,13 @@ def objective_alt(data: pd.DataFrame, objective: int) -> str:
     return f"Objetivo prioritario {objective}, {number(len(ids))} gráficas. " + ". ".join(indicator_alt(data, i) for i in ids) + "."
 
 
+@shared
 def progress_data(*, report: str | Path | None = None) -> pd.DataFrame:
     """What :func:`pntlib.plots.plot_progress_overview` draws, one row per indicator.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------
@@ -189,8 +202,13 @@ def progress_alt(data: pd.DataFrame) -> str:
     return "Camino recorrido de la línea base a la Meta 2024, por indicador: " + "; ".join(parts) + "."
 
 
+@shared
 def heatmap_data(*, report: str | Path | None = None) -> pd.DataFrame:
     """What :func:`pntlib.plots.plot_status_heatmap` draws: each annex result as a share of the Meta 2024.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------
@@ -231,8 +249,13 @@ def heatmap_alt(data: pd.DataFrame) -> str:
     return "Resultados como porcentaje de la Meta 2024, por indicador y año. " + ". ".join(parts) + "."
 
 
+@shared
 def disagreement_data(*, report: str | Path | None = None) -> pd.DataFrame:
     """What :func:`pntlib.plots.plot_disagreements` draws: one row per disagreeing result.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------

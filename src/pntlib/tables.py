@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, schema, validation
+from .docstrings import shared
 from .formulas import split_method
 from .report import Report, read_report
 
@@ -135,14 +136,13 @@ def _parsed(default: bool, path: str, inode: int, size: int, mtime_ns: int, ctim
     return _build(read_report(None if default else path))
 
 
+@shared
 def get_report(report: str | Path | None = None) -> ParsedReport:
     """The parsed report, built once per file (and again whenever the file changes).
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/`` (its sha256 is
-        checked against ``data/raw/SHA256SUMS`` when it is first read).
+    {report}
 
     Returns
     -------
@@ -284,13 +284,13 @@ def _build(report: Report) -> ParsedReport:
     )
 
 
+@shared
 def load_objectives(*, report: str | Path | None = None) -> pd.DataFrame:
     """The programme's objectives (Objetivos prioritarios).
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file to read; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -303,14 +303,18 @@ def load_objectives(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`get_report`.
+    {report_errors}
     """
     return get_report(report).objectives.copy()
 
 
+@shared
 def load_strategies(*, report: str | Path | None = None) -> pd.DataFrame:
     """The priority strategies (Estrategias prioritarias) of each objective.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------
@@ -321,19 +325,18 @@ def load_strategies(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`get_report`.
+    {report_errors}
     """
     return get_report(report).strategies.copy()
 
 
+@shared
 def load_indicators(*, report: str | Path | None = None) -> pd.DataFrame:
     """One row per indicator: its annex card and its summary-table name.
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file to read; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -362,12 +365,12 @@ def load_indicators(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`get_report`.
+    {report_errors}
     """
     return get_report(report).cards.copy()
 
 
+@shared
 def load_series(
     *,
     report: str | Path | None = None,
@@ -379,8 +382,7 @@ def load_series(
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file to read; default the verified copy in ``data/raw/``.
+    {report}
     table : {None, "annex", "summary"}, default None
         Keep only the values of one table.
     objective : int or str, optional
@@ -413,8 +415,7 @@ def load_series(
     ParameterError
         ``table``, ``objective`` or ``indicator`` is not one of the report's
         choices; the message lists them.
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`get_report`.
+    {report_errors}
     """
     parsed = get_report(report)
     series = parsed.series
@@ -427,8 +428,13 @@ def load_series(
     return series.reset_index(drop=True)
 
 
+@shared
 def load_variables(*, report: str | Path | None = None) -> pd.DataFrame:
     """Values of the variables of each card's method of calculation.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------
@@ -445,19 +451,27 @@ def load_variables(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`get_report`.
+    {report_errors}
     """
     return get_report(report).variables.copy()
 
 
+@shared
 def load_substitutions(*, report: str | Path | None = None) -> pd.DataFrame:
     """Each card's *Sustitución en método de cálculo para YYYY*.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------
     pandas.DataFrame
         RangeIndex; ``indicator_id`` (string), ``year`` (Int64), ``text``
         (string, markup removed), ``source_line`` (Int64).
+
+    Raises
+    ------
+    {report_errors}
     """
     return get_report(report).substitutions.copy()

@@ -70,6 +70,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema
+from ..docstrings import shared
 from ..formulas import FormulaError, evaluate_formula
 from ..labels import CHECK_LABELS, DISAGREEMENT_LABELS, SEVERITY_LABELS
 from ..tables import ParsedReport, get_report
@@ -140,6 +141,7 @@ def _audit_table(parsed: ParsedReport) -> pd.DataFrame:
     return schema.apply("audit", rows)
 
 
+@shared
 def audit(
     *, objective: object | None = None, indicator: object | None = None, report: str | Path | None = None
 ) -> pd.DataFrame:
@@ -157,8 +159,7 @@ def audit(
         Keep the findings about the indicators of one objective (``3`` or ``"3"``).
     indicator : str, optional
         Keep the findings about one indicator (``"3.2"``).
-    report : str or Path, optional
-        Report file to read; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -199,8 +200,7 @@ def audit(
     ParameterError
         ``objective`` or ``indicator`` is not one of the report's; the message
         lists the choices.
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`pntlib.tables.get_report`.
+    {report_errors}
 
     Notes
     -----
