@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from . import config
 from .exceptions import ParameterError, ReportNotFoundError, UnknownIndicatorError
+from .rules import DEFAULT_THRESHOLDS  # its home is rules.py; still importable from here (progress.py)
 
 __all__ = [
     "validate_objective",
@@ -43,15 +44,10 @@ __all__ = [
     "validate_choice",
     "validate_as_of",
     "validate_thresholds",
-    "DEFAULT_THRESHOLDS",
 ]
 
 _INT_TEXT = re.compile(r"[+]?\d+")
 
-#: Lower bounds of ``pace_ratio`` for each verdict of :func:`pntlib.progress`: the
-#: Open SDG / Statistics Canada progress measure's thresholds for quantitative
-#: targets (0.95, 0.60, 0).
-DEFAULT_THRESHOLDS = {"on_track": 0.95, "needs_acceleration": 0.60, "limited": 0.0}
 
 
 def _integer(value: object) -> int | None:
@@ -311,7 +307,7 @@ def validate_thresholds(thresholds: Mapping[str, float] | Sequence[float] | None
     thresholds : mapping, sequence of 3 floats, or None
         Lower bounds of ``pace_ratio`` for ``on_track``, ``needs_acceleration``
         and ``limited`` (keys of those names, or three numbers in that order);
-        None for :data:`DEFAULT_THRESHOLDS`.
+        None for :data:`pntlib.rules.DEFAULT_THRESHOLDS`.
 
     Returns
     -------
