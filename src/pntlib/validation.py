@@ -196,11 +196,12 @@ def report_file(value: object) -> tuple[Path | None, os.stat_result]:
         file (a folder).
     """
     default = value is None or (isinstance(value, str) and not value.strip())
-    fix = f"give the path of a report file, or leave report empty ('') for the verified copy {config.DEFAULT_REPORT}"
+    empty = f"or leave report empty ('') for the verified copy {config.DEFAULT_REPORT}"
     if not default and not isinstance(value, (str, Path)):
-        raise ParameterError(f"parameter report={value!r} is not valid; {fix.replace('file,', 'file as text,')}")
+        raise ParameterError(f"parameter report={value!r} is not valid; give the path of a report file as text, {empty}")
     target = Path(config.DEFAULT_REPORT if default else value).expanduser()  # type: ignore[arg-type]
-    given = f"parameter report={str(value)[:300]!r} is not valid"
+    given = "report='' (the verified copy)" if default else f"parameter report={str(value)[:300]!r} is not valid"
+    fix = f"give the path of a report file, {empty}"
     try:
         status = target.stat()
     except OSError as exc:  # missing, a file used as a folder, a name too long, no permission
