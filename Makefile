@@ -5,14 +5,29 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test test-fast extract lab explore bench clean-venv browser
+.PHONY: report test test-fast extract lab explore bench clean-venv browser lock
 
-$(STAMP): pyproject.toml
+LOCK   := requirements/lock.txt
+
+# The exact versions of requirements/lock.txt (runtime and dev, Linux, Python 3.11),
+# then pntlib itself without resolving anything more.
+$(STAMP): pyproject.toml $(LOCK)
 	@if ! $(BIN)/python -c "import sys" >/dev/null 2>&1; then \
 	    echo "creating $(VENV)/"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# Re-resolve the lock from pyproject.toml (after adding or changing a dependency), then
+# pin environment.yml to it. Versions the lock already pins are kept while they still
+# satisfy pyproject.toml; LOCK_ARGS=--upgrade moves every package to its newest release,
+# LOCK_ARGS="--upgrade-package pandas" one of them. uv comes from the lock (dev extra).
+lock: $(STAMP)
+	UV_CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/uv pip compile pyproject.toml --extra dev \
+	    --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --quiet \
+	    --output-file $(LOCK) $(LOCK_ARGS)
+	$(BIN)/python requirements/environment.py
 
 extract: $(STAMP)
 	$(BIN)/pnt extract

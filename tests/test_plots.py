@@ -6,6 +6,7 @@ import math
 
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 import pytest
 
 import pntlib
@@ -20,6 +21,27 @@ from .hostile import MISSING_VALUES
 def _close_figures():
     yield
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def chart():
+    """``chart("plot_indicator", "3.2")``: a chart of the verified copy, made once per module.
+
+    The tests read its artists (and may draw it), never change them. It is taken out of
+    pyplot's figure list (its own Agg canvas), so closing every figure after a test
+    leaves it whole.
+    """
+    made = {}
+
+    def _chart(name: str, *args):
+        if (name, args) not in made:
+            fig = getattr(pntlib, name)(*args)
+            plt.close(fig)
+            FigureCanvasAgg(fig)
+            made[name, args] = fig
+        return made[name, args]
+
+    return _chart
 
 
 def _by_gid(fig, gid):
@@ -51,9 +73,9 @@ def _inside_figure(fig, artists=None) -> list[str]:
     return out or ["(an artist leaves the canvas)"]
 
 
-def test_plot_indicator_target_baseline_path_latest():
+def test_plot_indicator_target_baseline_path_latest(chart):
     # card 1.1, line 451: línea base 5 (2019) | 5 NA NA 10 15 20 | Meta 2024 15
-    fig = pntlib.plot_indicator("1.1")
+    fig = chart("plot_indicator", "1.1")
     assert isinstance(fig, plt.Figure)
     target = _by_gid(fig, "target")
     assert list(target.get_ydata()) == [15.0, 15.0]
@@ -70,9 +92,9 @@ def test_plot_indicator_target_baseline_path_latest():
     assert ax.get_xlabel() == "Año" and ax.get_ylabel() == "Recomendaciones"
 
 
-def test_plot_indicator_gaps_are_visible_and_labelled():
+def test_plot_indicator_gaps_are_visible_and_labelled(chart):
     # 1.1: 2020 and 2021 printed "NA" -> NaN in the line (a break) and a label "NA" at those years
-    fig = pntlib.plot_indicator("1.1")
+    fig = chart("plot_indicator", "1.1")
     line = _by_gid(fig, "results-line")
     ys = dict(zip(line.get_xdata(), line.get_ydata()))
     assert math.isnan(ys[2020]) and math.isnan(ys[2021])
@@ -81,14 +103,14 @@ def test_plot_indicator_gaps_are_visible_and_labelled():
     assert _by_gid(fig, "gap-label-2021").get_text() == "NA"
     _by_gid(fig, "gap-2020")  # the shaded band
     # 3.1, line 668: 2024 printed "N/D"
-    fig = pntlib.plot_indicator("3.1")
+    fig = chart("plot_indicator", "3.1")
     assert _by_gid(fig, "gap-label-2024").get_text() == "N/D"
     assert math.isnan(dict(zip(*_by_gid(fig, "results-line").get_data()))[2024])
 
 
-def test_plot_indicator_provisional_is_hollow():
+def test_plot_indicator_provisional_is_hollow(chart):
     # 3.2, line 703: 2024 printed "66/P"
-    fig = pntlib.plot_indicator("3.2")
+    fig = chart("plot_indicator", "3.2")
     prov = _by_gid(fig, "results-provisional")
     assert list(prov.get_xdata()) == [2024] and list(prov.get_ydata()) == [66.0]
     assert _same_color(prov.get_markerfacecolor(), "white")
@@ -112,8 +134,8 @@ def test_plot_indicator_as_of_and_existing_axes():
     assert "datos hasta 2022" in ax.get_title(loc="left")
 
 
-def test_plot_indicator_title_wrapped_and_not_clipped():
-    fig = pntlib.plot_indicator("3.2")  # the longest card name
+def test_plot_indicator_title_wrapped_and_not_clipped(chart):
+    fig = chart("plot_indicator", "3.2")  # the longest card name
     title = fig.axes[0].get_title(loc="left")
     assert title.startswith("3.2 Porcentaje de Instituciones") and "\n" in title
     assert all(len(line) <= 70 for line in title.splitlines())
@@ -129,8 +151,8 @@ def test_plot_indicator_invalid_arguments():
         pntlib.plot_indicator("1.1", as_of=2031)
 
 
-def test_plot_objective_small_multiples():
-    fig = pntlib.plot_objective(3)
+def test_plot_objective_small_multiples(chart):
+    fig = chart("plot_objective", 3)
     assert len(fig.axes) == 3
     assert fig.get_suptitle().startswith("Objetivo prioritario 3. Fortalecer la atención")
     titles = [ax.get_title(loc="left").split(" ")[0] for ax in fig.axes]
@@ -146,8 +168,8 @@ def test_plot_objective_small_multiples():
     ]
 
 
-def test_plot_progress_overview_bars_and_colours():
-    fig = pntlib.plot_progress_overview()
+def test_plot_progress_overview_bars_and_colours(chart):
+    fig = chart("plot_progress_overview")
     # verdicts computed by hand in test_progress.EXPECTED_ANNEX
     expected = {"1.1": ("achieved", 150.0), "3.1": ("on_track", 86.0), "3.2": ("needs_acceleration", 66.0),
                 "5.3": ("limited", 33.0), "4.2": ("limited", 0.0)}
@@ -171,8 +193,8 @@ def test_plot_progress_overview_bars_and_colours():
         assert lower.y1 <= upper.y0 + 0.5
 
 
-def test_plot_status_heatmap_tokens_and_verdicts():
-    fig = pntlib.plot_status_heatmap()
+def test_plot_status_heatmap_tokens_and_verdicts(chart):
+    fig = chart("plot_status_heatmap")
     # tokens exactly as printed: 3.2 2024 "66/P" (line 703), 3.1 2024 "N/D" (line 668), 1.1 2020 "NA" (line 451)
     assert _by_gid(fig, "cell-3.2-2024").get_text() == "66/P"
     assert _by_gid(fig, "cell-3.1-2024").get_text() == "N/D"
@@ -192,6 +214,7 @@ def test_status_palette_is_complete_and_distinct():
 
 @pytest.mark.parametrize("make", [lambda: pntlib.plot_indicator("3.2"), lambda: pntlib.plot_status_heatmap()])
 def test_save_figure_is_byte_identical(tmp_path, make):
+    # two new figures (not the module's charts: a figure drawn before it is saved is laid out anew)
     first = pntlib.save_figure(make(), tmp_path / "a" / "chart")
     second = pntlib.save_figure(make(), tmp_path / "b" / "chart.png")  # suffix replaced
     assert [p.name for p in first] == ["chart.png", "chart.svg"] == [p.name for p in second]
@@ -202,20 +225,20 @@ def test_save_figure_is_byte_identical(tmp_path, make):
     assert b"Software" not in first[0].read_bytes()
 
 
-def test_save_figure_where_it_cannot_write_is_an_output_error(tmp_path):
+def test_save_figure_where_it_cannot_write_is_an_output_error(tmp_path, chart):
     # Found by the break-it pass: a FileNotFoundError/NotADirectoryError escaped save_figure.
     afile = tmp_path / "afile"
     afile.write_text("keep me")
-    fig = pntlib.plot_indicator("1.1")
+    fig = chart("plot_indicator", "1.1")
     with pytest.raises(OutputError, match=f"cannot save the figure: {afile}") as err:
         pntlib.save_figure(fig, afile / "chart")
     assert isinstance(err.value.__cause__, OSError) and afile.read_text() == "keep me"
-    plt.close(fig)
 
 
-def test_save_figure_rejects_unknown_format(tmp_path):
+def test_save_figure_rejects_unknown_format(tmp_path, chart):
     with pytest.raises(ParameterError, match="'png', 'svg'"):
-        pntlib.save_figure(pntlib.plot_indicator("1.1"), tmp_path / "x", formats=("pdf",))
+        pntlib.save_figure(chart("plot_indicator", "1.1"), tmp_path / "x", formats=("pdf",))
+    assert list(tmp_path.iterdir()) == []  # nothing written
 
 
 def test_public_names_exported():
@@ -223,9 +246,9 @@ def test_public_names_exported():
         assert name in pntlib.__all__ and callable(getattr(pntlib, name))
 
 
-def test_plot_disagreements_one_cell_per_disagreement():
+def test_plot_disagreements_one_cell_per_disagreement(chart):
     found = pntlib.summary_disagreements(pntlib.audit())
-    fig = pntlib.plot_disagreements()
+    fig = chart("plot_disagreements")
     ax = fig.axes[0]
     cells = {t.get_gid(): t.get_text() for t in ax.texts}
     assert len(cells) == len(found) > 0
@@ -234,20 +257,17 @@ def test_plot_disagreements_one_cell_per_disagreement():
         summary = row.summary_raw if isinstance(row.summary_raw, str) else "—"
         assert cells[f"cell-{row.indicator_id}-{row.year}"] == f"{annex} | {summary}"
     assert [t.get_text() for t in ax.get_yticklabels()] == list(pntlib.load_indicators().index)
-    plt.close(fig)
 
 
-def test_heatmap_and_indicator_box_mark_weak_evidence():
-    fig = pntlib.plot_status_heatmap()
+def test_heatmap_and_indicator_box_mark_weak_evidence(chart):
+    fig = chart("plot_status_heatmap")
     patches = {p.get_gid(): p for p in fig.axes[1].patches}
     assert patches["status-2.3"].get_hatch() == "///"  # 0 vs 100: not reproduced
     assert patches["status-1.1"].get_hatch() is None  # 10 + 5 = 15, 15 + 5 = 20: reproduced as accumulated
     assert patches["status-2.2"].get_hatch() == "///"  # 100 + 0 = 100: unchanged as accumulated, weak
-    plt.close(fig)
-    fig = pntlib.plot_indicator("2.1")  # 2/3*100 = 66.67 vs 100
+    fig = chart("plot_indicator", "2.1")  # 2/3*100 = 66.67 vs 100
     latest = [t for t in fig.axes[0].texts if t.get_gid() == "latest"][0]
     assert latest.get_text() == "100 (2024)\nAlcanzó la Meta 2024\nTrayectoria: Meta alcanzada\nevidencia débil"
-    plt.close(fig)
 
 
 # --------------------------------------------------------------------------- report text and values that are hostile
@@ -302,14 +322,17 @@ def test_charts_never_go_through_latex(damaged_report):
     assert not any(t.get_usetex() for t in fig.findobj(plt.Text))
 
 
+def _texts(where, prefix: str) -> dict[str, str]:
+    """{gid: text} of the texts of a figure (or one axes) whose gid starts with ``prefix``."""
+    return {t.get_gid(): t.get_text() for t in where.findobj(plt.Text) if (t.get_gid() or "").startswith(prefix)}
+
+
 @pytest.mark.parametrize("case", list(MISSING_VALUES))
 def test_missing_values_are_labelled_gaps_in_every_chart(damaged_report, case):
+    # Card 3.1, line 668 as printed: línea base 0 (2020) | N/A 0 86 86 86 N/D | Meta 2024 100;
+    # MISSING_VALUES[case] prints ND/NA in some of those cells (and in its variables, l.673-674).
     path = damaged_report(edits=MISSING_VALUES[case])
     fig = pntlib.plot_indicator("3.1", report=path)
-    for other in (pntlib.plot_indicator("3.1", as_of=2021, report=path), pntlib.plot_objective(3, report=path),
-                  pntlib.plot_progress_overview(report=path), pntlib.plot_status_heatmap(report=path),
-                  pntlib.plot_disagreements(report=path)):
-        other.canvas.draw()
     gids = {a.get_gid() for a in fig.findobj() if getattr(a, "get_gid", lambda: None)()}
     if case in ("baseline", "all"):
         assert "baseline" not in gids and "path" not in gids
@@ -325,6 +348,41 @@ def test_missing_values_are_labelled_gaps_in_every_chart(damaged_report, case):
         assert {"baseline", "target", "path"} <= gids and "baseline-missing" not in gids
     if case == "all":  # no number at all: the verdict in the middle, no latest value
         assert _by_gid(fig, "latest").get_text() == STATUS_LABELS["no_data"]
+
+    # Every other chart shows the same values as missing, with the report's tokens.
+    gaps = {int(gid.rsplit("-", 1)[1]): text for gid, text in _texts(fig, "gap-label-").items()}
+    # 2019 N/A and 2024 N/D as printed; 2022 ND (result); 2020 ND, 2021 NA, 2022 ND, 2023 ND (all)
+    assert gaps == {2019: "N/A", 2024: "N/D"} | {
+        "result": {2022: "ND"}, "all": {2020: "ND", 2021: "NA", 2022: "ND", 2023: "ND"},
+    }.get(case, {})
+    anchors = _texts(fig, "baseline-missing") | _texts(fig, "target-missing")
+    early = pntlib.plot_indicator("3.1", as_of=2021, report=path)  # the same gaps up to 2021, the same anchors
+    assert _texts(early, "gap-label-") == {f"gap-label-{y}": t for y, t in gaps.items() if y <= 2021}
+    assert _texts(early, "baseline-missing") | _texts(early, "target-missing") == anchors
+    panel = pntlib.plot_objective(3, report=path).axes[0]  # 3.1's panel
+    assert _texts(panel, "gap-label-") == _texts(fig, "gap-label-")
+    assert _texts(panel, "baseline-missing") | _texts(panel, "target-missing") == anchors
+    heatmap = pntlib.plot_status_heatmap(report=path)
+    for year, token in gaps.items():  # the token as printed, in a hatched cell
+        assert _by_gid(heatmap, f"cell-3.1-{year}").get_text() == token
+    hatched = {p.get_gid() for p in heatmap.axes[0].patches if (p.get_gid() or "").startswith("missing-3.1-")}
+    if case in ("target", "all"):  # no Meta 2024: no share of it in any year, every cell hatched
+        assert {g.replace("missing-", "cell-") for g in hatched} == set(_texts(heatmap, "cell-3.1-"))
+    else:  # exactly the gaps
+        assert hatched == {f"missing-3.1-{year}" for year in gaps}
+    overview = pntlib.plot_progress_overview(report=path)
+    if case in ("baseline", "target", "all"):  # no distance to measure: no bar, the verdict in words
+        assert "bar-3.1" not in {p.get_gid() for p in overview.axes[0].patches}
+        assert _texts(overview, "bar-label-3.1") == {"bar-label-3.1": STATUS_LABELS["no_data"]}
+    else:  # 86 (2023) of 100 from 0: 86 %, judged on 2023 (2024 is N/D)
+        assert _by_gid(overview, "bar-3.1").get_width() == pytest.approx(86.0)
+        assert _by_gid(overview, "bar-label-3.1").get_text().startswith("86 % · 2023")
+    cells = _texts(pntlib.plot_disagreements(report=path), "cell-3.1-")
+    # the summary table (section 3, line 301) prints 0.0 0.0 86 86 86 ND for 2019-2024: every annex
+    # gap but 2024 (ND in both) is a disagreement, the annex token first
+    assert {gid: text.split(" | ")[0] for gid, text in cells.items()} == {
+        f"cell-3.1-{year}": token for year, token in gaps.items() if year != 2024
+    }
 
 
 @pytest.mark.parametrize(("fig", "path", "named"), [  # named: a regular expression

@@ -71,3 +71,16 @@ def test_plot_literal_is_needed():
         fig.canvas.draw()
     plt.close(fig)
     assert plot_literal(pd.NA) == MISSING
+
+
+def test_is_percent_is_one_rule_for_pages_charts_and_the_audit():
+    from pntlib import load_indicators
+    from pntlib.text import is_percent, quantity
+
+    units = load_indicators()["unit"]  # card field "Unidad de medida": 13 "Porcentaje", 1.1 and 1.3 not
+    assert sorted(units[~units.map(is_percent)].index) == ["1.1", "1.3"]
+    for unit in ("Porcentaje", " PORCENTAJE. ", "Porcentaje de víctimas", "%", "Por ciento"):
+        assert is_percent(unit) and quantity(66, unit=unit) == "66 %"
+    for unit in ("Recomendaciones", "Pesos", "", None, pd.NA):
+        assert not is_percent(unit)
+    assert quantity(20, unit="Recomendaciones") == "20 recomendaciones"

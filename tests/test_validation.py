@@ -14,6 +14,12 @@ from pntlib import validation as params
 
 from .conftest import PROJ_ROOT
 
+def _parsed():
+    from pntlib.tables import get_report
+
+    return get_report()  # the verified copy: objectives 1-5 (section 3), the 15 ids below (annex cards)
+
+
 IDS = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3"]
 
 
@@ -22,13 +28,13 @@ IDS = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "4.1", "4.
     [(3, 3), ("3", 3), (" 3 ", 3), (3.0, 3), (1, 1), (5, 5)],  # -p objective 3 / -r / -y "3" / -p 3.0
 )
 def test_objective_accepts_what_a_person_types(value, expected):
-    assert params.validate_objective(value) == expected
+    assert params.validate_objective(value, _parsed().objective_numbers) == expected
 
 
 @pytest.mark.parametrize("value", [0, 6, -1, 3.5, "3.2", "tres", "", True, None, [3]])
 def test_objective_rejects_with_the_choices(value):
     with pytest.raises(ParameterError) as err:
-        params.validate_objective(value)
+        params.validate_objective(value, _parsed().objective_numbers)
     message = str(err.value)
     assert f"objective={value!r}" in message
     assert "choose one of: 1, 2, 3, 4, 5" in message
@@ -40,13 +46,13 @@ def test_objective_rejects_with_the_choices(value):
     [("3.2", "3.2"), (" 5.3 ", "5.3"), (3.2, "3.2"), (1.1, "1.1"), (5.3, "5.3"), (4.1, "4.1")],
 )
 def test_indicator_accepts_text_and_the_float_papermill_makes(value, expected):
-    assert params.validate_indicator(value) == expected
+    assert params.validate_indicator(value, _parsed().indicator_ids) == expected
 
 
 @pytest.mark.parametrize("value", [3, 3.0, 3.20001, "3.20", "3,2", "6.1", "", True, None, float("nan")])
 def test_indicator_rejects_ambiguous_values_with_the_choices(value):
     with pytest.raises(ParameterError) as err:
-        params.validate_indicator(value)
+        params.validate_indicator(value, _parsed().indicator_ids)
     assert f"indicator={value!r}" in str(err.value)
     assert "choose one of: " + ", ".join(repr(i) for i in IDS) in str(err.value)
 
@@ -69,20 +75,22 @@ def test_report_and_output_dir(tmp_path, damaged_report):
         params.validate_output_dir(str(report / "sub"))
 
 
-def test_a_damaged_report_fails_in_validation(damaged_report):
+def test_a_damaged_report_fails_in_validation(damaged_report, tmp_path):
     # annex 3.2 (line 703): 66/P -> 66/Q is not a token of the report
+    from pntlib import notebook
+
     damaged = damaged_report({"66\t66/P\t100": "66\t66/Q\t100"})
     with pytest.raises(ReportFormatError, match="line 703"):
-        params.validate_report(str(damaged))
+        notebook.setup("overview", report=str(damaged), output_dir=str(tmp_path))  # the notebooks' first cell
 
 
-def test_an_indicator_float_that_could_mean_two_ids(monkeypatch):
+def test_an_indicator_float_that_could_mean_two_ids():
     # A report with indicators 1.1 and 1.10: the float 1.1 (papermill's -p indicator 1.10) is ambiguous.
-    monkeypatch.setattr(params, "_indicator_ids", lambda report: ["1.1", "1.10", "2.1"])
+    ids = ["1.1", "1.10", "2.1"]
     with pytest.raises(ParameterError, match="ambiguous"):
-        params.validate_indicator(1.1)
-    assert params.validate_indicator("1.10") == "1.10"
-    assert params.validate_indicator(2.1) == "2.1"
+        params.validate_indicator(1.1, ids)
+    assert params.validate_indicator("1.10", ids) == "1.10"
+    assert params.validate_indicator(2.1, ids) == "2.1"
 
 
 def test_choice():
@@ -211,15 +219,18 @@ def test_a_report_path_with_a_nul_byte_is_a_parameter_error_naming_it():
 
 def test_an_indicator_outside_the_objective_is_a_parameter_error_naming_both():
     import pntlib
+    from pntlib.tables import get_report
 
+    parsed = get_report()
     # 3.2 is objective 3's (annex card l.684); objective 1's cards are 1.1-1.3 (ll.431-539)
     message = r"indicator='?3\.2'? is not an indicator of objective='?1'? \(it belongs to objective 3\); " \
               r"objective 1's indicators are: '1\.1', '1\.2', '1\.3'"  # each value as given: '3.2', 3.2, '1', 1
     for call in (lambda: pntlib.audit(indicator="3.2", objective=1),
                  lambda: pntlib.load_series(indicator="3.2", objective="1"),
-                 lambda: params.validate_scope(1, 3.2)):
+                 lambda: params.validate_scope(1, 3.2, parsed)):
         with pytest.raises(ParameterError, match=message):
             call()
-    assert params.validate_scope("3", 3.2) == (3, "3.2")
-    assert params.validate_scope(None, "3.2") == (None, "3.2") and params.validate_scope(3, None) == (3, None)
+    assert params.validate_scope("3", 3.2, parsed) == (3, "3.2")
+    assert params.validate_scope(None, "3.2", parsed) == (None, "3.2")
+    assert params.validate_scope(3, None, parsed) == (3, None)
     assert set(pntlib.load_series(indicator="3.2", objective=3)["indicator_id"]) == {"3.2"}

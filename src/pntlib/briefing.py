@@ -158,7 +158,7 @@ def objective_markdown(objective: object, *, report: str | Path | None = None) -
         ``objective`` is not one of the report's objectives.
     """
     parsed = get_report(report)
-    number = validate_objective(objective, report=parsed)
+    number = validate_objective(objective, parsed.objective_numbers)
     objectives = parsed.objectives
     title = objectives.loc[objectives["objective"] == number, "title"].iloc[0]
     strategies = parsed.strategies[parsed.strategies["objective"] == number]
@@ -277,7 +277,7 @@ def objective_findings(objective: object, *, report: str | Path | None = None) -
     from .progress import progress_table
 
     parsed = get_report(report)
-    number = validate_objective(objective, report=parsed)
+    number = validate_objective(objective, parsed.objective_numbers)
     table = progress_table(parsed)
     table = table[table["objective"] == number]
     return findings_from_frames(table, parsed.series)
@@ -306,7 +306,7 @@ def objective_narrative(objective: object, *, report: str | Path | None = None) 
     from .progress import progress_table
 
     parsed = get_report(report)
-    number = validate_objective(objective, report=parsed)
+    number = validate_objective(objective, parsed.objective_numbers)
     table = progress_table(parsed)
     table = table[table["objective"] == number]
     findings = findings_from_frames(table, parsed.series)
@@ -351,7 +351,7 @@ def indicator_card(indicator: object, *, report: str | Path | None = None) -> pd
         ``indicator`` is not one of the report's indicator ids.
     """
     parsed = get_report(report)
-    card = parsed.cards.loc[validate_indicator(indicator, report=parsed)]
+    card = parsed.cards.loc[validate_indicator(indicator, parsed.indicator_ids)]
     values = []
     for field in CARD_FIELD_LABELS:
         value = card[field]
@@ -387,7 +387,7 @@ def indicator_tables(indicator: object, *, report: str | Path | None = None) -> 
         ``indicator`` is not one of the report's indicator ids.
     """
     parsed = get_report(report)
-    ind = validate_indicator(indicator, report=parsed)
+    ind = validate_indicator(indicator, parsed.indicator_ids)
     own = parsed.series[parsed.series["indicator_id"] == ind]
     labels = {"baseline": "Línea base ({})", "result": "Resultado {}", "target": "Meta {}"}
     rows: dict[str, dict] = {}
@@ -436,7 +436,7 @@ def indicator_method(indicator: object, *, report: str | Path | None = None) -> 
         ``indicator`` is not one of the report's indicator ids.
     """
     parsed = get_report(report)
-    ind = validate_indicator(indicator, report=parsed)
+    ind = validate_indicator(indicator, parsed.indicator_ids)
     card = parsed.cards.loc[ind]
     variables = parsed.variables
     substitutions = parsed.substitutions

@@ -14,12 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 from .audit import method_relations
+from .docstrings import shared
 from .evidence import outcome_text, trajectory_text
-from .labels import DISAGREEMENT_LABELS, PERCENT_LABELS, VALUE_STATUS_LABELS
+from .labels import DISAGREEMENT_LABELS, MEASURE_TITLES, PERCENT_LABELS, VALUE_STATUS_LABELS
 from .progress import progress_table
 from .rules import expected_direction
 from .tables import get_report
-from .text import PERCENT_DECIMALS, number, percent
+from .text import MISSING, PERCENT_DECIMALS, number, percent
 from .validation import validate_indicator, validate_objective
 
 __all__ = [
@@ -36,8 +37,6 @@ __all__ = [
     "counts_alt",
     "runs",
 ]
-
-_MEASURES = {"baseline": "Línea base", "result": "Resultado", "target": "Meta"}
 
 
 def runs(items: Sequence[tuple[int, str]]) -> str:
@@ -64,6 +63,7 @@ def _value_text(raw: object, value: object, status: str) -> str:
     return f"{number(value)} preliminar" if status == "provisional" else number(value)
 
 
+@shared
 def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None = None) -> pd.DataFrame:
     """What :func:`pntlib.plots.plot_indicator` draws: the annex SERIE HISTÓRICA of one or more indicators.
 
@@ -71,8 +71,7 @@ def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None
     ----------
     indicators : str or iterable of str
         Indicator ids ("3.2").
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -93,10 +92,10 @@ def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None
     """
     parsed = get_report(report)
     ids = [indicators] if isinstance(indicators, str) else list(indicators)
-    ids = [validate_indicator(i, report=parsed) for i in ids]
+    ids = [validate_indicator(i, parsed.indicator_ids) for i in ids]
     series = parsed.series
     own = series[(series["table"] == "annex") & series["indicator_id"].isin(ids)].copy()
-    order = {m: k for k, m in enumerate(_MEASURES)}
+    order = {m: k for k, m in enumerate(MEASURE_TITLES)}
     own["_i"] = own["indicator_id"].map({i: k for k, i in enumerate(ids)})
     own["_m"] = own["measure"].astype(str).map(order)
     own = own.sort_values(["_i", "_m", "year"])
@@ -105,7 +104,7 @@ def indicator_data(indicators: str | Iterable[str], *, report: str | Path | None
                                                        relations["computed_value"]) if not pd.isna(v)}
     return pd.DataFrame({
         "Indicador": own["indicator_id"].astype("string"),
-        "Concepto": own["measure"].astype(str).map(_MEASURES).astype("string"),
+        "Concepto": own["measure"].astype(str).map(MEASURE_TITLES).astype("string"),
         "Año": own["year"].astype("Int64"),
         "Valor impreso": own["raw"].astype("string"),
         "Valor": own["value"].astype("Float64"),
@@ -136,8 +135,15 @@ def indicator_alt(data: pd.DataFrame, indicator: str) -> str:
     return text
 
 
+@shared
 def objective_data(objective: object, *, report: str | Path | None = None) -> pd.DataFrame:
     """What :func:`pntlib.plots.plot_objective` draws: :func:`indicator_data` of the objective's indicators.
+
+    Parameters
+    ----------
+    objective : int or str
+        Objective number (``3`` or ``"3"``).
+    {report}
 
     Raises
     ------
@@ -145,7 +151,7 @@ def objective_data(objective: object, *, report: str | Path | None = None) -> pd
         ``objective`` is not one of the report's objectives.
     """
     parsed = get_report(report)
-    number_ = validate_objective(objective, report=parsed)
+    number_ = validate_objective(objective, parsed.objective_numbers)
     ids = parsed.indicators.loc[parsed.indicators["objective"] == number_, "indicator_id"]
     return indicator_data([str(i) for i in ids], report=report)
 
@@ -153,15 +159,20 @@ def objective_data(objective: object, *, report: str | Path | None = None) -> pd
 def objective_alt(data: pd.DataFrame, objective: int) -> str:
     """Alternative text of an objective's small multiples: one sentence per indicator."""
     ids = list(dict.fromkeys(data["Indicador"]))
-    return f"Objetivo prioritario {objective}, {len(ids)} gráficas. " + ". ".join(indicator_alt(data, i) for i in ids) + "."
+    return f"Objetivo prioritario {objective}, {number(len(ids))} gráficas. " + ". ".join(indicator_alt(data, i) for i in ids) + "."
 
 
 _COVERED = PERCENT_LABELS["distance_covered_pct"]
 _ACHIEVED = PERCENT_LABELS["achievement_pct"]
 
 
+@shared
 def progress_data(*, report: str | Path | None = None) -> pd.DataFrame:
     """What :func:`pntlib.plots.plot_progress_overview` draws, one row per indicator.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------
@@ -203,8 +214,13 @@ def progress_alt(data: pd.DataFrame) -> str:
     return f"{_COVERED}, por indicador: " + "; ".join(parts) + "."
 
 
+@shared
 def heatmap_data(*, report: str | Path | None = None) -> pd.DataFrame:
     """What :func:`pntlib.plots.plot_status_heatmap` draws: each annex result as a share of the Meta 2024.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------
@@ -250,8 +266,13 @@ def heatmap_alt(data: pd.DataFrame) -> str:
     return f"{_ACHIEVED} de cada resultado, por indicador y año. " + ". ".join(parts) + "."
 
 
+@shared
 def disagreement_data(*, report: str | Path | None = None) -> pd.DataFrame:
     """What :func:`pntlib.plots.plot_disagreements` draws: one row per disagreeing result.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------
@@ -278,12 +299,13 @@ def disagreement_alt(data: pd.DataFrame) -> str:
         return "La tabla de resumen y las fichas del anexo coinciden en todos los resultados."
     parts = [f"{r['Indicador']} en {r['Año']}, {r['Discrepancia']} (anexo {_token(r['Anexo'])}, "
              f"resumen {_token(r['Resumen'])})" for _, r in data.iterrows()]
-    return (f"{len(data)} resultados en que la tabla de resumen y la ficha del anexo difieren: "
+    return (f"{number(len(data))} resultados en que la tabla de resumen y la ficha del anexo difieren: "
             + "; ".join(parts) + ".")
 
 
 def _token(value: object) -> str:
-    return "—" if pd.isna(value) else str(value)
+    """A token as printed (text, never re-formatted), or :data:`pntlib.text.MISSING` when the table has none."""
+    return MISSING if pd.isna(value) else str(value)
 
 
 def counts_alt(title: str, counts: pd.DataFrame) -> str:

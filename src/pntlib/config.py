@@ -12,7 +12,6 @@ PROJ_ROOT = Path(__file__).resolve().parents[2]
 RAW_DATA_DIR = PROJ_ROOT / "data" / "raw"
 PROCESSED_DATA_DIR = PROJ_ROOT / "data" / "processed"
 REPORTS_DIR = PROJ_ROOT / "reports"
-FIGURES_DIR = REPORTS_DIR / "figures"
 #: Where a notebook run by hand (JupyterLab, papermill) writes its figures and summary
 #: when given no ``output_dir``: beside, never inside, the reports ``pnt run`` manages and
 #: publishes. The environment variable ``PNTLIB_OUTPUT_DIR``, read when a notebook starts,

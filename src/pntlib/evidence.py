@@ -231,7 +231,7 @@ def indicator_box(indicator: object, *, report: str | Path | None = None) -> str
         ``indicator`` is not one of the report's indicator ids.
     """
     parsed = get_report(report)
-    ind = validate_indicator(indicator, report=parsed)
+    ind = validate_indicator(indicator, parsed.indicator_ids)
     row = progress_table(parsed).set_index("indicator_id").loc[ind]
     other = progress_table(parsed, method="opensdg").set_index("indicator_id").loc[ind, "status"]
     year = None if pd.isna(row["target_year"]) else int(row["target_year"])

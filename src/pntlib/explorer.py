@@ -43,7 +43,7 @@ from . import briefing, evidence, page
 from .chart_data import indicator_alt, indicator_data
 from .labels import EXPLORER_LABELS, METHOD_LABELS, STATUS_LABELS, TABLE_LABELS
 from .progress import progress
-from .tables import load_indicators, load_objectives, load_series
+from .tables import get_report, load_indicators, load_objectives, load_series
 from .text import markdown_literal, quantity
 from .validation import validate_as_of, validate_choice, validate_indicator
 
@@ -129,8 +129,8 @@ def verdict_markdown(
     ParameterError
         An argument outside its choices (the message lists them).
     """
-    ind = validate_indicator(indicator, report=report)
-    as_of = validate_as_of(as_of, report=report)
+    ind = validate_indicator(indicator, get_report(report).indicator_ids)
+    as_of = validate_as_of(as_of, get_report(report).result_years)
     method = validate_choice("method", method, METHODS)
     table = validate_choice("table", table, TABLES)
     name = load_indicators(report=report).loc[ind, "name"]
@@ -185,7 +185,7 @@ def methods_frame(
     ParameterError
         An argument outside its choices.
     """
-    ind = validate_indicator(indicator, report=report)
+    ind = validate_indicator(indicator, get_report(report).indicator_ids)
     rows = [progress(as_of=as_of, method=m, table=table, report=report).loc[[ind]].assign(method=m) for m in METHODS]
     frame = pd.concat(rows).reset_index(drop=True)
     frame["method"] = frame["method"].astype("string")
@@ -210,7 +210,7 @@ def tables_frame(indicator: object, *, report: str | Path | None = None) -> pd.D
     ParameterError
         ``indicator`` is not one of the report's indicator ids.
     """
-    ind = validate_indicator(indicator, report=report)
+    ind = validate_indicator(indicator, get_report(report).indicator_ids)
     frame = briefing.indicator_tables(ind, report=report)
     series = load_series(report=report)
     own = series[series["indicator_id"] == ind]
@@ -283,7 +283,7 @@ class Explorer(widgets.VBox):
         self._names = indicators["name"].astype(str)
         self._by_objective = {int(o): list(ids) for o, ids in indicators.groupby("objective", observed=True).groups.items()}
         years = sorted(int(y) for y in series.loc[series["measure"] == "result", "year"].dropna().unique())
-        first = validate_indicator(indicator, report=report) if indicator is not None else str(indicators.index[0])
+        first = validate_indicator(indicator, get_report(report).indicator_ids) if indicator is not None else str(indicators.index[0])
         objective = int(indicators.loc[first, "objective"])
         style = {"description_width": "8em"}
         buttons = {"description_width": "8em", "button_width": "auto"}

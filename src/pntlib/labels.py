@@ -6,6 +6,8 @@ stable; what a page, a chart or a sentence shows is looked up here.
 
 from __future__ import annotations
 
+from .report import PRINTED_CARD_FIELD_LABELS, PRINTED_KIND_LABELS
+
 __all__ = [
     "STATUS_LABELS",
     "OUTCOME_LABELS",
@@ -19,6 +21,7 @@ __all__ = [
     "DISAGREEMENT_LABELS",
     "TABLE_LABELS",
     "MEASURE_LABELS",
+    "MEASURE_TITLES",
     "EVIDENCE_LABELS",
     "RELATION_LABELS",
     "METHOD_LABELS",
@@ -72,28 +75,28 @@ VALUE_STATUS_LABELS = {
     "not_available": "no disponible (ND)",
 }
 
-#: Kind of indicator (the ``kind`` column).
-KIND_LABELS = {"meta_bienestar": "Meta para el bienestar", "parametro": "Parámetro"}
+#: Kind of indicator (the ``kind`` column): as the report prints it
+#: (:data:`pntlib.report.PRINTED_KIND_LABELS`, what the parser matches).
+KIND_LABELS = dict(PRINTED_KIND_LABELS)
 
-#: Card fields (columns of ``indicators``) with their labels on the annex card, in card order.
+#: Card fields (columns of ``indicators``) with the labels pages show, in card order: the
+#: labels printed on the card (:data:`pntlib.report.PRINTED_CARD_FIELD_LABELS`) where the
+#: card prints one, and the fields pntlib adds or splits (the summary-table name, the kind,
+#: the method's variables, the notes under the SERIE HISTÓRICA). The card's
+#: "Objetivo prioritario" is not shown: pages name the objective from section 3.
 CARD_FIELD_LABELS = {
-    "name": "Nombre",
+    "name": PRINTED_CARD_FIELD_LABELS["name"],
     "summary_name": "Nombre en la tabla de resumen",
     "kind": "Tipo de indicador",
-    "definition": "Definición",
-    "disaggregation": "Nivel de desagregación",
-    "periodicity": "Periodicidad o frecuencia de medición",
-    "type": "Tipo",
-    "accumulation": "Acumulado o periódico",
-    "unit": "Unidad de medida",
-    "collection_period": "Periodo de recolección de los datos",
-    "dimension": "Dimensión",
-    "availability": "Disponibilidad de la información",
-    "expected_trend": "Tendencia esperada",
-    "responsible_unit": "Unidad responsable de reportar el avance",
-    "method": "Método de cálculo",
+    **{
+        field: PRINTED_CARD_FIELD_LABELS[field]
+        for field in (
+            "definition", "disaggregation", "periodicity", "type", "accumulation", "unit", "collection_period",
+            "dimension", "availability", "expected_trend", "responsible_unit", "method",
+        )
+    },
     "method_variables": "Variables del método",
-    "observations": "Observaciones",
+    "observations": PRINTED_CARD_FIELD_LABELS["observations"],
     "baseline_note": "Nota sobre la línea base",
     "target_note": "Nota sobre la Meta 2024",
 }
@@ -131,6 +134,9 @@ DISAGREEMENT_LABELS = {
 
 #: The report's two tables, as a sentence names them.
 TABLE_LABELS = {"annex": "la ficha del anexo", "summary": "la tabla de resumen"}
+
+#: The measures of a table, in table order, as a table cell or a chart's legend names them.
+MEASURE_TITLES = {"baseline": "Línea base", "result": "Resultado", "target": "Meta"}
 
 #: The measures of a table, as a sentence names them.
 MEASURE_LABELS = {"baseline": "la línea base", "result": "el resultado", "target": "la Meta"}

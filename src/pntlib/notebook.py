@@ -108,14 +108,15 @@ def setup(
         The report cannot be read.
     """
     checked = validate_report(report)
+    parsed = get_report(checked)  # read here: a damaged report fails in the notebook's first cell
     # report text in a table is data: never typeset as math where MathJax runs (JupyterLab)
     pd.set_option("display.html.use_mathjax", False)
     pd.set_option("styler.html.mathjax", False)
     ids: dict[str, object] = {}
     if objective is not None:
-        ids["objective"] = validate_objective(objective, report=checked)
+        ids["objective"] = validate_objective(objective, parsed.objective_numbers)
     if indicator is not None:
-        ids["indicator"] = validate_indicator(indicator, report=checked)
+        ids["indicator"] = validate_indicator(indicator, parsed.indicator_ids)
     out = validate_output_dir(output_dir)
     name = outputs.run_name(notebook, ids, run_name=run_name)
     return Setup(

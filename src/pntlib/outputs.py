@@ -1,82 +1,32 @@
 """What a notebook leaves behind: its figures and a small JSON summary.
 
-Notebooks call these so that every run names its files the same way
-``pnt run`` names the run (:func:`run_name`), saves its figures under
+Notebooks call these so that every run saves its figures under
 ``<output_dir>/figures/`` and writes ``<output_dir>/<run name>.summary.json``,
 which the run index (:mod:`pntlib.run`) reads for its key figures and the
-thumbnail of the main chart.
+thumbnail of the main chart. The files carry the run's name, as ``pnt run``
+names the run: :func:`pntlib.run_names.run_name` (also importable from here).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .files import write_atomic
+from .run_names import RUN_NAME_PATTERN, run_name  # noqa: F401 (the notebooks' outputs.run_name)
 
 __all__ = [
     "run_name",
     "save_notebook_figure",
-    "show_and_save",
     "write_summary",
-    "read_summary",
     "SUMMARY_SUFFIX",
     "RUN_NAME_PATTERN",
 ]
 
 #: Suffix of the JSON summary a notebook writes next to its executed copy.
 SUMMARY_SUFFIX = ".summary.json"
-
-#: What a run name may be: it is the stem of every file the run writes.
-#: A run name: its files' stem, so at most 100 characters (a file name holds 255 bytes).
-RUN_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def run_name(notebook: str, parameters: Mapping[str, object] | None = None, *, run_name: str | None = None) -> str:
-    """The file-name stem of one run: the name given, else notebook stem and parameter values.
-
-    Parameters
-    ----------
-    notebook : str
-        Notebook file name or stem ("indicator.ipynb" or "indicator").
-    parameters : mapping, optional
-        The run's identifying parameters, in order (``{"indicator": "3.2"}``).
-    run_name : str, optional
-        The name chosen by ``pnt run`` (a notebook's ``run_name`` parameter);
-        when given (not blank) it is returned as is, so that the notebook's
-        files carry the run's own name.
-
-    Returns
-    -------
-    str
-        ``run_name`` when given; else ``"indicator_3.2"``, ``"objective_3"``,
-        ``"overview"``, where characters other than letters, digits, ``.``,
-        ``_`` and ``-`` become ``-``.
-
-    Raises
-    ------
-    ParameterError
-        ``run_name`` is not text or does not match :data:`RUN_NAME_PATTERN`
-        (a letter or digit, then letters, digits, ``_``, ``.``, ``-``; at most
-        100 characters).
-    """
-    if run_name is not None and not (isinstance(run_name, str) and not run_name.strip()):
-        if not isinstance(run_name, str) or not RUN_NAME_PATTERN.fullmatch(run_name):
-            from .exceptions import ParameterError
-
-            raise ParameterError(
-                f"parameter run_name={run_name!r} is not valid; give '' (derived from the parameters) or a name "
-                f"matching {RUN_NAME_PATTERN.pattern} (letters, digits, '_', '.', '-'; no '/'; at most 100)"
-            )
-        return run_name
-    stem = Path(notebook).name.removesuffix(".ipynb")
-    parts = [stem] + [str(v) for v in (parameters or {}).values()]
-    return "_".join(_UNSAFE.sub("-", p).strip("-") or "-" for p in parts)
-
 
 def save_notebook_figure(fig, output_dir: str | Path, name: str, *, formats: Iterable[str] = ("png",)) -> list[Path]:
     """Save a matplotlib figure as ``<output_dir>/figures/<name>.<format>``.
@@ -100,32 +50,6 @@ def save_notebook_figure(fig, output_dir: str | Path, name: str, *, formats: Ite
     from .plots import save_figure
 
     return save_figure(fig, Path(output_dir) / "figures" / name, formats=formats)
-
-
-def show_and_save(fig, output_dir: str | Path, name: str, *, formats: Iterable[str] = ("png",)) -> list[Path]:
-    """Save a figure (:func:`save_notebook_figure`), show it inline once, and close it.
-
-    The inline image is the PNG just written (shown 100 px per inch of figure
-    width), so the figure is rendered once, not once for the file and once
-    more for the notebook. Without a PNG among ``formats`` the figure itself
-    is displayed.
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    import matplotlib.pyplot as plt
-    from IPython.display import Image, display
-
-    paths = save_notebook_figure(fig, output_dir, name, formats=formats)
-    png = next((p for p in paths if p.suffix == ".png"), None)
-    if png is not None:
-        display(Image(filename=str(png), width=int(round(fig.get_figwidth() * 100))))
-    else:
-        display(fig)
-    plt.close(fig)
-    return paths
 
 
 def _plain(value: object) -> object:
@@ -207,7 +131,3 @@ def write_summary(
     out.mkdir(parents=True, exist_ok=True)
     return write_atomic(out / f"{name}{SUMMARY_SUFFIX}", json.dumps(data, ensure_ascii=False, indent=2))
 
-
-def read_summary(path: str | Path) -> dict:
-    """Read a summary written by :func:`write_summary` (a dict as written)."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))

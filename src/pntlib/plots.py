@@ -36,7 +36,7 @@ from .labels import DISAGREEMENT_LABELS, PERCENT_LABELS, STATUS_LABELS
 from .progress import progress_table
 from .rules import as_float, as_int, expected_direction
 from .tables import ParsedReport, get_report
-from .text import number, percent, plot_literal
+from .text import is_percent, number, percent, plot_literal
 from .validation import validate_as_of, validate_indicator, validate_objective
 
 __all__ = [
@@ -112,7 +112,7 @@ def _wrap(text: str, width: int) -> str:
 
 
 def _unit_label(unit: str) -> str:
-    return "Porcentaje (%)" if str(unit).strip().lower() == "porcentaje" else plot_literal(unit)
+    return "Porcentaje (%)" if is_percent(unit) else plot_literal(unit)
 
 
 def _anchor_missing(parsed: ParsedReport, indicator_id: str, measure: str) -> str:
@@ -307,8 +307,8 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
         ``as_of`` is not one of the report's years.
     """
     parsed = get_report(report)
-    indicator_id = validate_indicator(indicator_id, report=parsed)
-    as_of = validate_as_of(as_of, report=parsed)
+    indicator_id = validate_indicator(indicator_id, parsed.indicator_ids)
+    as_of = validate_as_of(as_of, parsed.result_years)
     judged = progress_table(parsed, as_of=as_of).set_index("indicator_id")
     if ax is None:
         fig, ax = plt.subplots(figsize=(7, 4.6), layout="constrained", FigureClass=Chart)
@@ -342,7 +342,7 @@ def plot_objective(objective: int, *, report: str | Path | None = None) -> Figur
         ``objective`` is not one of the report's objectives; the message lists them.
     """
     parsed = get_report(report)
-    objective = validate_objective(objective, report=parsed)
+    objective = validate_objective(objective, parsed.objective_numbers)
     objectives = parsed.objectives
     indicators = parsed.indicators
     ids = [str(i) for i in indicators.loc[indicators["objective"] == objective, "indicator_id"]]

@@ -552,7 +552,7 @@ def progress(
     """
     parsed = get_report(report)
     table = validate_choice("table", table, TABLE_CHOICES)
-    as_of = validate_as_of(as_of, report=parsed)
+    as_of = validate_as_of(as_of, parsed.result_years)
     validate_thresholds(thresholds)
     method = validate_choice("method", method, METHODS)
     if thresholds is None:  # the usual call: computed once per parsed report

@@ -1,5 +1,5 @@
 """How an indicator's series is read: its latest reported value, its expected
-direction, and whether it has stagnated.
+direction, whether it has stagnated, and the pace thresholds of the verdicts.
 
 Each rule is one function, used by :mod:`pntlib.progress`, :mod:`pntlib.briefing`,
 :mod:`pntlib.plots` and :mod:`pntlib.audit`, so that a page, a chart and a CSV
@@ -25,7 +25,14 @@ __all__ = [
     "reported_values",
     "as_float",
     "as_int",
+    "DEFAULT_THRESHOLDS",
 ]
+
+#: Lower bounds of ``pace_ratio`` for each verdict of :func:`pntlib.progress`: the
+#: Open SDG / Statistics Canada progress measure's thresholds for quantitative
+#: targets (0.95, 0.60, 0). :func:`pntlib.validation.validate_thresholds` checks a
+#: caller's own.
+DEFAULT_THRESHOLDS = {"on_track": 0.95, "needs_acceleration": 0.60, "limited": 0.0}
 
 _DIRECTIONS = {"ascendente": 1, "descendente": -1}
 

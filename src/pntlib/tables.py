@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, schema, validation
-from .exceptions import ParameterError, ReportNotFoundError, quote
+from .docstrings import shared
 from .formulas import split_method
 from .report import Report, read_report
 
@@ -125,33 +125,10 @@ class ParsedReport:
 def _stat_key(report: str | Path | None) -> tuple[bool, str, int, int, int, int]:
     """What identifies one version of a file without reading it: path, inode, size,
     modification and status-change times (an edit that restores the mtime still
-    changes the ctime)."""
-    default = report is None or (isinstance(report, str) and not report.strip())  # as validate_report
-    if not default and not isinstance(report, (str, Path)):
-        raise ParameterError(
-            f"report={report!r} is not valid; give the path of a report file as text, "
-            f"or leave report empty for the verified copy {config.DEFAULT_REPORT}"
-        )
-    if not default and "\x00" in str(report):  # os.stat would raise a bare ValueError
-        raise ParameterError(
-            f"report={quote(report)} is not valid: a path cannot hold a NUL byte (\\x00); give the path "
-            f"of a report file, or leave report empty for the verified copy {config.DEFAULT_REPORT}"
-        )
-    target = Path(config.DEFAULT_REPORT if default else report).expanduser()
-    try:
-        stat = target.stat()
-    except OSError as exc:  # missing, a file used as a folder, a name too long, no permission
-        problem = "does not exist" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.strerror})"
-        raise ReportNotFoundError(
-            f"report file {str(target)[:300]!r} {problem}; give the path of a report file, "
-            f"or leave report empty for the verified copy {config.DEFAULT_REPORT}"
-        ) from exc
-    if not target.is_file():
-        raise ReportNotFoundError(
-            f"report {str(target)!r} is not a file; give the path of a report file, "
-            f"or leave report empty for the verified copy {config.DEFAULT_REPORT}"
-        )
-    return default, str(target.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+    changes the ctime). The path is checked by :func:`pntlib.validation.report_file`."""
+    path, status = validation.report_file(report)
+    target = config.DEFAULT_REPORT if path is None else path
+    return path is None, str(target.resolve()), status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
 @functools.lru_cache(maxsize=8)
@@ -159,14 +136,13 @@ def _parsed(default: bool, path: str, inode: int, size: int, mtime_ns: int, ctim
     return _build(read_report(None if default else path))
 
 
+@shared
 def get_report(report: str | Path | None = None) -> ParsedReport:
     """The parsed report, built once per file (and again whenever the file changes).
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/`` (its sha256 is
-        checked against ``data/raw/SHA256SUMS`` when it is first read).
+    {report}
 
     Returns
     -------
@@ -175,8 +151,9 @@ def get_report(report: str | Path | None = None) -> ParsedReport:
 
     Raises
     ------
-    ReportNotFoundError
-        The file does not exist or is a folder.
+    ParameterError, ReportNotFoundError
+        ``report`` is not a path, or names no readable file (a folder, a missing
+        file): see :func:`pntlib.validation.report_file`.
     ReportChecksumError, ReportFormatError
         See :func:`pntlib.report.read_report`.
     """
@@ -187,14 +164,8 @@ def _none_if_empty(text: str) -> str | None:
     return text if text else None
 
 
-def _build(report: Report) -> ParsedReport:
-    objectives = schema.apply(
-        "objectives", [{"objective": o.objective, "title": o.title} for o in report.objectives]
-    )
-    strategies = schema.apply(
-        "strategies",
-        [{"objective": s.objective, "strategy_id": s.strategy_id, "title": s.title} for s in report.strategies],
-    )
+def _indicators(report: Report) -> pd.DataFrame:
+    """One row per annex card, with its summary-table name, línea base and Meta 2024."""
     summary_names = {r.indicator_id: r.name for r in report.summary}
     values = {
         (o.indicator_id, o.measure): o
@@ -222,9 +193,13 @@ def _build(report: Report) -> ParsedReport:
             target_year=target.year,
         )
         rows.append(row)
-    indicators = schema.apply("indicators", rows)
+    return schema.apply("indicators", rows)
+
+
+def _series(report: Report) -> pd.DataFrame:
+    """Every observation of both tables, with its indicator's objective."""
     objective_of = {card.indicator_id: card.objective for card in report.cards}
-    series = schema.apply(
+    return schema.apply(
         "series",
         [
             {
@@ -242,7 +217,11 @@ def _build(report: Report) -> ParsedReport:
             for o in report.observations
         ],
     )
-    variables = schema.apply(
+
+
+def _variables(report: Report) -> pd.DataFrame:
+    """The values of the cards' method variables."""
+    return schema.apply(
         "variables",
         [
             {
@@ -259,13 +238,10 @@ def _build(report: Report) -> ParsedReport:
             for v in report.variables
         ],
     )
-    substitutions = schema.apply(
-        "substitutions",
-        [
-            {"indicator_id": s.indicator_id, "year": s.year, "text": s.text, "source_line": s.source_line}
-            for s in report.substitutions
-        ],
-    )
+
+
+def _source_lines(report: Report) -> pd.DataFrame:
+    """Where each card, card field and summary row was read (:attr:`ParsedReport.source_lines`)."""
     lines = [
         {"indicator_id": c.indicator_id, "element": "card", "source_line": c.line} for c in report.cards
     ] + [
@@ -275,29 +251,46 @@ def _build(report: Report) -> ParsedReport:
     ] + [
         {"indicator_id": r.indicator_id, "element": "summary_row", "source_line": r.line} for r in report.summary
     ]
-    source_lines = pd.DataFrame(lines, columns=["indicator_id", "element", "source_line"]).astype(
+    return pd.DataFrame(lines, columns=["indicator_id", "element", "source_line"]).astype(
         {"indicator_id": "string", "element": "string", "source_line": "Int64"}
+    )
+
+
+def _build(report: Report) -> ParsedReport:
+    objectives = schema.apply(
+        "objectives", [{"objective": o.objective, "title": o.title} for o in report.objectives]
+    )
+    strategies = schema.apply(
+        "strategies",
+        [{"objective": s.objective, "strategy_id": s.strategy_id, "title": s.title} for s in report.strategies],
+    )
+    substitutions = schema.apply(
+        "substitutions",
+        [
+            {"indicator_id": s.indicator_id, "year": s.year, "text": s.text, "source_line": s.source_line}
+            for s in report.substitutions
+        ],
     )
     return ParsedReport(
         path=Path(report.path),
         sha256=report.sha256,
         objectives=objectives,
         strategies=strategies,
-        indicators=indicators,
-        series=series,
-        variables=variables,
+        indicators=_indicators(report),
+        series=_series(report),
+        variables=_variables(report),
         substitutions=substitutions,
-        source_lines=source_lines,
+        source_lines=_source_lines(report),
     )
 
 
+@shared
 def load_objectives(*, report: str | Path | None = None) -> pd.DataFrame:
     """The programme's objectives (Objetivos prioritarios).
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file to read; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -310,14 +303,18 @@ def load_objectives(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`get_report`.
+    {report_errors}
     """
     return get_report(report).objectives.copy()
 
 
+@shared
 def load_strategies(*, report: str | Path | None = None) -> pd.DataFrame:
     """The priority strategies (Estrategias prioritarias) of each objective.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------
@@ -328,19 +325,18 @@ def load_strategies(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`get_report`.
+    {report_errors}
     """
     return get_report(report).strategies.copy()
 
 
+@shared
 def load_indicators(*, report: str | Path | None = None) -> pd.DataFrame:
     """One row per indicator: its annex card and its summary-table name.
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file to read; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -369,12 +365,12 @@ def load_indicators(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`get_report`.
+    {report_errors}
     """
     return get_report(report).cards.copy()
 
 
+@shared
 def load_series(
     *,
     report: str | Path | None = None,
@@ -386,8 +382,7 @@ def load_series(
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file to read; default the verified copy in ``data/raw/``.
+    {report}
     table : {None, "annex", "summary"}, default None
         Keep only the values of one table.
     objective : int or str, optional
@@ -421,14 +416,13 @@ def load_series(
         ``table``, ``objective`` or ``indicator`` is not one of the report's
         choices, or ``indicator`` is not one of ``objective``'s; the message
         lists them.
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`get_report`.
+    {report_errors}
     """
     parsed = get_report(report)
     series = parsed.series
     if table is not None:
         series = series[series["table"] == validation.validate_choice("table", table, schema.TABLE_ORDER)]
-    objective, indicator = validation.validate_scope(objective, indicator, report=parsed)
+    objective, indicator = validation.validate_scope(objective, indicator, parsed)
     if objective is not None:
         series = series[series["objective"] == objective]
     if indicator is not None:
@@ -436,8 +430,13 @@ def load_series(
     return series.reset_index(drop=True)
 
 
+@shared
 def load_variables(*, report: str | Path | None = None) -> pd.DataFrame:
     """Values of the variables of each card's method of calculation.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------
@@ -454,19 +453,27 @@ def load_variables(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`get_report`.
+    {report_errors}
     """
     return get_report(report).variables.copy()
 
 
+@shared
 def load_substitutions(*, report: str | Path | None = None) -> pd.DataFrame:
     """Each card's *Sustitución en método de cálculo para YYYY*.
+
+    Parameters
+    ----------
+    {report}
 
     Returns
     -------
     pandas.DataFrame
         RangeIndex; ``indicator_id`` (string), ``year`` (Int64), ``text``
         (string, markup removed), ``source_line`` (Int64).
+
+    Raises
+    ------
+    {report_errors}
     """
     return get_report(report).substitutions.copy()

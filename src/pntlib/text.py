@@ -17,7 +17,7 @@ import unicodedata
 
 import pandas as pd
 
-__all__ = ["number", "percent", "quantity", "fold", "markdown_literal", "plot_literal", "MISSING", "PERCENT_DECIMALS"]
+__all__ = ["number", "percent", "quantity", "is_percent", "fold", "markdown_literal", "plot_literal", "MISSING", "PERCENT_DECIMALS"]
 
 #: What :func:`number` writes for a missing value.
 MISSING = "—"
@@ -75,7 +75,7 @@ def quantity(value: object, *, unit: object = None, note: object = None) -> str:
     value : float, int or None
         The number, written by :func:`number`.
     unit : str, optional
-        The card's *Unidad de medida*: a percentage ("Porcentaje ...") is written
+        The card's *Unidad de medida*: a percentage (:func:`is_percent`) is written
         ``%``; any other unit follows the number in lower case ("20 recomendaciones").
     note : str, optional
         Said in brackets after the value, e.g. the value's status ("preliminar").
@@ -88,9 +88,22 @@ def quantity(value: object, *, unit: object = None, note: object = None) -> str:
     bracket = f" ({note})" if note else ""
     text = number(value)
     unit_text = "" if unit is None or pd.isna(unit) else str(unit)
-    if unit_text.casefold().startswith("porcentaje"):
+    if is_percent(unit_text):
         return f"{text} %{bracket}"
     return f"{text} {unit_text.lower()}{bracket}" if unit_text else f"{text}{bracket}"
+
+
+def is_percent(unit: object) -> bool:
+    """Whether a card's *Unidad de medida* is a percentage: the one rule pages, charts and the audit use.
+
+    It is when, compared with :func:`fold` (any case, accents, spacing), it
+    contains "porcentaje" ("Porcentaje", "Porcentaje de víctimas") or is "%"
+    or "por ciento". A missing unit (None, ``<NA>``) is not.
+    """
+    if unit is None or _missing(unit):
+        return False
+    folded = fold(unit)
+    return "porcentaje" in folded or folded in ("%", "por ciento")
 
 
 _SPACE_RE = re.compile(r"\s+")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
+from .docstrings import shared
 from .rules import anchors, as_float, expected_direction, reported_values, stagnation
 from .tables import ParsedReport, get_report
 from .validation import validate_choice
@@ -91,6 +92,7 @@ def trends_table(parsed: ParsedReport, *, table: str = "annex") -> pd.DataFrame:
     return trends_from_frames(parsed.rows(table), parsed.cards)
 
 
+@shared
 def trends(*, table: str = "annex", report: str | Path | None = None) -> pd.DataFrame:
     """Year by year: each result, its change, and its gap to the straight path.
 
@@ -99,8 +101,7 @@ def trends(*, table: str = "annex", report: str | Path | None = None) -> pd.Data
     table : {"annex", "summary"}, default "annex"
         The annex cards' SERIE HISTÓRICA (section 4) or the section-3 summary
         tables (whose target comes from the annex card: they have none).
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -132,8 +133,7 @@ def trends(*, table: str = "annex", report: str | Path | None = None) -> pd.Data
     ------
     ParameterError
         ``table`` is not "annex" or "summary".
-    ReportChecksumError, ReportFormatError
-        See :func:`pntlib.report.read_report`.
+    {report_errors}
     """
     parsed = get_report(report)
     return trends_table(parsed, table=validate_choice("table", table, schema.TABLE_ORDER))

@@ -6,7 +6,10 @@ through these functions, so ``"3"``, ``3`` and ``3.0`` mean objective 3
 everywhere. They accept a value the way a person types it (in Python or on the
 papermill command line) and return it normalised, or raise a
 :class:`~pntlib.exceptions.ParameterError` naming the bad value and listing the
-valid choices.
+valid choices. They never read the report: a caller passes the report's choices
+(:attr:`pntlib.tables.ParsedReport.indicator_ids`, ``objective_numbers``,
+``result_years``), and :func:`report_file` is the one check of a report path
+(:mod:`pntlib.tables` imports this module, never the other way round).
 
 How papermill types command-line values (``papermill.cli._resolve_type``):
 ``-p objective 3`` gives the int ``3``; ``-p indicator 3.2`` gives the float
@@ -23,46 +26,29 @@ import math
 import numbers
 import os
 import re
+import stat
 from pathlib import Path
 
 from collections.abc import Iterable, Mapping, Sequence
 
 from . import config
 from .exceptions import ParameterError, ReportNotFoundError, UnknownIndicatorError, quote
+from .rules import DEFAULT_THRESHOLDS  # its home is rules.py; still importable from here (progress.py)
 
 __all__ = [
     "validate_objective",
     "validate_indicator",
     "validate_scope",
     "validate_report",
+    "report_file",
     "validate_output_dir",
     "validate_choice",
     "validate_as_of",
     "validate_thresholds",
-    "DEFAULT_THRESHOLDS",
 ]
 
 _INT_TEXT = re.compile(r"[+]?\d+")
 
-#: Lower bounds of ``pace_ratio`` for each verdict of :func:`pntlib.progress`: the
-#: Open SDG / Statistics Canada progress measure's thresholds for quantitative
-#: targets (0.95, 0.60, 0).
-DEFAULT_THRESHOLDS = {"on_track": 0.95, "needs_acceleration": 0.60, "limited": 0.0}
-
-
-def _parsed(report):
-    """The ParsedReport of ``report`` (a path, None, or already a ParsedReport)."""
-    from .tables import ParsedReport, get_report
-
-    return report if isinstance(report, ParsedReport) else get_report(report)
-
-
-def _objectives(report) -> list[int]:
-    return _parsed(report).objective_numbers
-
-
-def _indicator_ids(report) -> list[str]:
-    return _parsed(report).indicator_ids
 
 
 def _integer(value: object) -> int | None:
@@ -78,7 +64,7 @@ def _integer(value: object) -> int | None:
     return None
 
 
-def validate_objective(value: object, *, report: object = None) -> int:
+def validate_objective(value: object, choices: Iterable[int]) -> int:
     """Normalise an objective number given as a notebook parameter.
 
     Parameters
@@ -86,9 +72,10 @@ def validate_objective(value: object, *, report: object = None) -> int:
     value : int, str or float
         ``3``, ``"3"``, ``" 3 "`` or ``3.0`` (papermill ``-p objective 3.0``)
         all mean objective 3.
-    report : str, Path or ParsedReport, optional
-        Report whose objectives are the valid choices (section 3 headings
-        "Objetivo prioritario N"); default the verified copy in ``data/raw/``.
+    choices : iterable of int
+        The report's objectives, the valid choices
+        (:attr:`pntlib.tables.ParsedReport.objective_numbers`: section 3 headings
+        "Objetivo prioritario N").
 
     Returns
     -------
@@ -102,14 +89,14 @@ def validate_objective(value: object, *, report: object = None) -> int:
         integer, or a number the report has no objective for; the message
         lists the valid objectives.
     """
-    choices = _objectives(report)
+    choices = list(choices)
     number = _integer(value)
     if number is None or number not in choices:
         raise ParameterError.invalid("objective", value, choices)
     return number
 
 
-def validate_indicator(value: object, *, report: object = None) -> str:
+def validate_indicator(value: object, choices: Iterable[str]) -> str:
     """Normalise an indicator id given as a notebook parameter.
 
     Parameters
@@ -119,9 +106,10 @@ def validate_indicator(value: object, *, report: object = None) -> str:
         ``-p indicator 3.2``) is read back through its shortest decimal
         representation, ``repr(3.2) == "3.2"``. An int (``3``) names an
         objective, not an indicator, and is rejected.
-    report : str, Path or ParsedReport, optional
-        Report whose indicators are the valid choices (annex cards, field
-        *Nombre*); default the verified copy in ``data/raw/``.
+    choices : iterable of str
+        The report's indicator ids, the valid choices
+        (:attr:`pntlib.tables.ParsedReport.indicator_ids`: annex cards, field
+        *Nombre*).
 
     Returns
     -------
@@ -137,7 +125,7 @@ def validate_indicator(value: object, *, report: object = None) -> str:
         when its shortest text is an id (``3.2`` passes, ``3.0`` fails); the
         message lists the valid ids.
     """
-    choices = _indicator_ids(report)
+    choices = list(choices)
     key: str | None = None
     if isinstance(value, str):
         key = value.strip()
@@ -157,8 +145,7 @@ def validate_indicator(value: object, *, report: object = None) -> str:
     return key
 
 
-def validate_scope(objective: object | None, indicator: object | None, *,
-                   report: object = None) -> tuple[int | None, str | None]:
+def validate_scope(objective: object | None, indicator: object | None, parsed) -> tuple[int | None, str | None]:
     """Validate the ``objective`` and ``indicator`` a filter is given, together.
 
     Parameters
@@ -167,8 +154,10 @@ def validate_scope(objective: object | None, indicator: object | None, *,
         See :func:`validate_objective`.
     indicator : str or float, optional
         See :func:`validate_indicator`.
-    report : str, Path or ParsedReport, optional
-        Report whose objectives and indicators are the choices (annex cards).
+    parsed : ParsedReport
+        The report whose objectives and indicators are the choices
+        (:func:`pntlib.tables.get_report`: ``objective_numbers``, ``indicator_ids``
+        and the annex ``cards``; passed in, so that this module reads no report).
 
     Returns
     -------
@@ -182,10 +171,10 @@ def validate_scope(objective: object | None, indicator: object | None, *,
         is not one of the objective's (the message lists the objective's
         indicators): filtering by both would give an empty table.
     """
-    number = None if objective is None else validate_objective(objective, report=report)
-    key = None if indicator is None else validate_indicator(indicator, report=report)
+    number = None if objective is None else validate_objective(objective, parsed.objective_numbers)
+    key = None if indicator is None else validate_indicator(indicator, parsed.indicator_ids)
     if number is not None and key is not None:
-        cards = _parsed(report).cards
+        cards = parsed.cards
         own = [str(i) for i in cards.index[cards["objective"] == number]]
         if key not in own:
             raise ParameterError(
@@ -212,34 +201,60 @@ def validate_report(value: object) -> Path | None:
 
     Raises
     ------
-    ParameterError
-        ``value`` is not text, or holds a NUL byte (no path can).
-    ReportNotFoundError
-        ``value`` names a folder or no file.
-    ReportFormatError, ReportChecksumError
-        The report is read once here, so that a damaged file (or an altered
-        default copy) fails in the notebook's validation cell.
+    ParameterError, ReportNotFoundError
+        See :func:`report_file`. The file is not read here: the notebooks' set-up
+        (:func:`pntlib.notebook.setup`) reads it next, so that a damaged file (or an
+        altered default copy) fails in the notebook's first cell.
     """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        _parsed(None)  # verifies the default copy's checksum
-        return None
-    if not isinstance(value, (str, Path)):
-        raise ParameterError(
-            f"parameter report={value!r} is not valid; give the path of a report file, "
-            f"or '' for {config.DEFAULT_REPORT}"
-        )
-    if "\x00" in str(value):
+    return report_file(value)[0]
+
+
+def report_file(value: object) -> tuple[Path | None, os.stat_result]:
+    """Check a ``report`` argument: the one check of every report path (library, notebooks, CLI).
+
+    Parameters
+    ----------
+    value : str, Path or None
+        ``""`` (or blank) and ``None`` mean the verified copy in ``data/raw/``
+        (:data:`pntlib.config.DEFAULT_REPORT`); anything else is the path of a
+        report file (``~`` expanded).
+
+    Returns
+    -------
+    path : Path or None
+        ``None`` for the verified copy, else the absolute path (symbolic links resolved).
+    stat : os.stat_result
+        The file's status (of the verified copy for ``None``): what identifies one
+        version of it without reading it (:func:`pntlib.tables.get_report`).
+
+    Raises
+    ------
+    ParameterError
+        ``value`` is neither text, a Path nor None, or holds a NUL byte (no path can).
+    ReportNotFoundError
+        (a ``FileNotFoundError``) the file does not exist, cannot be read
+        (a file used as a folder, a name too long, no permission), or is not a
+        file (a folder).
+    """
+    default = value is None or (isinstance(value, str) and not value.strip())
+    empty = f"or leave report empty ('') for the verified copy {config.DEFAULT_REPORT}"
+    if not default and not isinstance(value, (str, Path)):
+        raise ParameterError(f"parameter report={value!r} is not valid; give the path of a report file as text, {empty}")
+    if not default and "\x00" in str(value):  # os.stat would raise a bare ValueError
         raise ParameterError(f"parameter report={quote(value)} is not valid: a path cannot hold a NUL byte "
-                             f"(\\x00); give the path of a report file, or '' for {config.DEFAULT_REPORT}")
-    path = Path(value).expanduser().resolve()
-    if not path.is_file():
-        what = "is a folder" if path.is_dir() else "no such file"
-        raise ReportNotFoundError(
-            f"parameter report={value!r} is not valid: {what} {path}; give the path of a "
-            f"report file, or '' for {config.DEFAULT_REPORT}"
-        )
-    _parsed(path)  # a damaged report fails here, in the notebook's validation cell
-    return path
+                             f"(\\x00); give the path of a report file, {empty}")
+    target = Path(config.DEFAULT_REPORT if default else value).expanduser()  # type: ignore[arg-type]
+    given = "report='' (the verified copy)" if default else f"parameter report={str(value)[:300]!r} is not valid"
+    fix = f"give the path of a report file, {empty}"
+    try:
+        status = target.stat()
+    except OSError as exc:  # missing, a file used as a folder, a name too long, no permission
+        problem = "does not exist (no such file)" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.strerror})"
+        raise ReportNotFoundError(f"{given}: {str(target)[:300]!r} {problem}; {fix}") from exc
+    if not stat.S_ISREG(status.st_mode):
+        what = " (it is a folder)" if stat.S_ISDIR(status.st_mode) else ""
+        raise ReportNotFoundError(f"{given}: {str(target)[:300]!r} is not a file{what}; {fix}")
+    return (None if default else target.resolve()), status
 
 
 def validate_output_dir(value: object) -> Path:
@@ -300,14 +315,14 @@ def validate_choice(name: str, value: object, choices: Iterable[str]) -> str:
     raise ParameterError.invalid(name, value, choices)
 
 
-def validate_as_of(value: object, *, report: object = None) -> int | None:
+def validate_as_of(value: object, choices: Iterable[int]) -> int | None:
     """Check ``as_of``: None, or one of the report's result years.
 
     Parameters
     ----------
     value : int, str or float, or None
-    report : str, Path or ParsedReport, optional
-        Report whose result years are the choices; default the verified copy.
+    choices : iterable of int
+        The report's result years (:attr:`pntlib.tables.ParsedReport.result_years`).
 
     Returns
     -------
@@ -322,7 +337,7 @@ def validate_as_of(value: object, *, report: object = None) -> int | None:
     """
     if value is None:
         return None
-    years = _parsed(report).result_years
+    years = list(choices)
     number = _integer(value)
     if number is None or number not in years:
         raise ParameterError.invalid("as_of", value, [None, *years])
@@ -337,7 +352,7 @@ def validate_thresholds(thresholds: Mapping[str, float] | Sequence[float] | None
     thresholds : mapping, sequence of 3 floats, or None
         Lower bounds of ``pace_ratio`` for ``on_track``, ``needs_acceleration``
         and ``limited`` (keys of those names, or three numbers in that order);
-        None for :data:`DEFAULT_THRESHOLDS`.
+        None for :data:`pntlib.rules.DEFAULT_THRESHOLDS`.
 
     Returns
     -------

@@ -79,6 +79,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema
+from ..docstrings import shared
 from ..formulas import FormulaError, evaluate_formula
 from ..labels import CHECK_LABELS, DISAGREEMENT_LABELS, SEVERITY_LABELS
 from ..tables import ParsedReport, get_report
@@ -153,6 +154,7 @@ def _audit_table(parsed: ParsedReport) -> pd.DataFrame:
     return schema.apply("audit", rows)
 
 
+@shared
 def audit(
     *, objective: object | None = None, indicator: object | None = None, report: str | Path | None = None
 ) -> pd.DataFrame:
@@ -170,8 +172,7 @@ def audit(
         Keep the findings about the indicators of one objective (``3`` or ``"3"``).
     indicator : str, optional
         Keep the findings about one indicator (``"3.2"``).
-    report : str or Path, optional
-        Report file to read; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -214,8 +215,7 @@ def audit(
         ``objective`` or ``indicator`` is not one of the report's, or
         ``indicator`` is not one of ``objective``'s (the result would be empty);
         the message lists the choices.
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`pntlib.tables.get_report`.
+    {report_errors}
 
     Notes
     -----
@@ -225,7 +225,7 @@ def audit(
     """
     parsed = get_report(report)
     findings = parsed.derived(audit_table).copy()
-    objective, indicator = validate_scope(objective, indicator, report=parsed)
+    objective, indicator = validate_scope(objective, indicator, parsed)
     if objective is not None:
         findings = findings[findings["objective"] == objective]
     if indicator is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..text import fold
+from ..text import fold, is_percent
 from .context import _Context
 from .findings import _finding, _quoted, _text
 
@@ -15,17 +15,13 @@ _PERCENT_NAME = re.compile(r"^(porcentaje|tasa porcentual|proporcion porcentual)
 _THRESHOLD = re.compile(r"((?:[^\s%]+\s+){0,3})(\d+(?:[.,]\d+)?)\s*%")
 
 
-def _is_percent_unit(unit: str) -> bool:
-    return "porcentaje" in fold(unit) or fold(unit) in ("%", "por ciento")
-
-
 def _check_name_unit(ctx: _Context) -> list[dict]:
     out = []
     for ind, row in ctx.indicators.iterrows():
         name, unit = fold(_text(row["name"])), _text(row["unit"])
-        if _COUNT_NAME.match(name) and _is_percent_unit(unit):
+        if _COUNT_NAME.match(name) and is_percent(unit):
             detail = f"El nombre {_quoted(row['name'])} cuenta, pero la unidad de medida es {unit}."
-        elif _PERCENT_NAME.match(name) and not _is_percent_unit(unit):
+        elif _PERCENT_NAME.match(name) and not is_percent(unit):
             detail = f"El nombre {_quoted(row['name'])} es un porcentaje, pero la unidad de medida es {unit}."
         else:
             continue

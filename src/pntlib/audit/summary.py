@@ -71,84 +71,79 @@ def _check_summary_baseline(ctx: _Context) -> list[dict]:
 
 
 def _check_summary_results(ctx: _Context) -> list[dict]:
-    out = []
     keys = ["indicator_id", "year"]
     cols = keys + ["raw", "value", "status", "source_line"]
     both = ctx.rows("annex", "result")[cols].merge(
         ctx.rows("summary", "result")[cols], on=keys, how="outer", suffixes=("_a", "_s"), indicator="side"
     )
-    for r in both.itertuples(index=False):
-        ind, year = r.indicator_id, int(r.year)
-        common = dict(year=year)
-        if r.side != "both":
-            present = "annex" if r.side == "left_only" else "summary"
-            absent = "summary" if present == "annex" else "annex"
-            raw = r.raw_a if present == "annex" else r.raw_s
-            line = r.source_line_a if present == "annex" else r.source_line_s
-            out.append(
-                _finding(
-                    "summary_missing", ind, "warning",
-                    f"{TABLE_LABELS[present].capitalize()} da {raw} para {year}, pero {TABLE_LABELS[absent]} "
-                    f"no tiene columna de ese año.",
-                    **common,
-                    annex_raw=raw if present == "annex" else None,
-                    summary_raw=raw if present == "summary" else None,
-                    annex_line=int(line) if present == "annex" else None,
-                    summary_line=int(line) if present == "summary" else None,
-                )
+    found = (_year_in_one_table(r) if r.side != "both" else _result_pair(r) for r in both.itertuples(index=False))
+    return [f for f in found if f is not None]
+
+
+def _year_in_one_table(r) -> dict:
+    """A result year one table has a column for and the other has not (a row of the outer merge)."""
+    present = "annex" if r.side == "left_only" else "summary"
+    absent = "summary" if present == "annex" else "annex"
+    raw = r.raw_a if present == "annex" else r.raw_s
+    line = r.source_line_a if present == "annex" else r.source_line_s
+    return _finding(
+        "summary_missing", r.indicator_id, "warning",
+        f"{TABLE_LABELS[present].capitalize()} da {raw} para {int(r.year)}, pero {TABLE_LABELS[absent]} "
+        f"no tiene columna de ese año.",
+        year=int(r.year),
+        annex_raw=raw if present == "annex" else None,
+        summary_raw=raw if present == "summary" else None,
+        annex_line=int(line) if present == "annex" else None,
+        summary_line=int(line) if present == "summary" else None,
+    )
+
+
+def _result_pair(r) -> dict | None:
+    """One year's result in both tables compared: a finding, or None when they agree."""
+    ind, year = r.indicator_id, int(r.year)
+    common = dict(year=year, annex_raw=r.raw_a, summary_raw=r.raw_s,
+                  annex_line=int(r.source_line_a), summary_line=int(r.source_line_s))
+    a_num, s_num = pd.notna(r.value_a), pd.notna(r.value_s)
+    if a_num and s_num:
+        how = _compare_raw(r.raw_a, r.raw_s)
+        if how == "equal":
+            if (r.status_a == "provisional") == (r.status_s == "provisional"):
+                return None
+            which = "la ficha del anexo" if r.status_a == "provisional" else "la tabla de resumen"
+            return _finding(
+                "summary_value", ind, "info",
+                f"El resultado {year} es el mismo número en ambas tablas ({r.raw_a} en la ficha, "
+                f"{r.raw_s} en el resumen), pero solo {which} lo marca como cifra preliminar.",
+                **common,
             )
-            continue
-        common.update(annex_raw=r.raw_a, summary_raw=r.raw_s,
-                      annex_line=int(r.source_line_a), summary_line=int(r.source_line_s))
-        a_num, s_num = pd.notna(r.value_a), pd.notna(r.value_s)
-        if a_num and s_num:
-            how = _compare_raw(r.raw_a, r.raw_s)
-            if how == "equal":
-                if (r.status_a == "provisional") != (r.status_s == "provisional"):
-                    which = "la ficha del anexo" if r.status_a == "provisional" else "la tabla de resumen"
-                    out.append(
-                        _finding(
-                            "summary_value", ind, "info",
-                            f"El resultado {year} es el mismo número en ambas tablas ({r.raw_a} en la ficha, "
-                            f"{r.raw_s} en el resumen), pero solo {which} lo marca como cifra preliminar.",
-                            **common,
-                        )
-                    )
-                continue
-            severity = {"rounding": "info", "truncation": "warning", "different": "error"}[how]
-            why = {
-                "rounding": "solo por redondeo",
-                "truncation": "por truncamiento (el redondeo daría otra cifra)",
-                "different": "y la diferencia no es de redondeo",
-            }[how]
-            out.append(
-                _finding(
-                    "summary_value", ind, severity,
-                    f"El resultado {year} es {r.raw_a} en la ficha del anexo y {r.raw_s} en la tabla de "
-                    f"resumen; difieren {why}.",
-                    **common,
-                )
-            )
-        elif a_num or s_num:
-            number, missing = ("annex", "summary") if a_num else ("summary", "annex")
-            num_raw = r.raw_a if a_num else r.raw_s
-            miss_raw, miss_status = (r.raw_s, r.status_s) if a_num else (r.raw_a, r.status_a)
-            out.append(
-                _finding(
-                    "summary_missing", ind, "warning",
-                    f"El resultado {year} es {_missing_es(miss_raw, miss_status)} en {TABLE_LABELS[missing]}, "
-                    f"pero {num_raw} en {TABLE_LABELS[number]}.",
-                    **common,
-                )
-            )
-        elif r.status_a != r.status_s:
-            out.append(
-                _finding(
-                    "summary_missing", ind, "info",
-                    f"El resultado {year} falta en ambas tablas, pero por motivos distintos: "
-                    f"{_missing_es(r.raw_a, r.status_a)} en la ficha del anexo y "
-                    f"{_missing_es(r.raw_s, r.status_s)} en la tabla de resumen.",
-                    **common,
-                )
-            )
-    return out
+        severity = {"rounding": "info", "truncation": "warning", "different": "error"}[how]
+        why = {
+            "rounding": "solo por redondeo",
+            "truncation": "por truncamiento (el redondeo daría otra cifra)",
+            "different": "y la diferencia no es de redondeo",
+        }[how]
+        return _finding(
+            "summary_value", ind, severity,
+            f"El resultado {year} es {r.raw_a} en la ficha del anexo y {r.raw_s} en la tabla de "
+            f"resumen; difieren {why}.",
+            **common,
+        )
+    if a_num or s_num:
+        number, missing = ("annex", "summary") if a_num else ("summary", "annex")
+        num_raw = r.raw_a if a_num else r.raw_s
+        miss_raw, miss_status = (r.raw_s, r.status_s) if a_num else (r.raw_a, r.status_a)
+        return _finding(
+            "summary_missing", ind, "warning",
+            f"El resultado {year} es {_missing_es(miss_raw, miss_status)} en {TABLE_LABELS[missing]}, "
+            f"pero {num_raw} en {TABLE_LABELS[number]}.",
+            **common,
+        )
+    if r.status_a != r.status_s:
+        return _finding(
+            "summary_missing", ind, "info",
+            f"El resultado {year} falta en ambas tablas, pero por motivos distintos: "
+            f"{_missing_es(r.raw_a, r.status_a)} en la ficha del anexo y "
+            f"{_missing_es(r.raw_s, r.status_s)} en la tabla de resumen.",
+            **common,
+        )
+    return None

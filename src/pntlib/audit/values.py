@@ -9,11 +9,10 @@ import pandas as pd
 
 from ..labels import MEASURE_LABELS, TABLE_LABELS
 from ..rules import expected_direction
-from ..text import fold
+from ..text import fold, is_percent
 from ..text import number as _fmt
 from .context import _Context
 from .findings import _compare_raw, _finding, _missing_es, _text
-from .names import _is_percent_unit
 
 
 def _merged(check: str, severity: str, hits: dict, describe) -> list[dict]:
@@ -89,7 +88,7 @@ def _check_beyond_target(ctx: _Context) -> list[dict]:
 
 def _check_percent_range(ctx: _Context) -> list[dict]:
     hits: dict = {}
-    percent = {i for i, row in ctx.indicators.iterrows() if _is_percent_unit(_text(row["unit"]))}
+    percent = {i for i, row in ctx.indicators.iterrows() if is_percent(_text(row["unit"]))}
     for r in ctx.series.itertuples(index=False):
         if r.indicator_id in percent and pd.notna(r.value) and not 0 <= r.value <= 100:
             hits.setdefault((r.indicator_id, r.measure, int(r.year)), {})[r.table] = r._asdict()

@@ -31,11 +31,11 @@ checksum, the parse as a pipeline).
 
 from __future__ import annotations
 
-from .annex import CARD_FIELD_LABELS, CARD_FIELDS, OPTIONAL_FIELDS
+from .annex import CARD_FIELDS, OPTIONAL_FIELDS, PRINTED_CARD_FIELD_LABELS
 from .lines import clean_markup
 from .read import file_sha256, parse_report, read_report
 from .records import (
-    KIND_LABELS,
+    PRINTED_KIND_LABELS,
     Card,
     Objective,
     Observation,
@@ -64,8 +64,8 @@ __all__ = [
     "clean_markup",
     "OBS_STATUS",
     "EXPECTED_TOKENS",
-    "KIND_LABELS",
+    "PRINTED_KIND_LABELS",
     "CARD_FIELDS",
-    "CARD_FIELD_LABELS",
+    "PRINTED_CARD_FIELD_LABELS",
     "OPTIONAL_FIELDS",
 ]

@@ -19,7 +19,7 @@ from .. import formulas  # a module, not names: formulas imports report.lines
 from ..exceptions import quote
 from .complete import YearsSeen, check_years
 from .lines import Document, Line, clean_markup, fold, is_noise, is_single, strip_quotes
-from .records import KIND_LABELS, ROW_KINDS, Card, Observation, Substitution, Variable
+from .records import PRINTED_KIND_LABELS, ROW_KINDS, Card, Observation, Substitution, Variable
 from .summary import OBJECTIVE_RE, RESULT_HEAD_RE
 from .tokens import parse_token, read_token
 
@@ -47,8 +47,9 @@ CARD_FIELDS = {
     "METODO DE CALCULO": "method",
     "OBSERVACIONES": "observations",
 }
-#: Spanish label of each card field, as printed on the card.
-CARD_FIELD_LABELS = {
+#: Spanish label of each card field, as printed on the card (what the parser's messages
+#: name; the labels pages show are :data:`pntlib.labels.CARD_FIELD_LABELS`, derived from these).
+PRINTED_CARD_FIELD_LABELS = {
     "name": "Nombre",
     "objective_text": "Objetivo prioritario",
     "definition": "Definición",
@@ -174,14 +175,14 @@ def parse_card(
     fields["name"] = m.group(3).strip().rstrip(".").strip()
     if int(m.group(1)) != objective:
         raise doc.error(f"card {indicator} is under the annex heading of objective {objective}", name_line, indicator)
-    missing = [CARD_FIELD_LABELS[k] for k in CARD_FIELD_LABELS if k not in fields]
+    missing = [PRINTED_CARD_FIELD_LABELS[k] for k in PRINTED_CARD_FIELD_LABELS if k not in fields]
     if missing:
         raise doc.error(f"card is missing the field(s) {', '.join(map(repr, missing))}", head, indicator)
     empty = [k for k, v in fields.items() if not v and k not in OPTIONAL_FIELDS]
     if empty:
         raise doc.error(
-            f"card field {CARD_FIELD_LABELS[empty[0]]!r} is empty; only "
-            + ", ".join(repr(CARD_FIELD_LABELS[k]) for k in OPTIONAL_FIELDS)
+            f"card field {PRINTED_CARD_FIELD_LABELS[empty[0]]!r} is empty; only "
+            + ", ".join(repr(PRINTED_CARD_FIELD_LABELS[k]) for k in OPTIONAL_FIELDS)
             + " may be",
             found.field_lines[empty[0]],
             indicator,
@@ -222,7 +223,7 @@ def card_fields(doc: Document, start: int, stop: int) -> _Fields:
         cells = line.filled
         if fold(cells[0]) not in CARD_FIELDS:
             raise doc.error(
-                f"expected a card field label ({', '.join(CARD_FIELD_LABELS.values())}) "
+                f"expected a card field label ({', '.join(PRINTED_CARD_FIELD_LABELS.values())}) "
                 f"before 'SERIE HISTÓRICA'; found {quote(cells[0])}",
                 line,
             )
@@ -236,7 +237,7 @@ def card_fields(doc: Document, start: int, stop: int) -> _Fields:
                 value = strip_quotes(cells[k + 1])
                 k += 1
             if key in fields:
-                raise doc.error(f"card field {CARD_FIELD_LABELS[key]!r} appears twice", line)
+                raise doc.error(f"card field {PRINTED_CARD_FIELD_LABELS[key]!r} appears twice", line)
             fields[key] = value
             field_lines[key] = line.number
             k += 1
@@ -260,11 +261,11 @@ def check_id_line(doc: Document, start: int, indicator: str, kind: str) -> None:
             if printed != indicator:
                 raise doc.error(f"the card is headed {quote(printed)} but its Nombre says {quote(indicator)}", line, indicator)
             if m.group(3) and ROW_KINDS[fold(m.group(3))] != kind:
-                raise doc.error(f"the card is headed {quote(m.group(3))} but is a {KIND_LABELS[kind]}", line, indicator)
+                raise doc.error(f"the card is headed {quote(m.group(3))} but is a {PRINTED_KIND_LABELS[kind]}", line, indicator)
             return
         if fold(text) in ROW_KINDS:
             if ROW_KINDS[fold(text)] != kind:
-                raise doc.error(f"the card is headed {quote(text)} but is a {KIND_LABELS[kind]}", line, indicator)
+                raise doc.error(f"the card is headed {quote(text)} but is a {PRINTED_KIND_LABELS[kind]}", line, indicator)
             seen.append(line)
             continue
         break

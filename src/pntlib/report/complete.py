@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..exceptions import quote
 from .lines import SECTION_RE, Document, Line, fold, is_noise
-from .records import KIND_LABELS, Card, Objective, SummaryRow
+from .records import PRINTED_KIND_LABELS, Card, Objective, SummaryRow
 
 #: The sections the parser reads, with a heading as the report prints it.
 READ_SECTIONS = {3: "3.- Avances y Resultados", 4: "4- Anexo. Avance de las Metas"}
@@ -112,8 +112,8 @@ def check_complete(
             )
         if card_ids[indicator].kind != row.kind:
             raise doc.error(
-                f"is a {KIND_LABELS[row.kind]} in the summary table but a "
-                f"{KIND_LABELS[card_ids[indicator].kind]} in the annex",
+                f"is a {PRINTED_KIND_LABELS[row.kind]} in the summary table but a "
+                f"{PRINTED_KIND_LABELS[card_ids[indicator].kind]} in the annex",
                 card_ids[indicator].line,
                 indicator,
             )
@@ -129,7 +129,7 @@ def check_complete(
             params = [x for x in mine if x.kind == "parametro"]
             if len(metas) != 1 or len(params) != 2:
                 line = mine[-1].line if mine else obj_line[objective]
-                found = ", ".join(f"{KIND_LABELS[x.kind]} {x.indicator_id}" for x in mine) or "nothing"
+                found = ", ".join(f"{PRINTED_KIND_LABELS[x.kind]} {x.indicator_id}" for x in mine) or "nothing"
                 raise doc.error(
                     f"objective {objective} must have 1 Meta para el bienestar and 2 Parámetros "
                     f"in the {label} ({where}); found {found}",

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from .tokens import Token
 
-#: Kind of indicator -> how the report names it.
-KIND_LABELS = {"meta_bienestar": "Meta para el bienestar", "parametro": "Parámetro"}
+#: Kind of indicator -> how the report prints it (what the parser matches; the label a page
+#: shows is :data:`pntlib.labels.KIND_LABELS`, derived from it).
+PRINTED_KIND_LABELS = {"meta_bienestar": "Meta para el bienestar", "parametro": "Parámetro"}
 #: Folded row/heading label -> kind of indicator.
 ROW_KINDS = {"META PARA EL BIENESTAR": "meta_bienestar", "PARAMETRO": "parametro"}
 

@@ -13,10 +13,9 @@ has no option for that, so pnt owns these few lines.
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
-
-from papermill.engines import NBClientEngine
 
 from .kernels import KERNEL_NAME, kernel_manager_class
 
@@ -26,22 +25,39 @@ __all__ = ["ENGINE_NAME", "PntEngine", "engine_name", "run_papermill"]
 ENGINE_NAME = "pnt"
 
 
-class PntEngine(NBClientEngine):
-    """papermill's nbclient engine that writes the notebook where it stopped when execution raises."""
+def __getattr__(name: str):
+    # ``PntEngine`` is made on first use (PEP 562), not when this module is imported: importing
+    # papermill loads every ``papermill.engine`` entry point, this module's among them, so a
+    # module-level ``from papermill.engines import ...`` here would, when this module is imported
+    # before papermill, have papermill look up ``PntEngine`` in this half-imported module.
+    if name == "PntEngine":
+        return _engine_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, partial_path: str | None = None, **kwargs):
-        try:
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-        except BaseException:
-            if partial_path:
-                import nbformat
 
-                try:
-                    nbformat.write(nb_man.nb, partial_path)
-                except Exception:  # noqa: BLE001 - the run's failure is what gets reported
-                    pass
-            raise
+@functools.cache
+def _engine_class() -> type:
+    from papermill.engines import NBClientEngine
+
+    class PntEngine(NBClientEngine):
+        """papermill's nbclient engine that writes the notebook where it stopped when execution raises."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, partial_path: str | None = None, **kwargs):
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except BaseException:
+                if partial_path:
+                    import nbformat
+
+                    try:
+                        nbformat.write(nb_man.nb, partial_path)
+                    except Exception:  # noqa: BLE001 - the run's failure is what gets reported
+                        pass
+                raise
+
+    PntEngine.__module__, PntEngine.__qualname__ = __name__, "PntEngine"
+    return PntEngine
 
 
 def engine_name() -> str:
@@ -53,7 +69,7 @@ def engine_name() -> str:
     try:
         papermill_engines.get_engine(ENGINE_NAME)
     except PapermillException:
-        papermill_engines.register(ENGINE_NAME, PntEngine)
+        papermill_engines.register(ENGINE_NAME, _engine_class())
     return ENGINE_NAME
 
 
