@@ -224,95 +224,131 @@ def progress_from_frames(
         The columns of :func:`progress`.
     """
     limits = validate_thresholds(thresholds)
-    rows = []
     empty = pd.DataFrame(columns=["indicator_id", "year", "relation", "computed_value"])
     relations = empty if relations is None else relations
-    for indicator_id, card in indicators.iterrows():
-        own = series[series["indicator_id"] == indicator_id]
-        results = own[own["measure"] == "result"].sort_values("year")
-        if as_of is not None:
-            results = results[results["year"] <= as_of]
-        base, base_year, target, target_year = anchors(own, card)
-        direction, trend_note = expected_direction(card.get("expected_trend"), base, target)
-        last = latest_reported(results)
-        notes: list[str] = []
-        if as_of is not None:
-            notes.append(f"Juicio con datos hasta {as_of}.")
-        if target_from_card:
-            notes.append("Meta 2024 y tendencia esperada tomadas de la ficha del anexo (la tabla resumen no tiene meta).")
-        if trend_note:
-            notes.append(trend_note)
-        notes += _missing_anchors(own, base, base_year, target, target_year)
-        latest = latest_year = latest_status = None
-        if last is not None:
-            latest, latest_year, latest_status = as_float(last["value"]), as_int(last["year"]), str(last["status"])
-            after = results[results["year"] > latest_year]
-            if len(after):
-                tokens = sorted(set(after["raw"].astype(str)))
-                years = [int(y) for y in after["year"]]
-                verb = "es" if len(years) == 1 else "son"
-                notes.append(
-                    f"El valor {_years_word(years)} {verb} {' / '.join(tokens)}; "
-                    f"se usó el de {latest_year}, último año reportado."
-                )
-            if latest_status == "provisional":
-                notes.append(f"El valor de {latest_year} es preliminar ({last['raw']}).")
-        else:
-            upto = f" hasta {as_of}" if as_of is not None else ""
-            tokens = sorted(set(results["raw"].astype(str)))
-            shown = f" (solo {' / '.join(tokens)})" if tokens else ""
-            notes.append(f"Sin valores reportados{upto}{shown}: no puede juzgarse el avance.")
-
-        point = Point(base, base_year, target, target_year, latest, latest_year, direction)
-        figures, status, judge_notes = linear(point, limits)
-        if method == "opensdg":
-            figures["pace_ratio"], status, judge_notes = opensdg(point, limits)
-        every_year = own[own["measure"] == "result"]  # whatever as_of: a contradiction is the card's
-        contradictions = card_contradictions(card.get("expected_trend"), base, base_year, target, target_year,
-                                             [y for y, _ in reported_values(every_year)])
-        if contradictions:  # no trajectory on a card that contradicts itself; the outcome still holds
-            figures.update(distance_covered_pct=None, expected_pct=None, pace_ratio=None)
-            status = "no_data"
-            judge_notes = [sentence for _, sentence in contradictions] + ["No puede juzgarse la trayectoria."]
-        notes.extend(judge_notes)
-        outcome, outcome_preliminary = _outcome(results, target, target_year, direction)
-        if method == "linear" and latest is not None and base == 0 and target is not None and target != base:
-            notes.append("Línea base 0: el avance se mide como distancia lineal, sin tasas de crecimiento.")
-        if direction == -1 and figures["achievement_pct"] is not None:
-            notes.append("Tendencia descendente: el logro es Meta 2024 / valor.")
-        accumulation = card.get("accumulation")
-        accumulation = None if accumulation is None or accumulation is pd.NA else str(accumulation)
-        if accumulation and fold(accumulation) in _ACCUMULATION_NOTES:
-            notes.append(_ACCUMULATION_NOTES[fold(accumulation)])
-        stagnant = stagnation(reported_values(results), target, direction)
-        notes.insert(0, trajectory_text({"status": status, "latest_year": latest_year, "target_year": target_year,
-                                         "stagnant_since": stagnant}) + ".")
-        rows.append(
-            {
-                "indicator_id": str(indicator_id),
-                "objective": card.get("objective"),
-                "kind": card.get("kind"),
-                "unit": card.get("unit"),
-                "expected_trend": card.get("expected_trend"),
-                "accumulation": accumulation,
-                "baseline_value": base,
-                "baseline_year": base_year,
-                "latest_year": latest_year,
-                "latest_value": latest,
-                "latest_status": latest_status,
-                "target_value": target,
-                "target_year": target_year,
-                **figures,
-                "outcome": outcome,
-                "outcome_preliminary": outcome_preliminary,
-                "status": status,
-                "method_note": " ".join(notes),
-                **_evidence(relations[relations["indicator_id"] == indicator_id], latest_year),
-                "tables_agree": None if other is None else _tables_agree(other, str(indicator_id), last),
-                "stagnant_since": stagnant,
-            }
-        )
+    rows = [
+        _progress_row(str(indicator_id), card, series[series["indicator_id"] == indicator_id],
+                      relations[relations["indicator_id"] == indicator_id], other=other, as_of=as_of,
+                      limits=limits, target_from_card=target_from_card, method=method)
+        for indicator_id, card in indicators.iterrows()
+    ]
     return schema.apply("progress", rows)
+
+
+def _progress_row(indicator_id: str, card: pd.Series, own: pd.DataFrame, relations: pd.DataFrame, *,
+                  other: pd.DataFrame | None, as_of: int | None, limits: Mapping[str, float],
+                  target_from_card: bool, method: str) -> dict[str, object]:
+    """One row of the progress table: ``own`` the indicator's rows of the series table,
+    ``relations`` its rows of :func:`pntlib.audit.method_relations`."""
+    results = own[own["measure"] == "result"].sort_values("year")
+    if as_of is not None:
+        results = results[results["year"] <= as_of]
+    base, base_year, target, target_year = anchors(own, card)
+    direction, trend_note = expected_direction(card.get("expected_trend"), base, target)
+    last = latest_reported(results)
+    notes = _context_notes(as_of, target_from_card, trend_note)
+    notes += _missing_anchors(own, base, base_year, target, target_year)
+    latest, latest_year, latest_status, latest_notes = _latest(results, last, as_of)
+    notes += latest_notes
+    point = Point(base, base_year, target, target_year, latest, latest_year, direction)
+    figures, status, judge_notes = _judge(point, limits, method, card, own)
+    notes.extend(judge_notes)
+    outcome, outcome_preliminary = _outcome(results, target, target_year, direction)
+    accumulation = card.get("accumulation")
+    accumulation = None if accumulation is None or accumulation is pd.NA else str(accumulation)
+    notes += _method_notes(point, figures, method, accumulation)
+    stagnant = stagnation(reported_values(results), target, direction)
+    notes.insert(0, trajectory_text({"status": status, "latest_year": latest_year, "target_year": target_year,
+                                     "stagnant_since": stagnant}) + ".")
+    return {
+        "indicator_id": indicator_id,
+        "objective": card.get("objective"),
+        "kind": card.get("kind"),
+        "unit": card.get("unit"),
+        "expected_trend": card.get("expected_trend"),
+        "accumulation": accumulation,
+        "baseline_value": base,
+        "baseline_year": base_year,
+        "latest_year": latest_year,
+        "latest_value": latest,
+        "latest_status": latest_status,
+        "target_value": target,
+        "target_year": target_year,
+        **figures,
+        "outcome": outcome,
+        "outcome_preliminary": outcome_preliminary,
+        "status": status,
+        "method_note": " ".join(notes),
+        **_evidence(relations, latest_year),
+        "tables_agree": None if other is None else _tables_agree(other, indicator_id, last),
+        "stagnant_since": stagnant,
+    }
+
+
+def _context_notes(as_of: int | None, target_from_card: bool, trend_note: str | None) -> list[str]:
+    """The ``method_note`` sentences on what the verdict is read from: the cut-off year, the card's Meta, the trend."""
+    notes = []
+    if as_of is not None:
+        notes.append(f"Juicio con datos hasta {as_of}.")
+    if target_from_card:
+        notes.append("Meta 2024 y tendencia esperada tomadas de la ficha del anexo (la tabla resumen no tiene meta).")
+    if trend_note:
+        notes.append(trend_note)
+    return notes
+
+
+def _latest(results: pd.DataFrame, last: pd.Series | None,
+            as_of: int | None) -> tuple[float | None, int | None, str | None, list[str]]:
+    """``latest_value``, ``latest_year``, ``latest_status`` of the last reported result
+    (``last``, or None) and the ``method_note`` sentences on it (later gaps, preliminary, none)."""
+    if last is None:
+        upto = f" hasta {as_of}" if as_of is not None else ""
+        tokens = sorted(set(results["raw"].astype(str)))
+        shown = f" (solo {' / '.join(tokens)})" if tokens else ""
+        return None, None, None, [f"Sin valores reportados{upto}{shown}: no puede juzgarse el avance."]
+    notes = []
+    latest, latest_year, latest_status = as_float(last["value"]), as_int(last["year"]), str(last["status"])
+    after = results[results["year"] > latest_year]
+    if len(after):
+        tokens = sorted(set(after["raw"].astype(str)))
+        years = [int(y) for y in after["year"]]
+        verb = "es" if len(years) == 1 else "son"
+        notes.append(
+            f"El valor {_years_word(years)} {verb} {' / '.join(tokens)}; "
+            f"se usó el de {latest_year}, último año reportado."
+        )
+    if latest_status == "provisional":
+        notes.append(f"El valor de {latest_year} es preliminar ({last['raw']}).")
+    return latest, latest_year, latest_status, notes
+
+
+def _judge(point: Point, limits: Mapping[str, float], method: str, card: pd.Series,
+           own: pd.DataFrame) -> tuple[dict[str, object], str, list[str]]:
+    """The figures, ``status`` and notes of the trajectory by ``method``; none on a card that contradicts itself."""
+    figures, status, judge_notes = linear(point, limits)
+    if method == "opensdg":
+        figures["pace_ratio"], status, judge_notes = opensdg(point, limits)
+    every_year = own[own["measure"] == "result"]  # whatever as_of: a contradiction is the card's
+    contradictions = card_contradictions(card.get("expected_trend"), point.base, point.base_year, point.target,
+                                         point.target_year, [y for y, _ in reported_values(every_year)])
+    if contradictions:  # no trajectory on a card that contradicts itself; the outcome still holds
+        figures.update(distance_covered_pct=None, expected_pct=None, pace_ratio=None)
+        status = "no_data"
+        judge_notes = [sentence for _, sentence in contradictions] + ["No puede juzgarse la trayectoria."]
+    return figures, status, judge_notes
+
+
+def _method_notes(point: Point, figures: dict[str, object], method: str, accumulation: str | None) -> list[str]:
+    """The ``method_note`` sentences on how the figures are read: línea base 0, descending trend, accumulation."""
+    notes = []
+    if (method == "linear" and point.latest is not None and point.base == 0 and point.target is not None
+            and point.target != point.base):
+        notes.append("Línea base 0: el avance se mide como distancia lineal, sin tasas de crecimiento.")
+    if point.direction == -1 and figures["achievement_pct"] is not None:
+        notes.append("Tendencia descendente: el logro es Meta 2024 / valor.")
+    if accumulation and fold(accumulation) in _ACCUMULATION_NOTES:
+        notes.append(_ACCUMULATION_NOTES[fold(accumulation)])
+    return notes
 
 
 #: The evidence of a verdict, from the relation of the year it rests on.
