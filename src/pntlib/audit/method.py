@@ -226,90 +226,96 @@ def _check_method(ctx: _Context) -> list[dict]:
     out = []
     subs = ctx.substitutions.set_index(["indicator_id", "year"])
     for m in _year_methods(ctx):
-        ind, year, reported = m.indicator_id, m.year, m.reported
-        rep = dict(
-            year=year,
-            annex_raw=None if reported is None else reported["raw"],
-            annex_line=None if reported is None else int(reported["source_line"]),
-            relation=m.relation,
-        )
-        if m.relation == "unevaluable":
-            out.append(
-                _finding(
-                    "method_unevaluable", ind, "error",
-                    f"La fórmula del método de cálculo {_quoted(m.method.formula)} no se puede evaluar para {year}: "
-                    f"{m.problem}.",
-                    **rep,
-                )
-            )
-        else:
-            told = (f"La fórmula {_quoted(m.method.formula)} con las variables de {year} ({m.shown()}; {m.var_lines()}) "
-                    f"da {_fmt(m.formula_value)}")
-            computed = m.formula_value
-            if reported is None:
-                out.append(_finding("method_result", ind, "warning",
-                                    f"{told}, pero la ficha no da resultado {year}.", computed=computed, **rep))
-            elif pd.isna(reported["value"]):
-                out.append(
-                    _finding(
-                        "method_result", ind, "warning",
-                        f"{told}, pero el resultado {year} de la ficha es "
-                        f"{_missing_es(reported['raw'], reported['status'])}.",
-                        computed=computed, **rep,
-                    )
-                )
-            elif m.relation == "reproduced_as_accumulated":
-                previous = m.previous
-                tail = " (truncado, no redondeado)" if m.truncated else ""
-                out.append(
-                    _finding(
-                        "method_result", ind, "info",
-                        f"{told}, y el resultado {year} de la ficha es {reported['raw']}: se reproduce si el "
-                        f"resultado se lee como acumulado: {_fmt(previous['value'])} + {_fmt(m.formula_value)} = "
-                        f"{_fmt(m.computed_value)} (resultado {int(previous['year'])} más el del año){tail}.",
-                        computed=computed, **rep,
-                    )
-                )
-            elif m.relation == "unchanged_as_accumulated":
-                previous = m.previous
-                out.append(
-                    _finding(
-                        "method_result", ind, "warning",
-                        f"{told}, y el resultado {year} de la ficha es {reported['raw']}: solo se reproduce "
-                        f"arrastrando el resultado {int(previous['year'])}, {_fmt(previous['value'])} + 0 = "
-                        f"{_fmt(m.computed_value)}; un incremento de 0 no respalda el valor impreso.",
-                        computed=computed, **rep,
-                    )
-                )
-            elif m.relation == "not_reproduced":
-                out.append(
-                    _finding(
-                        "method_result", ind, "error",
-                        f"{told}, pero el resultado {year} de la ficha es {reported['raw']}.",
-                        computed=computed, **rep,
-                    )
-                )
-            elif m.truncated:
-                out.append(
-                    _finding(
-                        "method_result", ind, "info",
-                        f"{told}, pero el resultado {year} de la ficha es {reported['raw']} (truncado, no redondeado).",
-                        computed=computed, **rep,
-                    )
-                )
-        if (ind, year) in subs.index:
-            sub = subs.loc[(ind, year)]
-            found = _check_substitution(m.method, m.values, m.these, _text(sub["text"]))
-            if found:
-                out.append(
-                    _finding(
-                        "method_substitution", ind, "warning",
-                        f"La sustitución en método de cálculo para {year} ({_quoted(sub['text'])}) {found}.",
-                        year=year, annex_raw=sub["text"], annex_line=int(sub["source_line"]),
-                        computed=m.formula_value, relation=m.relation,
-                    )
-                )
+        finding = _method_finding(m)
+        if finding is not None:
+            out.append(finding)
+        if (m.indicator_id, m.year) in subs.index:
+            finding = _substitution_finding(m, subs.loc[(m.indicator_id, m.year)])
+            if finding is not None:
+                out.append(finding)
     return out
+
+
+def _method_finding(m: _YearMethod) -> dict | None:
+    """The ``method_unevaluable`` or ``method_result`` finding of one year, None when the formula gives the
+    printed result as printed."""
+    ind, year, reported = m.indicator_id, m.year, m.reported
+    rep = dict(
+        year=year,
+        annex_raw=None if reported is None else reported["raw"],
+        annex_line=None if reported is None else int(reported["source_line"]),
+        relation=m.relation,
+    )
+    if m.relation == "unevaluable":
+        return _finding(
+            "method_unevaluable", ind, "error",
+            f"La fórmula del método de cálculo {_quoted(m.method.formula)} no se puede evaluar para {year}: "
+            f"{m.problem}.",
+            **rep,
+        )
+    told = (f"La fórmula {_quoted(m.method.formula)} con las variables de {year} ({m.shown()}; {m.var_lines()}) "
+            f"da {_fmt(m.formula_value)}")
+    computed = m.formula_value
+    if reported is None:
+        return _finding("method_result", ind, "warning",
+                        f"{told}, pero la ficha no da resultado {year}.", computed=computed, **rep)
+    if pd.isna(reported["value"]):
+        return _finding(
+            "method_result", ind, "warning",
+            f"{told}, pero el resultado {year} de la ficha es "
+            f"{_missing_es(reported['raw'], reported['status'])}.",
+            computed=computed, **rep,
+        )
+    if m.relation in ("reproduced_as_accumulated", "unchanged_as_accumulated"):
+        return _accumulated_finding(m, told, rep)
+    if m.relation == "not_reproduced":
+        return _finding(
+            "method_result", ind, "error",
+            f"{told}, pero el resultado {year} de la ficha es {reported['raw']}.",
+            computed=computed, **rep,
+        )
+    if m.truncated:
+        return _finding(
+            "method_result", ind, "info",
+            f"{told}, pero el resultado {year} de la ficha es {reported['raw']} (truncado, no redondeado).",
+            computed=computed, **rep,
+        )
+    return None
+
+
+def _accumulated_finding(m: _YearMethod, told: str, rep: dict) -> dict:
+    """The ``method_result`` finding of a year reproduced only as accumulated (``m.relation``
+    ``reproduced_as_accumulated`` or ``unchanged_as_accumulated``); ``told`` what the formula gives."""
+    previous, reported = m.previous, m.reported
+    if m.relation == "reproduced_as_accumulated":
+        tail = " (truncado, no redondeado)" if m.truncated else ""
+        return _finding(
+            "method_result", m.indicator_id, "info",
+            f"{told}, y el resultado {m.year} de la ficha es {reported['raw']}: se reproduce si el "
+            f"resultado se lee como acumulado: {_fmt(previous['value'])} + {_fmt(m.formula_value)} = "
+            f"{_fmt(m.computed_value)} (resultado {int(previous['year'])} más el del año){tail}.",
+            computed=m.formula_value, **rep,
+        )
+    return _finding(
+        "method_result", m.indicator_id, "warning",
+        f"{told}, y el resultado {m.year} de la ficha es {reported['raw']}: solo se reproduce "
+        f"arrastrando el resultado {int(previous['year'])}, {_fmt(previous['value'])} + 0 = "
+        f"{_fmt(m.computed_value)}; un incremento de 0 no respalda el valor impreso.",
+        computed=m.formula_value, **rep,
+    )
+
+
+def _substitution_finding(m: _YearMethod, sub: pd.Series) -> dict | None:
+    """The ``method_substitution`` finding of one year's printed substitution ``sub``, None when it is right."""
+    found = _check_substitution(m.method, m.values, m.these, _text(sub["text"]))
+    if not found:
+        return None
+    return _finding(
+        "method_substitution", m.indicator_id, "warning",
+        f"La sustitución en método de cálculo para {m.year} ({_quoted(sub['text'])}) {found}.",
+        year=m.year, annex_raw=sub["text"], annex_line=int(sub["source_line"]),
+        computed=m.formula_value, relation=m.relation,
+    )
 
 
 def _check_substitution(method: _Method, values: dict[str, float], these: pd.DataFrame, text: str) -> str | None:
