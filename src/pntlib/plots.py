@@ -148,32 +148,52 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
     computed = _computed_differing(relations, indicator_id, results)
     years = results["year"].astype(int).to_numpy()
     values = results["value"].astype("float64").to_numpy(na_value=np.nan)
-    status = results["status"].astype(str).to_numpy()
     # a línea base or Meta printed as NA/ND is missing: no diamond, line or path, a label instead
     base, base_year = as_float(row["baseline_value"]), as_int(row["baseline_year"])
     target, target_year = as_float(row["target_value"]), as_int(row["target_year"])
-    verdict = str(row["status"])
-    color = STATUS_COLORS[verdict]
-
+    missing = [(gid, label, measure) for gid, label, measure, value in (
+        ("baseline-missing", f"Línea base {base_year or ''}", "baseline", base),
+        ("target-missing", f"Meta {target_year or ''}", "target", target)) if value is None]
     finite = values[~np.isnan(values)]
     known = [v for v in (base, target) if v is not None] + [*finite, *computed.values()]
     lo, hi = min([0.0, *known]), max([0.0, *known])
     span = (hi - lo) or 1.0
-    missing = [(gid, label, measure) for gid, label, measure, value in (
-        ("baseline-missing", f"Línea base {base_year or ''}", "baseline", base),
-        ("target-missing", f"Meta {target_year or ''}", "target", target)) if value is None]
     ax.set_ylim(lo - 0.16 * span, hi + (0.14 + 0.12 * len(missing)) * span)  # room for their labels
     first, last = _year_range(parsed, base_year, target_year)
     ax.set_xlim(first - 0.6, last + 0.9)
+    _draw_gaps(ax, years, values, results["raw"].astype(str))
+    _draw_anchors(ax, row, first)
+    for k, (gid, label, measure) in enumerate(missing):  # labelled gaps: the anchors the report does not give
+        ax.text(0.01, 0.98 - 0.08 * k, f"{label}: {_anchor_missing(parsed, indicator_id, measure)}",
+                transform=ax.transAxes, ha="left", va="top", fontsize=8, color="#444444", gid=gid,
+                bbox={"fc": _GAP, "ec": "none", "pad": 1.5})
+    _draw_results(ax, years, values, results["status"].astype(str).to_numpy(), computed)
+    _draw_latest(ax, row, results, last)
+    _style_axes(ax, first, last, unit=card["unit"])
+    title = _wrap(f"{indicator_id} {card['name']}", title_width)
+    if as_of is not None:
+        title += f"\n(datos hasta {as_of})"
+    ax.set_title(title, fontsize=9.5, loc="left")
+    if legend:
+        ax.legend(handles=_legend_handles(), loc="upper center", bbox_to_anchor=(0.5, -0.16),
+                  ncol=3, fontsize=8, frameon=False)
 
-    # gaps: a light band and the report's token where a year has no number
+
+def _draw_gaps(ax, years: np.ndarray, values: np.ndarray, raws: pd.Series) -> None:
+    """A light band and the report's token (``raws``) where a year has no number."""
     gap_transform = mpl.transforms.blended_transform_factory(ax.transData, ax.transAxes)
-    for year, value, raw in zip(years, values, results["raw"].astype(str)):
+    for year, value, raw in zip(years, values, raws):
         if np.isnan(value):
             ax.axvspan(year - 0.3, year + 0.3, color=_GAP, zorder=0, gid=f"gap-{year}")
             ax.text(year, 0.04, plot_literal(raw), transform=gap_transform, ha="center", va="bottom",
                     fontsize=8.5, color="#444444", gid=f"gap-label-{year}")
 
+
+def _draw_anchors(ax, row: pd.Series, first: int) -> None:
+    """The línea base (diamond), the Meta (line and label) and the linear path between them, those the
+    report gives (``row`` of the progress table; ``first`` the first year on the x axis)."""
+    base, base_year = as_float(row["baseline_value"]), as_int(row["baseline_year"])
+    target, target_year = as_float(row["target_value"]), as_int(row["target_year"])
     if base is not None and target is not None:
         ax.plot([base_year, target_year], [base, target], ls="--", lw=1.2, color=_PATH, zorder=1,
                 gid="path", label="Trayectoria lineal a la meta")
@@ -184,11 +204,11 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
     if base is not None:
         ax.plot([base_year], [base], marker="D", ms=9, ls="none", color=_PATH, mec="#000000", zorder=2,
                 gid="baseline", label="Línea base")
-    for k, (gid, label, measure) in enumerate(missing):  # labelled gaps: the anchors the report does not give
-        ax.text(0.01, 0.98 - 0.08 * k, f"{label}: {_anchor_missing(parsed, indicator_id, measure)}",
-                transform=ax.transAxes, ha="left", va="top", fontsize=8, color="#444444", gid=gid,
-                bbox={"fc": _GAP, "ec": "none", "pad": 1.5})
 
+
+def _draw_results(ax, years: np.ndarray, values: np.ndarray, status: np.ndarray,
+                  computed: dict[int, float]) -> None:
+    """The results (line, dots; preliminary ones hollow) and, where it differs, what the card's variables give."""
     # the line breaks at NaN, so NA/ND years stay visible gaps
     ax.plot(years, values, color=_INK, lw=1.8, zorder=3, gid="results-line")
     normal = status == "normal"
@@ -197,13 +217,17 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
             gid="results-normal", label="Resultado")
     ax.plot(years[prov], values[prov], ls="none", marker="o", ms=7, mfc="white", mec=_INK, mew=1.8,
             zorder=4, gid="results-provisional", label="Resultado preliminar")
-
     for year, value in computed.items():  # what the card's own variables give, where it differs
         ax.plot([year], [value], ls="none", marker="X", ms=8, color=_COMPUTED, mec="#000000", mew=0.6,
                 zorder=4, gid=f"computed-{year}", label=_COMPUTED_LABEL)
         ax.plot([year, year], [value, values[list(years).index(year)]] if year in years else [value, value],
                 ls=":", lw=1, color=_COMPUTED, zorder=2, gid=f"computed-link-{year}")
 
+
+def _draw_latest(ax, row: pd.Series, results: pd.DataFrame, last: int) -> None:
+    """The box by the latest value, in the colour of the verdict; without one, the trajectory's sentence
+    (``last`` the last year on the x axis)."""
+    color = STATUS_COLORS[str(row["status"])]
     if not pd.isna(row["latest_value"]):
         ly, lv = int(row["latest_year"]), float(row["latest_value"])
         raw = plot_literal(results.loc[results["year"] == ly, "raw"].iloc[0])
@@ -219,20 +243,16 @@ def _draw_indicator(ax, parsed: ParsedReport, indicator_id: str, judged: pd.Data
         ax.text(0.5, 0.5, _wrap(trajectory_text(row), 40), transform=ax.transAxes, ha="center", va="center",
                 color=color, fontsize=11, gid="latest")
 
+
+def _style_axes(ax, first: int, last: int, *, unit: str) -> None:
+    """Ticks every year from ``first`` to ``last``, the axis labels, a light grid, no top or right spine."""
     ax.set_xticks(range(first, last + 1))
-    ax.set_ylabel(_unit_label(card["unit"]))
+    ax.set_ylabel(_unit_label(unit))
     ax.set_xlabel("Año")
     ax.grid(axis="y", color="#DDDDDD", lw=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    title = _wrap(f"{indicator_id} {card['name']}", title_width)
-    if as_of is not None:
-        title += f"\n(datos hasta {as_of})"
-    ax.set_title(title, fontsize=9.5, loc="left")
-    if legend:
-        ax.legend(handles=_legend_handles(), loc="upper center", bbox_to_anchor=(0.5, -0.16),
-                  ncol=3, fontsize=8, frameon=False)
 
 
 def _latest_text(raw: str, year: int, row: pd.Series) -> str:
