@@ -137,7 +137,7 @@ def linear(p: Point, thresholds: dict[str, float]) -> tuple[dict[str, float | No
     p : Point
         What is judged.
     thresholds : dict
-        Lower bounds of the pace ratio (:data:`pntlib.validation.DEFAULT_THRESHOLDS`).
+        Lower bounds of the pace ratio (:data:`pntlib.rules.DEFAULT_THRESHOLDS`).
 
     Returns
     -------
@@ -295,7 +295,7 @@ def opensdg(p: Point, thresholds: dict[str, float]) -> tuple[float | None, str, 
     p : Point
         What is judged; ``p.target`` None means no quantitative target.
     thresholds : dict
-        Lower bounds of the ratio with a target (:data:`pntlib.validation.DEFAULT_THRESHOLDS`);
+        Lower bounds of the ratio with a target (:data:`pntlib.rules.DEFAULT_THRESHOLDS`);
         without a target :data:`NO_TARGET_THRESHOLDS` apply.
 
     Returns
