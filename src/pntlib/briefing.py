@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .docstrings import shared
 from .labels import (
     CARD_FIELD_LABELS,
     CHECK_LABELS,
@@ -60,13 +61,13 @@ escape = markdown_literal
 _esc = escape
 
 
+@shared
 def status_table(*, report: str | Path | None = None) -> pd.DataFrame:
     """The 15 indicators: latest reported result, its year and status, and the Meta 2024.
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -93,6 +94,10 @@ def status_table(*, report: str | Path | None = None) -> pd.DataFrame:
           :func:`pntlib.progress.progress`).
 
         Source: annex cards (section 4), *SERIE HISTÓRICA*.
+
+    Raises
+    ------
+    {report_errors}
     """
     from .progress import progress_table
 
@@ -137,6 +142,7 @@ def status_table(*, report: str | Path | None = None) -> pd.DataFrame:
     return frame
 
 
+@shared
 def objective_markdown(objective: object, *, report: str | Path | None = None) -> str:
     """The objective's title and its strategies, as Markdown (report text escaped).
 
@@ -144,7 +150,7 @@ def objective_markdown(objective: object, *, report: str | Path | None = None) -
     ----------
     objective : int or str
         Objective number (1-5); see :func:`pntlib.validation.validate_objective`.
-    report : str or Path, optional
+    {report}
 
     Returns
     -------
@@ -156,6 +162,7 @@ def objective_markdown(objective: object, *, report: str | Path | None = None) -
     ------
     ParameterError
         ``objective`` is not one of the report's objectives.
+    {report_errors}
     """
     parsed = get_report(report)
     number = validate_objective(objective, parsed.objective_numbers)
@@ -450,6 +457,7 @@ def indicator_method(indicator: object, *, report: str | Path | None = None) -> 
     }
 
 
+@shared
 def audit_findings(
     *, indicator: object | None = None, objective: object | None = None, report: str | Path | None = None
 ) -> pd.DataFrame:
@@ -461,8 +469,7 @@ def audit_findings(
         Indicator id ("3.2"); mutually exclusive with ``objective``.
     objective : int, optional
         Objective number; its three indicators' findings.
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -481,6 +488,7 @@ def audit_findings(
     ParameterError
         Neither or both of ``indicator`` and ``objective`` given, or a value the
         report does not have.
+    {report_errors}
     """
     from .audit import audit
     from .exceptions import ParameterError
@@ -508,6 +516,7 @@ def audit_findings(
     ).reset_index(drop=True)
 
 
+@shared
 def with_places(frame: pd.DataFrame, *, report: str | Path | None = None) -> pd.DataFrame:
     """A copy of a table whose report-line columns say where each value is in the printed report.
 
@@ -528,8 +537,9 @@ def with_places(frame: pd.DataFrame, *, report: str | Path | None = None) -> pd.
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        The report cannot be read, or its Índice does not match its headings.
+    {report_errors}
+    ReportFormatError
+        Also when the report's Índice does not match its headings.
     """
     from .provenance import where
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .docstrings import shared
 from .labels import (
     EVIDENCE_LABELS,
     METHOD_LABELS,
@@ -198,6 +199,7 @@ def progress_headline(table: pd.DataFrame) -> str:
     return head + f" Trayectoria con el último dato{note}: " + "; ".join(trajectories) + "."
 
 
+@shared
 def indicator_box(indicator: object, *, report: str | Path | None = None) -> str:
     """The box at the top of an indicator page: the outcome, the trajectory and the evidence.
 
@@ -205,8 +207,7 @@ def indicator_box(indicator: object, *, report: str | Path | None = None) -> str
     ----------
     indicator : str
         Indicator id ("3.2").
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -229,6 +230,7 @@ def indicator_box(indicator: object, *, report: str | Path | None = None) -> str
     ------
     ParameterError
         ``indicator`` is not one of the report's indicator ids.
+    {report_errors}
     """
     parsed = get_report(report)
     ind = validate_indicator(indicator, parsed.indicator_ids)

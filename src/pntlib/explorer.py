@@ -41,6 +41,7 @@ from matplotlib.figure import Figure
 
 from . import briefing, evidence, page
 from .chart_data import indicator_alt, indicator_data
+from .docstrings import shared
 from .labels import EXPLORER_LABELS, METHOD_LABELS, STATUS_LABELS, TABLE_LABELS
 from .progress import progress
 from .tables import get_report, load_indicators, load_objectives, load_series
@@ -90,6 +91,7 @@ def _last_year(report) -> int:
     return int(series.loc[series["measure"] == "result", "year"].max())
 
 
+@shared
 def verdict_markdown(
     indicator: object,
     *,
@@ -109,8 +111,7 @@ def verdict_markdown(
     method : {"linear", "opensdg"}, default "linear"
     table : {"annex", "summary"}, default "annex"
         See :func:`pntlib.progress`.
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -128,6 +129,7 @@ def verdict_markdown(
     ------
     ParameterError
         An argument outside its choices (the message lists them).
+    {report_errors}
     """
     ind = validate_indicator(indicator, get_report(report).indicator_ids)
     as_of = validate_as_of(as_of, get_report(report).result_years)
@@ -443,13 +445,13 @@ def _table_html(frame: pd.DataFrame, **kwargs) -> str:
     return page.table(frame, **kwargs).to_html()
 
 
+@shared
 def explorer(report: str | Path | None = None, *, indicator: object | None = None) -> Explorer:
     """An interactive explorer of the report (ipywidgets), for JupyterLab and Voilà.
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
     indicator : str, optional
         The indicator shown first ("4.2"); default the report's first.
 
@@ -462,8 +464,7 @@ def explorer(report: str | Path | None = None, *, indicator: object | None = Non
     ------
     ParameterError
         ``indicator`` is not one of the report's ids.
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        The report cannot be read.
+    {report_errors}
     """
     return Explorer(report, indicator=indicator)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, schema
+from .docstrings import shared
 from .exceptions import OutputError
 from .files import Publication, describe_os_error
 from .lock import LOCK_NAME, exclusive
@@ -89,6 +90,7 @@ def _staging(out: Path) -> Path:
         raise OutputError(f"cannot write in the output folder {out} ({exc.strerror}); choose a writable folder") from exc
 
 
+@shared
 def extract(*, report: str | Path | None = None, out: str | Path | None = None) -> dict[str, Path]:
     """Parse the report and write every table to ``out``.
 
@@ -100,8 +102,7 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
     out : str or Path, optional
         Output folder; default ``data/processed/``.
 
@@ -116,8 +117,7 @@ def extract(*, report: str | Path | None = None, out: str | Path | None = None) 
 
     Raises
     ------
-    ReportChecksumError, ReportFormatError
-        The report cannot be read; nothing is written.
+    {report_errors}
     OutputError
         ``out`` is not a usable folder, a file cannot be written there, or
         something is in the way of one (the message names that path); the

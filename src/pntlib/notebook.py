@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, outputs
+from .docstrings import shared
 from .evidence import is_solid, is_weak, outcome_text, percent_text, trajectory_text
 from .labels import EVIDENCE_LABELS, SEVERITY_LABELS, STATUS_LABELS, VALUE_STATUS_LABELS
 from .tables import get_report
@@ -67,6 +68,7 @@ class Setup:
     given: dict = field(default_factory=dict)
 
 
+@shared
 def setup(
     notebook: str,
     *,
@@ -104,8 +106,7 @@ def setup(
     ------
     ParameterError
         A parameter outside its choices (the message lists them).
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        The report cannot be read.
+    {report_errors}
     """
     checked = validate_report(report)
     parsed = get_report(checked)  # read here: a damaged report fails in the notebook's first cell

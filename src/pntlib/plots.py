@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .docstrings import shared
 from .exceptions import OutputError, ParameterError, quote
 from .files import describe_os_error
 from .audit import method_relations
@@ -284,6 +285,7 @@ def _legend_handles() -> list:
 
 
 @_literal_text
+@shared
 def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, report: str | Path | None = None) -> Figure:
     """One indicator's results against its línea base and Meta 2024.
 
@@ -307,8 +309,7 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
     as_of : int, optional
         Draw and judge only the results up to this year (see
         :func:`pntlib.progress`).
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -325,6 +326,7 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
         message lists the ids.
     ParameterError
         ``as_of`` is not one of the report's years.
+    {report_errors}
     """
     parsed = get_report(report)
     indicator_id = validate_indicator(indicator_id, parsed.indicator_ids)
@@ -338,6 +340,7 @@ def plot_indicator(indicator_id: str, *, ax=None, as_of: int | None = None, repo
 
 
 @_literal_text
+@shared
 def plot_objective(objective: int, *, report: str | Path | None = None) -> Figure:
     """The indicators of one objective as small multiples.
 
@@ -348,8 +351,7 @@ def plot_objective(objective: int, *, report: str | Path | None = None) -> Figur
     ----------
     objective : int or str
         Objective number (1-5; ``3`` and ``"3"`` mean the same).
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -360,6 +362,7 @@ def plot_objective(objective: int, *, report: str | Path | None = None) -> Figur
     ------
     ParameterError
         ``objective`` is not one of the report's objectives; the message lists them.
+    {report_errors}
     """
     parsed = get_report(report)
     objective = validate_objective(objective, parsed.objective_numbers)
@@ -383,6 +386,7 @@ def _status_legend(statuses: Iterable[str]) -> list:
 
 
 @_literal_text
+@shared
 def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
     """One bar per indicator: the share of the way to the Meta 2024 covered.
 
@@ -399,13 +403,16 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
     matplotlib.figure.Figure
         One axes; bars carry ``gid="bar-<indicator_id>"``.
+
+    Raises
+    ------
+    {report_errors}
     """
     parsed = get_report(report)
     table = progress_table(parsed)
@@ -479,6 +486,7 @@ def plot_progress_overview(*, report: str | Path | None = None) -> Figure:
 
 
 @_literal_text
+@shared
 def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
     """Indicators by year, coloured by the share of the Meta 2024 reached.
 
@@ -494,13 +502,16 @@ def plot_status_heatmap(*, report: str | Path | None = None) -> Figure:
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
     matplotlib.figure.Figure
         Two axes: the heatmap (its texts are the tokens) and the verdict column.
+
+    Raises
+    ------
+    {report_errors}
     """
     parsed = get_report(report)
     indicators = parsed.cards
@@ -585,6 +596,7 @@ DISAGREEMENT_COLORS = {"different": "#b2182b", "missing": "#ef8a62", "truncation
 
 
 @_literal_text
+@shared
 def plot_disagreements(*, report: str | Path | None = None) -> Figure:
     """Where the section-3 summary table and the annex card disagree, by indicator and year.
 
@@ -596,13 +608,16 @@ def plot_disagreements(*, report: str | Path | None = None) -> Figure:
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
     matplotlib.figure.Figure
         One axes; rows are the indicators (report order), columns the result years.
+
+    Raises
+    ------
+    {report_errors}
     """
     from .audit import audit_table, summary_disagreements
 

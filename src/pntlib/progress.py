@@ -78,6 +78,7 @@ import pandas as pd
 
 from . import schema
 from .audit import card_contradictions, method_relations
+from .docstrings import shared
 from .labels import STATUS_LABELS
 from .methods import METHODS, Point, linear, opensdg
 from .rules import anchors, as_float, as_int, expected_direction, latest_reported, reached, reported_values, stagnation
@@ -460,6 +461,7 @@ def methods_table(parsed: ParsedReport) -> pd.DataFrame:
     return schema.apply("progress_methods", rows)
 
 
+@shared
 def progress(
     *,
     as_of: int | None = None,
@@ -503,8 +505,7 @@ def progress(
         :func:`pntlib.methods.opensdg`. The method changes ``status``,
         ``pace_ratio`` and ``method_note``; the other figures stay those of
         the straight path.
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -583,8 +584,7 @@ def progress(
     ParameterError
         ``as_of``, ``table``, ``thresholds`` or ``method`` is not valid; the
         message lists the valid choices.
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`pntlib.tables.get_report`.
+    {report_errors}
     """
     parsed = get_report(report)
     table = validate_choice("table", table, TABLE_CHOICES)
@@ -601,13 +601,13 @@ def _default_progress(parsed: ParsedReport, as_of: int | None, table: str, metho
     return progress_table(parsed, as_of=as_of, table=table, method=method)
 
 
+@shared
 def compare_methods(*, report: str | Path | None = None) -> pd.DataFrame:
     """Each indicator judged by both methods of :func:`progress`, side by side.
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -624,12 +624,12 @@ def compare_methods(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        See :func:`pntlib.tables.get_report`.
+    {report_errors}
     """
     return methods_table(get_report(report))
 
 
+@shared
 def objective_summary(*, report: str | Path | None = None) -> pd.DataFrame:
     """Per objective: indicators per verdict and mean distance covered.
 
@@ -638,8 +638,7 @@ def objective_summary(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -660,8 +659,7 @@ def objective_summary(*, report: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ReportChecksumError, ReportFormatError
-        See :func:`pntlib.report.read_report`.
+    {report_errors}
     """
     parsed = get_report(report)
     return summary_from_progress(progress_table(parsed), parsed.objectives)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import config
+from .docstrings import shared
 from .report.contents import ContentsPart, parse_contents, reference
 from .report.cover import parse_cover
 from .report.lines import Document
@@ -76,13 +77,13 @@ def _contents(path: str, sha256: str) -> tuple[ContentsPart, ...]:
     return parse_contents(Document.from_text(Path(path).read_text(encoding="utf-8"), Path(path)))
 
 
+@shared
 def source(report: str | Path | None = None) -> Source:
     """The :class:`Source` of a report file.
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -90,8 +91,7 @@ def source(report: str | Path | None = None) -> Source:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        The report cannot be read.
+    {report_errors}
     """
     parsed = get_report(report)
     cover = _cover(str(parsed.path), parsed.sha256)
@@ -102,13 +102,13 @@ def source(report: str | Path | None = None) -> Source:
     )
 
 
+@shared
 def contents(report: str | Path | None = None) -> tuple[ContentsPart, ...]:
     """The report's *Índice* with the heading and pages of each entry (:func:`pntlib.report.contents.parse_contents`).
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
 
     Returns
     -------
@@ -116,13 +116,15 @@ def contents(report: str | Path | None = None) -> tuple[ContentsPart, ...]:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        The report cannot be read, or its Índice does not match its headings.
+    {report_errors}
+    ReportFormatError
+        Also when the report's Índice does not match its headings.
     """
     parsed = get_report(report)
     return _contents(str(parsed.path), parsed.sha256)
 
 
+@shared
 def where(line: int, report: str | Path | None = None) -> str:
     """Where a line of the report's text is in the printed report, in Spanish.
 
@@ -132,8 +134,9 @@ def where(line: int, report: str | Path | None = None) -> str:
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        As :func:`contents`.
+    {report_errors}
+    ReportFormatError
+        Also when the report's Índice does not match its headings.
     """
     return reference(contents(report), int(line))
 
@@ -176,6 +179,7 @@ def format_citation(src: Source, *, day: _dt.date | None = None, as_html: bool =
     return head + title + tail
 
 
+@shared
 def suggested_citation(report: str | Path | None = None, *, day: _dt.date | None = None) -> str:
     """The suggested citation of the report (Spanish, APA 7), as plain text.
 
@@ -189,8 +193,7 @@ def suggested_citation(report: str | Path | None = None, *, day: _dt.date | None
 
     Parameters
     ----------
-    report : str or Path, optional
-        Report file; default the verified copy in ``data/raw/``.
+    {report}
     day : datetime.date, optional
         The processing date to give; None leaves it out (``pnt extract`` writes no date, so that
         its files stay byte-identical from one call to the next). Pages pass
@@ -198,8 +201,7 @@ def suggested_citation(report: str | Path | None = None, *, day: _dt.date | None
 
     Raises
     ------
-    ReportNotFoundError, ReportChecksumError, ReportFormatError
-        The report cannot be read.
+    {report_errors}
     """
     return format_citation(source(report), day=day)
 
