@@ -159,15 +159,10 @@ def _watch(main_pid: int, interval: float = 0.5) -> None:
         while main is not None and alive(main):
             time.sleep(interval)
         try:
-            children = psutil.Process().children(recursive=True)
+            children = psutil.Process().children()
         except psutil.Error:
             children = []
-        for child in children:
-            try:
-                child.kill()
-            except psutil.Error:
-                pass
-        psutil.wait_procs(children, timeout=5)
+        kill_processes(children)  # each with every process below it
         os._exit(1)
 
     threading.Thread(target=watch, name="pnt-watch-main", daemon=True).start()
