@@ -84,12 +84,15 @@ lab: $(STAMP)
 # widget and ipympl assets come from the installed packages) on http://localhost:8866/.
 # EXPLORE_ARGS passes options to voila, e.g. make explore EXPLORE_ARGS="--no-browser --port=8870".
 # The template (src/pntlib/templates/jupyter/voila/templates/pnt) drops the lab template's
-# Font Awesome link to a CDN.
+# Font Awesome link to a CDN. A kernel whose page was closed is shut down after 5 idle minutes
+# (Voila's own shutdown request from the closing page is refused for its missing _xsrf argument,
+# voila-dashboards/voila#1458); a page still open keeps its kernel (cull_connected is off).
 EXPLORE_ARGS ?=
 explore: $(STAMP)
 	JUPYTER_PATH=$(CURDIR)/src/pntlib/templates/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH} \
 	    $(BIN)/voila notebooks/explorer_app.ipynb --template=pnt --Voila.ip=127.0.0.1 \
-	    --VoilaConfiguration.show_tracebacks=False --HTMLExporter.language_code=es $(EXPLORE_ARGS)
+	    --VoilaConfiguration.show_tracebacks=False --HTMLExporter.language_code=es \
+	    --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60 $(EXPLORE_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py

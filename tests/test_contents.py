@@ -140,3 +140,23 @@ def test_audit_rows_say_where_their_values_are():
                                           "Avances y Resultados, Objetivo prioritario 4, pp. 25–27; línea 353 del texto"]
     assert shown.iloc[3, 1] == "Anexo, Objetivo prioritario 4, pp. 52–57; línea 812 del texto"
     assert shown.iloc[3, 2] is pd.NA  # no summary value: stays missing
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    # l.40's page "40" made "cuarenta": the entry was joined to the next and objective 3 vanished
+    (lambda ls: ls.__setitem__(39, ls[39].rsplit("\t", 1)[0] + "\tcuarenta"),
+     r"line 40: the Índice entry 'Objetivo prioritario 2\. Establecer .* has no page number"),
+    # l.40 (the annex's objective 2) deleted: objective 2's lines were cited as objective 1's pages
+    (lambda ls: ls.__delitem__(39),
+     r"the Índice lists Objetivo prioritario 3 in section 4 after Objetivo prioritario 1: expected Objetivo prioritario 2"),
+    # l.49, the end of objective 3's entry and its page 46, blanked: objective 4's pages were cited for 3
+    (lambda ls: ls.__setitem__(48, ""), r"line 41: the Índice entry 'Objetivo prioritario 3\. .* has no page number"),
+])
+def test_a_damaged_indice_is_an_error_naming_its_line(damaged_report, report_text, edit, expected):
+    from pntlib import ReportFormatError, provenance
+
+    lines = report_text.split("\n")
+    edit(lines)
+    path = damaged_report(text="\n".join(lines))
+    with pytest.raises(ReportFormatError, match=expected):
+        provenance.where(703, report=path)

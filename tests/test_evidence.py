@@ -141,3 +141,25 @@ def test_indicator_box_gives_the_unit_and_says_preliminar():
     box, made = markdown_text(evidence.indicator_box("3.2"))
     assert made == set() and ("No alcanzó la Meta 2024 (cifra preliminar) — 66 % (preliminar) en 2024, frente a una "
                               "Meta 2024 de 100 %; logro: 66 % de la Meta 2024.") in box
+
+
+def test_an_outcome_without_a_meta_says_the_meta_is_missing(damaged_report):
+    # Found: with 3.2's Meta 2024 printed ND (annex l.703) and 66/P printed for 2024, the box said
+    # "Sin dato de 2024" although the report gives 2024's value: the Meta is what is missing.
+    import pntlib
+    from pntlib.evidence import outcome_text
+
+    path = damaged_report(edits=[(703, 7, "100", "ND")])
+    row = pntlib.progress(report=path).loc["3.2"]
+    assert str(row["outcome"]) == "no_data" and row["latest_year"] == 2024 and row["latest_value"] == 66
+    assert outcome_text(row) == "Meta 2024 sin valor: no puede juzgarse"
+    assert outcome_text(pntlib.progress().loc["3.1"]) == "Sin dato de 2024"  # 3.1: 2024 printed N/D (l.668)
+
+
+def test_where_refuses_what_is_not_a_line():
+    from pntlib import ParameterError, provenance
+
+    assert provenance.where(703) == "Anexo, Objetivo prioritario 3, pp. 46–51; línea 703 del texto"
+    for bad in ("x", None, 0, -1, 3.7, True):
+        with pytest.raises(ParameterError, match="is not a line of the report's text"):
+            provenance.where(bad)

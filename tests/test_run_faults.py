@@ -731,3 +731,52 @@ def test_an_error_names_the_report_not_its_private_copy(tmp_path):
     assert error["evalue"] == f"informe ilegible: {report}"
     assert ".staging" not in (out / "index.html").read_text(encoding="utf-8")
     assert ".staging" not in (out / "failed" / "broken.ipynb").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- break-it, after issues 16-21
+
+
+@pytest.mark.parametrize("dest", ["RAW", "README", "SRC", "NOTZIP", "FOLDER", "INSIDE", "", "TXT"])
+def test_zip_destination_refuses_what_it_must_not_overwrite(tmp_path, capsys, dest):
+    # Found: `pnt run --zip data/raw/<report>.txt` replaced the verified report with an archive (exit 0).
+    # A --zip that is not a new or existing .zip file outside the sources and the output folder is bad
+    # usage, named before anything runs: exit 2, nothing written.
+    from pntlib import config
+
+    other = tmp_path / "notes.zip"
+    other.write_text("not an archive", encoding="utf-8")
+    (tmp_path / "folder.zip").mkdir()
+    out = tmp_path / "reports"
+    target = {"RAW": config.DEFAULT_REPORT, "README": config.RAW_DATA_DIR / "README.md",
+              "SRC": config.PROJ_ROOT / "src" / "pntlib" / "x.zip", "NOTZIP": other, "FOLDER": tmp_path / "folder.zip",
+              "INSIDE": out / "inside.zip", "": "", "TXT": tmp_path / "archive.txt"}[dest]
+    before = {p: p.read_bytes() for p in (config.DEFAULT_REPORT, config.RAW_DATA_DIR / "README.md", other)}
+    plan = _plan(tmp_path, "runs:\n  - notebook: @NB/tiny.ipynb\n")
+    assert cli.main(["run", "--plan", str(plan), "--out", str(out), "--quiet", "--zip", str(target)]) == 2
+    assert "--zip" in capsys.readouterr().err
+    assert not out.exists()  # refused before anything ran
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_extract_refuses_a_folder_inside_the_sources(tmp_path):
+    # Found: `pnt extract --out data/raw/sub` wrote 35 files beside the verified report
+    # (pnt run refused the same folder).
+    from pntlib import config
+    from pntlib.exceptions import OutputFolderError
+    from pntlib.extract import extract
+
+    for folder in (config.RAW_DATA_DIR / "sub", config.PROJ_ROOT / "src" / "pntlib" / "x"):
+        with pytest.raises(OutputFolderError, match=r"--out .* is inside (data/raw|src/pntlib)/"):
+            extract(out=folder)
+        assert not folder.exists()
+
+
+def test_an_unreadable_raw_readme_is_named_not_a_traceback(tmp_path, monkeypatch):
+    # Found: data/raw/README.md not in UTF-8 ended pnt run with a UnicodeDecodeError traceback.
+    from pntlib.run import index
+
+    bad = tmp_path / "README.md"
+    bad.write_bytes(b"\x95\xff")
+    monkeypatch.setattr(index, "RAW_README", bad)
+    with pytest.raises(OutputError, match=r"cannot publish .*README\.md, which every page's source note links to"):
+        index.provenance_files()

@@ -44,6 +44,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .run import run_plan
 
+    if args.zip is not None:  # checked before anything runs: a bad --zip is bad usage (exit 2)
+        from . import config
+        from .run.bundle import zip_destination
+
+        zip_destination(config.REPORTS_DIR if args.out is None else args.out, None if args.zip is True else args.zip)
     result = run_plan(args.plan, out=args.out, jobs=args.jobs, force=args.force, only=args.only, quiet=args.quiet,
                       kernels=args.kernels)
     counts = result["status"].value_counts()
@@ -57,7 +62,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from .run.bundle import write_zip
 
         out = Path(config.REPORTS_DIR if args.out is None else args.out)
-        archive = write_zip(out, None if args.zip == "" else args.zip)
+        archive = write_zip(out, None if args.zip is True else args.zip)
         log.line(f"pnt run: wrote {archive} ({archive.stat().st_size / 2**20:.1f} MiB): unzip it and open index.html",
                  sys.stdout)
     return EXIT_FAILED if counts.get("failed", 0) else EXIT_OK
@@ -125,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", metavar="NAME", default=None,
                    help="execute only these runs (run name such as indicator_3.2, or notebook stem)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
-    p.add_argument("--zip", nargs="?", const="", default=None, metavar="FILE",
+    p.add_argument("--zip", nargs="?", const=True, default=None, metavar="FILE",
                    help="also write the output folder as one archive that opens offline (default FILE: <out>.zip "
                         "beside the folder): the index, the pages it links, their figures and data/")
     p.add_argument("--kernels", choices=("server", "plain"), default="server",

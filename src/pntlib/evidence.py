@@ -99,11 +99,13 @@ def outcome_text(row: pd.Series) -> str:
         :data:`pntlib.labels.OUTCOME_LABELS` of ``outcome``, with "(cifra
         preliminar)" when ``outcome_preliminary``, e.g. "No alcanzó la Meta 2024
         (cifra preliminar)"; for ``no_data`` the target year is named: "Sin dato
-        de 2024".
+        de 2024", or the missing Meta: "Meta 2024 sin valor: no puede juzgarse".
     """
     outcome = str(row["outcome"])
     if outcome == "no_data":
         year = row.get("target_year")
+        if "target_value" in row.index and pd.isna(row["target_value"]):  # the value may be there; the Meta is not
+            return f"Meta {int(year)} sin valor: no puede juzgarse" if not pd.isna(year) else "Meta sin valor: no puede juzgarse"
         return OUTCOME_LABELS["no_data"] if pd.isna(year) else f"Sin dato de {int(year)}"
     text = OUTCOME_LABELS[outcome]
     preliminary = row.get("outcome_preliminary")

@@ -22,7 +22,7 @@ import pandas as pd
 from . import config, schema
 from .docstrings import shared
 from .exceptions import OutputError
-from .files import Publication, describe_os_error
+from .files import Publication, describe_os_error, refuse_source_folder
 from .lock import LOCK_NAME, exclusive
 from .progress import derived_tables as progress_derived_tables
 from .audit import audit_table
@@ -68,6 +68,7 @@ def _write_stata(frame: pd.DataFrame, path: Path, table: str) -> None:
 
 def _prepare_out(out: Path) -> None:
     """Check ``out`` (a folder pnt extract wrote, or a new or empty one) and create it if missing."""
+    refuse_source_folder(out, "--out", f"give another folder, such as the default {config.PROCESSED_DATA_DIR}")
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} is a file; expected a folder (it is created when missing)")
     if out.is_dir() and not (out / "datapackage.json").is_file():

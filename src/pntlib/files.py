@@ -19,9 +19,41 @@ import os
 import tempfile
 from pathlib import Path
 
-from .exceptions import OutputError
+from . import config
+from .exceptions import OutputError, OutputFolderError
 
-__all__ = ["file_mode", "write_atomic", "inside", "Publication", "describe_os_error"]
+__all__ = ["file_mode", "write_atomic", "inside", "Publication", "describe_os_error", "refuse_source_folder"]
+
+#: Folders pntlib never writes into, and why.
+SOURCE_FOLDERS = {
+    "data/raw/": (config.RAW_DATA_DIR, "it holds the report verbatim, which nothing may change"),
+    "src/pntlib/": (Path(__file__).resolve().parent, "files there change pntlib's source hash, so every "
+                                                     "later pnt run would execute every notebook again"),
+}
+
+
+def refuse_source_folder(path: str | Path, option: str, instead: str) -> None:
+    """Refuse to write ``path`` (a folder or a file) inside ``data/raw/`` or pntlib's own source.
+
+    Parameters
+    ----------
+    path : str or Path
+        Where a command would write.
+    option : str
+        The option that named it, for the message (``"--out"``, ``"--zip"``).
+    instead : str
+        What to give instead, for the message.
+
+    Raises
+    ------
+    OutputFolderError
+        ``path`` is, or is inside, one of :data:`SOURCE_FOLDERS` (symbolic links resolved).
+    """
+    path = Path(path).resolve()
+    for label, (folder, why) in SOURCE_FOLDERS.items():
+        folder = Path(folder).resolve()
+        if path == folder or folder in path.parents:
+            raise OutputFolderError(f"{option} {path} is inside {label} ({folder}): {why}; {instead}")
 
 
 def file_mode() -> int:

@@ -67,7 +67,7 @@ def exclusive(folder: str | Path, command: str = "pnt run") -> Iterator[Path]:
             f"wait for it to finish, or give another --out"
         ) from exc
     except OSError as exc:  # a read-only folder, or one of /proc or /sys
-        raise OutputError(f"cannot write in the output folder {folder} ({exc.strerror}); "
+        raise OutputError(f"cannot make the lock {path} beside the output folder {folder} ({exc.strerror}); "
                           f"choose a writable folder") from exc
     try:
         yield path

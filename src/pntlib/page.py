@@ -46,7 +46,7 @@ _CODES = {"evidence": EVIDENCE_LABELS, "relation": RELATION_LABELS, "check": CHE
           "measure": {"baseline": "línea base", "result": "resultado", "target": "meta"}}
 #: Columns of tokens as printed ("66/P", "N/D"): text, aligned as the numbers they mostly are.
 _TOKEN_COLUMNS = {"raw", "latest_raw", "result_2024", "anexo", "resumen", "Valor impreso"}
-_TEXT_CSS = "text-align: left; white-space: normal; overflow-wrap: break-word; max-width: 40em; vertical-align: top;"
+_TEXT_CSS = "text-align: left; white-space: normal; overflow-wrap: break-word; max-width: 22em; vertical-align: top;"
 _NUMBER_CSS = "text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; vertical-align: top;"
 
 
@@ -186,7 +186,7 @@ def table(
     uid = hashlib.sha1(texts.to_json().encode("utf-8")).hexdigest()[:10]  # stable output for identical tables
     styler = ReaderTable(texts).set_uuid(uid).hide(axis="index")
     styler = styler.format(escape="html").format_index(escape="html", axis=1)
-    text_css = _TEXT_CSS.replace("40em", "26em") if transpose is not None else _TEXT_CSS  # side by side
+    text_css = _TEXT_CSS.replace("22em", "18em") if transpose is not None else _TEXT_CSS  # side by side
     css = kinds.map(lambda k: _NUMBER_CSS if k in ("number", "token") else text_css)
     for col in texts.columns:  # long texts (names, details) keep a readable line length
         if (kinds[col] == "text").all() and texts[col].str.len().max() > 60:

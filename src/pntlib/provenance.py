@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import numbers
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from . import config
 from .docstrings import shared
+from .exceptions import ParameterError
 from .report.contents import ContentsPart, parse_contents, reference
 from .report.cover import parse_cover
 from .report.lines import Document
@@ -134,11 +136,16 @@ def where(line: int, report: str | Path | None = None) -> str:
 
     Raises
     ------
+    ParameterError
+        ``line`` is not a whole number from 1 to the report's number of lines.
     {report_errors}
     ReportFormatError
         Also when the report's Índice does not match its headings.
     """
-    return reference(contents(report), int(line))
+    parts = contents(report)
+    if isinstance(line, bool) or not isinstance(line, numbers.Integral) or line < 1:
+        raise ParameterError(f"line={line!r} is not a line of the report's text; give a whole number from 1")
+    return reference(parts, int(line))
 
 
 def processing_date() -> _dt.date:

@@ -34,6 +34,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..exceptions import quote
 from .lines import SECTION_RE, Document, Line, fold, is_noise
 
 __all__ = ["ContentsPart", "parse_contents", "locate", "reference"]
@@ -111,21 +112,38 @@ def _label(title: str) -> str:
     return head.strip() if dot else body.rstrip(". ").strip()
 
 
+#: How an Índice entry starts ("3.- Avance...", "Objetivo prioritario 2. ...", "Factores que han
+#: incidido..."): a line starting so while an earlier line still waits for its page number means
+#: that earlier entry has no page.
+_ENTRY_START_RE = re.compile(r"^(\d+\s*[.-]|OBJETIVO PRIORITARIO \d|FACTORES QUE )")
+_OBJECTIVE_RE = re.compile(r"^OBJETIVO PRIORITARIO (\d+)\b")
+
+
 def _entries(doc: Document, index: int, stop: int) -> list[tuple[str, int, int]]:
-    """(title, page, line number) of each Índice entry between line indices ``index`` and ``stop``."""
+    """(title, page, line number) of each Índice entry between line indices ``index`` and ``stop``.
+
+    An entry may run over several lines (its page number ends the last one); an entry that
+    ends without a page number (a damaged or missing number: "cuarenta", "-40", 99999) is an
+    error naming its line, never joined to the next entry.
+    """
     entries: list[tuple[str, int, int]] = []
     pending: list[str] = []
+    first = None
     for line in doc.lines[index + 1 : stop]:
         if is_noise(line):
             continue
         filled = line.filled
+        if pending and _ENTRY_START_RE.match(fold(filled[0])):
+            raise doc.error(f"the Índice entry {quote(' '.join(pending))} has no page number: expected a "
+                            "number (1 to 4 digits) at the end of its line", first)
         if len(filled) >= 2 and _PAGE_RE.match(filled[-1]):
             title = " ".join([*pending, *filled[:-1]])
             entries.append((" ".join(title.split()).rstrip(". ").strip(), int(filled[-1]), line.number))
             pending = []
         else:
+            first = first if pending else line
             pending.append(" ".join(filled))
-    return entries
+    return entries  # lines left without a page after the last entry are the page's furniture, not entries
 
 
 def _wanted(title: str) -> list[str]:
@@ -179,9 +197,11 @@ def parse_contents(doc: Document) -> tuple[ContentsPart, ...]:
     found: list[tuple[str, int, int, int, bool, int, str | None]] = []
     section = parent = None
     after = 0
+    objective = 0  # the last "Objetivo prioritario N" entry of the current section
     for title, page, number in raw:
         m = SECTION_RE.match(title)
         if m:
+            objective = 0
             section = int(m.group(1))
             if section not in sections:
                 raise doc.error(f"the Índice lists section {section} ({title!r}), which has no heading in the text", number)
@@ -192,6 +212,12 @@ def parse_contents(doc: Document) -> tuple[ContentsPart, ...]:
             continue
         if section is None:
             raise doc.error(f"the Índice entry {title!r} comes before any numbered section ('N.- Title')", number)
+        if o := _OBJECTIVE_RE.match(fold(title)):
+            if int(o.group(1)) != objective + 1:
+                raise doc.error(f"the Índice lists Objetivo prioritario {o.group(1)} in section {section} after "
+                                f"{'Objetivo prioritario ' + str(objective) if objective else 'no objective'}: "
+                                f"expected Objetivo prioritario {objective + 1}", number)
+            objective = int(o.group(1))
         line = _heading(doc, title, after, sections[section][1])
         if line is None:
             raise doc.error(

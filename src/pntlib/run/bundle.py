@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import posixpath
 import shutil
 import tempfile
@@ -24,8 +25,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .. import config
-from ..exceptions import OutputError
-from ..files import describe_os_error
+from ..exceptions import OutputError, OutputFolderError
+from ..files import describe_os_error, file_mode, refuse_source_folder
 
 __all__ = ["DATA_DIR", "DATA_FILES", "share_images", "data_files", "changed_data_files", "bundle_files", "write_zip"]
 
@@ -181,6 +182,45 @@ def bundle_files(out: str | Path) -> list[str]:
     return sorted(found)
 
 
+def zip_destination(out: str | Path, dest: str | Path | None = None) -> Path:
+    """Where ``pnt run --zip`` writes its archive, checked before anything runs.
+
+    Parameters
+    ----------
+    out : str or Path
+        The output folder.
+    dest : str or Path, optional
+        The archive given with ``--zip FILE``; default ``<out>.zip`` beside the folder.
+
+    Returns
+    -------
+    Path
+        The archive's path (absolute).
+
+    Raises
+    ------
+    OutputFolderError
+        ``dest`` is empty, does not end in ``.zip``, is inside ``out``, ``data/raw/`` or
+        pntlib's source, is a folder, or is an existing file that is not a zip archive
+        (never overwritten: it could be anything).
+    """
+    out = Path(out).resolve()
+    if dest is not None and not str(dest).strip():
+        raise OutputFolderError("--zip '' names no file; give FILE.zip, or --zip alone for <out>.zip beside the folder")
+    path = (Path(dest).expanduser() if dest is not None else out.with_name(f"{out.name}.zip")).resolve()
+    fix = f"give a new FILE.zip outside the output folder, or --zip alone for {out.with_name(out.name + '.zip')}"
+    if path.suffix.lower() != ".zip":
+        raise OutputFolderError(f"--zip {path} does not end in .zip; {fix}")
+    refuse_source_folder(path, "--zip", fix)
+    if path == out or out in path.parents:
+        raise OutputFolderError(f"--zip {path} is inside the output folder {out}, which pnt run manages; {fix}")
+    if path.is_dir():
+        raise OutputFolderError(f"--zip {path} is a folder; {fix}")
+    if path.exists() and not zipfile.is_zipfile(path):
+        raise OutputFolderError(f"--zip {path} exists and is not a zip archive: pnt run does not overwrite it; {fix}")
+    return path
+
+
 def write_zip(out: str | Path, dest: str | Path | None = None) -> Path:
     """Write one archive of the output folder that opens offline (``pnt run --zip``).
 
@@ -203,10 +243,10 @@ def write_zip(out: str | Path, dest: str | Path | None = None) -> Path:
     OutputError
         The archive cannot be written, or a page links a file the folder does not hold.
     """
+    dest = zip_destination(out, dest)
     out = Path(out).resolve()
     if not (out / "index.html").is_file():
         raise OutputError(f"{out} has no index.html: run pnt run into it first")
-    dest = Path(dest) if dest is not None else out.with_name(f"{out.name}.zip")
     files = bundle_files(out)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
@@ -219,6 +259,7 @@ def write_zip(out: str | Path, dest: str | Path | None = None) -> Path:
                 info.compress_type = zipfile.ZIP_STORED if rel.endswith((".png", ".xlsx")) else zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, (out / rel).read_bytes())
+        os.chmod(tmp, file_mode())  # the permissions the umask gives any new file, as the pages get
         Path(tmp).replace(dest)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -90,7 +90,7 @@ def _row(run, record: dict, out: Path) -> dict:
     links = []
     if success:
         for label, rel in (("informe", f"{run.name}.html"), ("con código", f"{run.name}.code.html"),
-                           ("notebook", f"{run.name}.ipynb"), ("resumen JSON", f"{run.name}{SUMMARY_SUFFIX}")):
+                           ("cuaderno Jupyter", f"{run.name}.ipynb"), ("resumen JSON", f"{run.name}{SUMMARY_SUFFIX}")):
             if (out / rel).is_file():
                 links.append({"label": label, "href": rel})
     thumb = f"figures/thumbs/{run.name}.png"
@@ -289,8 +289,13 @@ def provenance_files(runs: Sequence | None = None, out: str | Path | None = None
     provenance note links to, and, given the plan's ``runs``, the output folder and its
     manifest, the tables the pages show that ``data/`` does not hold yet
     (:func:`pntlib.run.bundle.changed_data_files`, for the report of the first pntlib page)."""
-    files: dict[str, str | bytes] = (
-        {PUBLISHED_README: RAW_README.read_text(encoding="utf-8")} if RAW_README.is_file() else {})
+    files: dict[str, str | bytes] = {}
+    if RAW_README.is_file():
+        try:
+            files[PUBLISHED_README] = RAW_README.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:  # what every page links to: say which file, not a traceback
+            raise OutputError(f"cannot publish {RAW_README}, which every page's source note links to: {exc}; "
+                              f"restore it with: git checkout -- {PUBLISHED_README}") from exc
     if runs is not None and out is not None:
         manifest = manifest or read_manifest(Path(out))
         report = _data_report(runs, Path(out), manifest)

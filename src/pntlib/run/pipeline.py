@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import config, log
 from ..exceptions import OutputError, OutputFolderError, PlanError, ReportChangedError
-from ..files import Publication, describe_os_error
+from ..files import Publication, describe_os_error, refuse_source_folder
 from .index import INDEX_NAME, provenance_files, render_index
 from . import snapshot
 from .plan import Run, check_parameters_declared, declared_parameters, load_plan
@@ -277,23 +277,6 @@ def _execute_and_index(runs: list[Run], todo: list[tuple[Run, dict]], out: Path,
 _OWN_LEFTOVERS = (LOCK_NAME, "manual")
 
 
-#: Folders pnt run never writes into, and why.
-_SOURCE_FOLDERS = {
-    "data/raw/": (config.RAW_DATA_DIR, "it holds the report verbatim, which nothing may change"),
-    "src/pntlib/": (Path(_SRC_DIR) / "pntlib", "files there change pntlib's source hash, so every later "
-                                               "pnt run would execute every notebook again"),
-}
-
-
-def _not_a_source_folder(out: Path) -> None:
-    """Refuse an output folder inside ``data/raw/`` or pntlib's own source."""
-    for label, (folder, why) in _SOURCE_FOLDERS.items():
-        folder = Path(folder).resolve()
-        if out == folder or folder in out.parents:
-            raise OutputFolderError(f"--out {out} is inside {label} ({folder}): {why}; give another folder, "
-                                    f"such as the default {config.REPORTS_DIR}")
-
-
 def _output_folder(out: str | Path | None) -> Path:
     """The output folder, created when missing; refused when it holds files that are not pnt's.
 
@@ -307,7 +290,7 @@ def _output_folder(out: str | Path | None) -> Path:
         ``out`` cannot be created.
     """
     out = Path(config.REPORTS_DIR if out is None else out).resolve()
-    _not_a_source_folder(out)
+    refuse_source_folder(out, "--out", f"give another folder, such as the default {config.REPORTS_DIR}")
     if out.exists() and not out.is_dir():
         raise OutputFolderError(f"--out {out} is a file; give a folder (it is created when missing)")
     if out.is_dir() and not (out / MANIFEST_NAME).is_file():
