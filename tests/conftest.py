@@ -239,3 +239,29 @@ def executed_collection(tmp_path_factory) -> Path:
     failed = {name: run.get("error") for name, run in runs.items() if run["status"] != "ok" and name != FAILING_RUN}
     assert not failed, f"runs of the executed collection failed: {failed}"
     return out
+
+
+#: Debian's chromium and chromedriver, which the browser tests drive (make browser installs them).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+def headless_chrome(*flags: str, logs: tuple[str, ...] = ("browser",)):
+    """A selenium driver of headless :data:`CHROMIUM` with a new empty profile and no background
+    networking (this machine has no network), plus ``flags``; ``logs``: the log types kept."""
+    import tempfile
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    profile = tempfile.mkdtemp(prefix="pnt-chromium-")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", *flags):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {log: "ALL" for log in logs})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    return driver

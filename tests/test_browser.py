@@ -11,16 +11,13 @@ report text shows literally and makes no link, image, script, emphasis or math.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
-from .conftest import FAILING_RUN, MARKUP, MARKUP_RUNS, RAW_REPORT, hostile_report
+from .conftest import CHROMEDRIVER, CHROMIUM, FAILING_RUN, MARKUP, MARKUP_RUNS, RAW_REPORT, headless_chrome, hostile_report
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 # Skipped on a developer machine without chromium; never in CI (CI=true), where
 # `make test` installs it and a missing browser must fail the run.
@@ -37,19 +34,7 @@ def reports(executed_collection) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tempfile.mkdtemp(prefix="pnt-chromium-")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
+    driver = headless_chrome(logs=("browser",))
     yield driver
     driver.quit()
 
