@@ -233,12 +233,17 @@ def _draw_latest(ax, row: pd.Series, results: pd.DataFrame, last: int) -> None:
         ly, lv = int(row["latest_year"]), float(row["latest_value"])
         raw = plot_literal(results.loc[results["year"] == ly, "raw"].iloc[0])
         left = ly >= last - 1  # near the right edge: the box goes left of the point, inside the axes
+        # the box sits in the half of the plot away from the latest value, at its edge, with a thin
+        # line to the point: beside the point it covered the years before it (the same height)
+        low, high = ax.get_ylim()
+        upper = (lv - low) / (high - low) > 0.5 if high > low else False
         ax.annotate(
             _latest_text(raw, ly, row),
-            xy=(ly, lv), xytext=(-9 if left else 9, 0), textcoords="offset points", ha="right" if left else "left",
-            va="center",
+            xy=(ly, lv), xytext=(ly - 0.12 if left else ly + 0.12, 0.03 if upper else 0.97),
+            textcoords=("data", "axes fraction"), ha="right" if left else "left", va="bottom" if upper else "top",
             fontsize=8, zorder=5, gid="latest",
             bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": color, "lw": 1.6},
+            arrowprops={"arrowstyle": "-", "color": color, "lw": 0.9, "shrinkA": 0, "shrinkB": 5},
         )
     else:
         ax.text(0.5, 0.5, _wrap(trajectory_text(row), 40), transform=ax.transAxes, ha="center", va="center",
