@@ -97,7 +97,7 @@ def test_objective_narrative_from_the_data(collection):
     assert "El indicador 3.1 se estancó: reporta 86 desde 2021" in text
     text = _outputs_text(collection / "objective_1.ipynb")
     # annex 1.1: result 2024 = 20 against a Meta 2024 of 15: 20 / 15 = 133.3 %; the narrative leads with outcomes
-    assert ("El indicador 1.1 alcanzó su Meta 2024: 20 (Recomendaciones) en 2024, frente a una meta de 15; "
+    assert ("El indicador 1.1 alcanzó su Meta 2024: 20 recomendaciones en 2024, frente a una meta de 15 recomendaciones; "
             "logro: 133.3 % de la Meta 2024 (supera la Meta).") in text
     assert "Alcanzaron su Meta 2024 según el informe: 1.1, 1.2, 1.3 (con evidencia sólida: 1.1, 1.3)." in text
 

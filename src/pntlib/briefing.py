@@ -29,7 +29,7 @@ from .labels import (
 from .evidence import evidence_sentence, is_solid, is_weak, outcome_text, percent_text, trajectory_text
 from .rules import latest_reported, stagnant_since
 from .tables import get_report
-from .text import PERCENT_DECIMALS, markdown_literal
+from .text import PERCENT_DECIMALS, markdown_literal, quantity
 from .text import number as _num
 from .validation import validate_indicator, validate_objective
 
@@ -226,12 +226,14 @@ def findings_from_frames(progress_table: pd.DataFrame, series: pd.DataFrame) -> 
             share = f"; logro: {percent_text(row['achievement_pct'], 'achievement_pct')}"
         found = []
         if outcome in ("achieved", "not_achieved") and len(at_target):
-            raw = at_target["raw"].iloc[0]
+            status = str(at_target["status"].iloc[0])
+            reached = quantity(at_target["value"].iloc[0], unit=unit,
+                               note=VALUE_STATUS_LABELS[status] if status == "provisional" else None)
             verb = "alcanzó" if outcome == "achieved" else "no alcanzó"
             found.append((
                 "met_target" if outcome == "achieved" else "missed_target",
-                f"El indicador {ind} {verb} su Meta {target_year}: {raw} ({unit}) en {target_year}, "
-                f"frente a una meta de {_num(row['target_value'])}{share}.",
+                f"El indicador {ind} {verb} su Meta {target_year}: {reached} en {target_year}, "
+                f"frente a una meta de {quantity(row['target_value'], unit=unit)}{share}.",
             ))
         if len(at_target) and pd.isna(at_target["value"].iloc[0]):
             last = latest_reported(own)
