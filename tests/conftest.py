@@ -265,3 +265,13 @@ def headless_chrome(*flags: str, logs: tuple[str, ...] = ("browser",)):
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
     return driver
+
+
+@pytest.fixture(scope="session")
+def extracted(tmp_path_factory):
+    """One `pnt extract` of the verified copy into a temporary folder (tests read it, never write it)."""
+    from pntlib.extract import extract
+
+    out = tmp_path_factory.mktemp("processed")
+    extract(out=out)
+    return out

@@ -18,12 +18,6 @@ from pntlib.extract import extract
 from .conftest import PROJ_ROOT
 
 
-@pytest.fixture(scope="module")
-def extracted(tmp_path_factory):
-    out = tmp_path_factory.mktemp("processed")
-    extract(out=out)
-    return out
-
 
 def test_writes_every_table_as_csv_parquet_and_datapackage(extracted):
     package = json.loads((extracted / "datapackage.json").read_text(encoding="utf-8"))

@@ -5,17 +5,10 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pytest
 
 from pntlib import schema
 from pntlib.extract import extract
 
-
-@pytest.fixture(scope="module")
-def extracted(tmp_path_factory):
-    out = tmp_path_factory.mktemp("processed")
-    extract(out=out)
-    return out
 
 
 def test_every_table_round_trips_through_stata(extracted):

@@ -44,11 +44,13 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .run import run_plan
 
+    archive = None
     if args.zip is not None:  # checked before anything runs: a bad --zip is bad usage (exit 2)
         from . import config
         from .run.bundle import zip_destination
 
-        zip_destination(config.REPORTS_DIR if args.out is None else args.out, None if args.zip is True else args.zip)
+        out = Path(config.REPORTS_DIR if args.out is None else args.out)
+        archive = zip_destination(out, None if args.zip is True else args.zip)
     result = run_plan(args.plan, out=args.out, jobs=args.jobs, force=args.force, only=args.only, quiet=args.quiet,
                       kernels=args.kernels)
     counts = result["status"].value_counts()
@@ -57,12 +59,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         f"{counts.get('failed', 0)} failed, {counts.get('skipped', 0)} skipped (unchanged)", sys.stdout)
     for row in result[result["status"] == "failed"].itertuples():
         log.line(f"pnt run: FAILED {log.failure(row.name, row.notebook, row.cell, row.error)}")
-    if args.zip is not None:  # the folder as one archive to hand on (pntlib.run.bundle)
-        from . import config
+    if archive is not None:  # the folder as one archive to hand on (pntlib.run.bundle)
         from .run.bundle import write_zip
 
-        out = Path(config.REPORTS_DIR if args.out is None else args.out)
-        archive = write_zip(out, None if args.zip is True else args.zip)
+        archive = write_zip(out, archive)
         log.line(f"pnt run: wrote {archive} ({archive.stat().st_size / 2**20:.1f} MiB): unzip it and open index.html",
                  sys.stdout)
     return EXIT_FAILED if counts.get("failed", 0) else EXIT_OK

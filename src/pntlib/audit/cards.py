@@ -43,8 +43,8 @@ def card_contradictions(expected_trend: object, baseline: float | None, baseline
           contradiction (:func:`pntlib.progress` judges whether it is held);
         - ``baseline_after_results`` — the línea base year is later than every
           reported result. Results of years before the línea base are common in
-          the report (indicator 1.2 prints 16.67 for 2019 and 33.34 for 2020,
-          línea base 2021) and are history, not a contradiction; a línea base
+          the report (indicator 1.2 prints results for 2019 and 2020, with a
+          línea base of 2021) and are history, not a contradiction; a línea base
           after the last result leaves no result to measure from it.
 
         Empty when the card is consistent (or the values needed are missing).
